@@ -1,0 +1,50 @@
+#pragma once
+
+#include <array>
+#include <string>
+#include <string_view>
+
+#include "crypto/bytes.hpp"
+#include "crypto/fernet.hpp"
+#include "util/result.hpp"
+
+namespace coffer::crypto {
+
+// A node's key wrapped under its parent folder's key (or the user's master key for the root):
+// a raw Fernet token whose plaintext is the 32 raw key bytes.
+Bytes wrap_key(const FernetKey& wrapping_key, const FernetKey& key);
+Result<FernetKey> unwrap_key(const FernetKey& wrapping_key, ByteView wrapped);
+
+// Names: a standard (base64url) Fernet token under the parent folder's key, and a tag for
+// lookup and uniqueness: hex(HMAC-SHA256(HKDF(parent key, "coffer/v1/name"), name)).
+std::string encrypt_name(const FernetKey& parent_key, std::string_view name);
+Result<std::string> decrypt_name(const FernetKey& parent_key, std::string_view token);
+std::string name_tag(const FernetKey& parent_key, std::string_view name);
+
+struct X25519KeyPair {
+  SecureBytes private_key;                 // 32 bytes
+  std::array<std::uint8_t, 32> public_key{};
+  static X25519KeyPair generate();
+  static Result<X25519KeyPair> from_private(ByteView private_key);
+};
+
+// The user's key bundle, stored on the server as a Fernet token under kek.
+struct UserKeyBundle {
+  FernetKey master_key;
+  X25519KeyPair identity;
+  static UserKeyBundle generate();
+};
+Bytes seal_key_bundle(const FernetKey& kek, const UserKeyBundle& bundle);
+Result<UserKeyBundle> open_key_bundle(const FernetKey& kek, ByteView sealed);
+
+// Wrapping a key for another user's X25519 public key: an ephemeral X25519 pair, the shared
+// secret through HKDF-SHA256 (info "coffer/v1/share", salt = eph_pub || recipient_pub) as a
+// Fernet key, and the result is eph_pub (32 bytes) || raw Fernet token of the key.
+Bytes wrap_key_for_public_key(ByteView recipient_public_key, const FernetKey& key);
+Result<FernetKey> unwrap_key_with_private_key(const X25519KeyPair& recipient, ByteView wrapped);
+
+// A human-comparable fingerprint of a public key: the first 16 bytes of SHA-256 in hex,
+// grouped by 4 with spaces ("1a2b 3c4d ...").
+std::string key_fingerprint(ByteView public_key);
+
+}  // namespace coffer::crypto

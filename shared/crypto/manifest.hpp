@@ -1,0 +1,28 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "crypto/attributes.hpp"
+#include "crypto/chunk.hpp"
+#include "util/result.hpp"
+
+namespace coffer::crypto {
+
+// A version of a file's content (DESIGN.md section 3).
+struct Manifest {
+  std::string node_id;
+  std::uint64_t version = 0;
+  std::uint64_t size = 0;  // plaintext bytes
+  std::uint32_t chunk_size = kDefaultChunkSize;
+  std::vector<ChunkId> chunks;  // in file order
+  Attributes attributes;        // at commit time
+};
+
+Bytes seal_manifest(const FernetKey& file_key, const Manifest& manifest);
+// Fails with Errc::integrity on any tampering, or when the sealed node id differs from
+// `expected_node_id`, or when the chunk count does not match size and chunk size.
+Result<Manifest> open_manifest(const FernetKey& file_key, std::string_view expected_node_id, ByteView sealed);
+
+}  // namespace coffer::crypto

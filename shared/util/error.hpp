@@ -1,0 +1,38 @@
+#pragma once
+
+#include <string>
+#include <utility>
+
+namespace coffer {
+
+// The kinds of failure that cross layers. Each boundary maps them once: the FUSE adaptor to
+// errno (fs-daemon/fuse/errno_map), the HTTP layer to status codes (server/http/status_map).
+enum class Errc {
+  invalid_argument,   // malformed input from a caller
+  invalid_token,      // a Fernet token or other encoded value that fails to parse or verify
+  integrity,          // stored data fails verification: tampering, truncation, rollback
+  not_found,
+  already_exists,
+  conflict,           // a stale base version or revision
+  permission_denied,  // authenticated but not allowed
+  unauthenticated,    // no, expired or revoked session; wrong password
+  quota_exceeded,
+  rate_limited,
+  too_large,
+  not_empty,
+  unavailable,        // the other side cannot be reached or answered 5xx
+  io,                 // local disk failure
+  unsupported,
+  internal,
+};
+
+const char* errc_name(Errc code) noexcept;
+
+struct Error {
+  Errc code;
+  std::string message;
+
+  Error(Errc c, std::string m) : code(c), message(std::move(m)) {}
+};
+
+}  // namespace coffer
