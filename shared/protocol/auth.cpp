@@ -19,7 +19,8 @@ Status check_kdf_costs(const KdfParams& kdf, const std::string& path) {
   }
   if (kdf.r < 1 || kdf.r > 32) return make_error(Errc::invalid_argument, path + "r: expected 1 to 32");
   if (kdf.p < 1 || kdf.p > 16) return make_error(Errc::invalid_argument, path + "p: expected 1 to 16");
-  if (kdf.n * kdf.r * 128 > (1ull << 30)) {
+  // The crypto core's bound (crypto/kdf.cpp): scrypt's memory 128 * r * (n + p) within 1 GiB.
+  if (128 * kdf.r * (kdf.n + kdf.p) > (1ull << 30)) {
     return make_error(Errc::invalid_argument, path + "n, r: scrypt would need more than 1 GiB");
   }
   return {};
