@@ -15,6 +15,17 @@ const TextRule& manifest_rule() {
   return rule;
 }
 
+Result<BlobStored> BlobStored::from_json(const Json& value, const std::string& path) {
+  BlobStored out;
+  ObjectReader in(value, path, UnknownFields::ignore);
+  in.text("blob_id", out.blob_id, blob_id_rule());
+  in.number("size", out.size);
+  COFFER_TRY_STATUS(in.finish());
+  return out;
+}
+
+void to_json(Json& out, const BlobStored& value) { out = Json{{"blob_id", value.blob_id}, {"size", value.size}}; }
+
 void CommitRequest::read(ObjectReader& in, CommitRequest& out) {
   in.number("base_version", out.base_version);
   in.number("version", out.version);

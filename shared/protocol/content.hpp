@@ -9,6 +9,14 @@
 
 namespace coffer::protocol {
 
+// PUT /v1/blobs/{blob_id}
+struct BlobStored {
+  std::string blob_id;
+  std::uint64_t size = 0;
+  static Result<BlobStored> from_json(const Json& value, const std::string& path = "");
+};
+void to_json(Json& out, const BlobStored& value);
+
 // POST /v1/nodes/{node_id}/versions
 struct CommitRequest {
   std::uint64_t base_version = 0;

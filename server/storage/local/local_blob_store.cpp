@@ -104,6 +104,13 @@ Result<std::unique_ptr<LocalBlobStore>> LocalBlobStore::open(const std::filesyst
   return std::unique_ptr<LocalBlobStore>(new LocalBlobStore(root));
 }
 
+Result<std::unique_ptr<LocalBlobStore>> LocalBlobStore::attach(const std::filesystem::path& root) {
+  std::error_code error;
+  std::filesystem::create_directories(root / "tmp", error);
+  if (error) return make_error(Errc::io, "cannot create " + (root / "tmp").string() + ": " + error.message());
+  return std::unique_ptr<LocalBlobStore>(new LocalBlobStore(root));
+}
+
 std::filesystem::path LocalBlobStore::path_of(const std::string& id) const { return root_ / id.substr(0, 2) / id; }
 
 Result<std::pair<std::filesystem::path, int>> LocalBlobStore::create_temp() {

@@ -14,6 +14,8 @@ class LocalBlobStore final : public BlobStore {
  public:
   // Creates ROOT and ROOT/tmp when missing and empties ROOT/tmp.
   static Result<std::unique_ptr<LocalBlobStore>> open(const std::filesystem::path& root);
+  // The same store without clearing ROOT/tmp, for a second process beside the server.
+  static Result<std::unique_ptr<LocalBlobStore>> attach(const std::filesystem::path& root);
 
   Result<std::unique_ptr<BlobWriter>> create(const std::string& id, std::uint64_t max_size) override;
   Status put_many(std::span<const BlobData> blobs) override;
