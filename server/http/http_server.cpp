@@ -119,6 +119,10 @@ void HttpServer::configure() {
 
 HandlerResponse HttpServer::pre_route(const Request& req, Response& res) {
   RequestScope::end();
+  // httplib 0.11.4 cuts every answer to a Range header, JSON errors included, and gets ranges
+  // past the end wrong; the blob route reads the header itself, so the parsed ranges are
+  // dropped here. The Request is httplib's own non-const object, handed to this hook as const.
+  const_cast<Request&>(req).ranges.clear();
   const auto& limits = config_.limits;
   if (auto headers = check_headers(req, limits); !headers) return refuse(req, res, headers.error());
   const Route* route = routes_.find(req.method, req.path);

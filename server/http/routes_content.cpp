@@ -1,5 +1,6 @@
 #include "protocol/content.hpp"
 #include "protocol/formats.hpp"
+#include "server/http/byte_range.hpp"
 #include "server/http/replies.hpp"
 #include "server/http/routes.hpp"
 
@@ -52,16 +53,29 @@ void put_blob(service::ContentService& content, const Request& req, Response& re
   reply_json(res, status, protocol::Json(stored->blob));
 }
 
-// Answers with the blob's bytes; httplib applies a Range header to the provider.
+// Answers with the blob's bytes, or the one range the Range header asks for.
 void get_blob(service::ContentService& content, const Request& req, Response& res) {
   auto reader = content.open_blob(RequestScope::caller(), req.matches[1]);
   if (!reader) return reply_error(res, reader.error(), reader.details());
   std::shared_ptr<storage::BlobReader> blob = std::move(*reader);
-  // The status is left to httplib: 200, or 206 with Content-Range when a Range was asked for.
-  res.set_content_provider(blob->size(), "application/octet-stream",
-                           [blob](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+  const std::uint64_t size = blob->size();
+  ByteRange range;
+  const RangeAnswer answer = resolve_range(req.get_header_value("Range"), size, range);
+  if (answer == RangeAnswer::unsatisfiable) {
+    res.set_header("Content-Range", "bytes */" + std::to_string(size));
+    return reply_json(res, 416, protocol::Json{{"error", "range_not_satisfiable"},
+                                               {"message", "the range is outside the blob"}});
+  }
+  res.status = answer == RangeAnswer::partial ? 206 : 200;
+  if (answer == RangeAnswer::partial) {
+    res.set_header("Content-Range", "bytes " + std::to_string(range.offset) + "-" +
+                                        std::to_string(range.offset + range.length - 1) + "/" + std::to_string(size));
+  }
+  res.set_header("Accept-Ranges", "bytes");
+  res.set_content_provider(range.length, "application/octet-stream",
+                           [blob, range](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
                              std::string buffer(std::min<std::size_t>(length, 256 * 1024), '\0');
-                             auto got = blob->read_at(offset, std::span<char>(buffer.data(), buffer.size()));
+                             auto got = blob->read_at(range.offset + offset, std::span<char>(buffer.data(), buffer.size()));
                              return got && *got > 0 && sink.write(buffer.data(), *got);
                            });
 }
