@@ -1,0 +1,23 @@
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+#include "cli/fernet_command.hpp"
+#include "coffer/version.hpp"
+
+// Each command group registers itself; a failing command reports on stderr and throws
+// CLI::RuntimeError with its exit status, which app.exit() returns without printing more.
+int main(int argc, char** argv) {
+  CLI::App app{"coffer: mount your Coffer cloud as a folder; every byte is encrypted here"};
+  app.set_version_flag("--version", std::string("coffer ") + coffer::kVersion);
+  app.require_subcommand(1);
+
+  coffer::cli::add_fernet_command(app);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Error& e) {
+    return app.exit(e);
+  }
+  return 0;
+}
