@@ -86,8 +86,7 @@ void run_decrypt(const FernetOptions& options) {
 CLI::App* add_key_command(CLI::App& fernet, const char* name, const char* description, FernetOptions& options) {
   CLI::App* command = fernet.add_subcommand(name, description);
   command->add_option("--key-file", options.key_file, "File holding the key, as printed by 'coffer fernet genkey'")
-      ->required()
-      ->check(CLI::ExistingFile);
+      ->required();
   return command;
 }
 
