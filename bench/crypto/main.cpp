@@ -67,11 +67,12 @@ std::vector<std::unique_ptr<Row>> make_rows() {
   const Row* decrypt_ceiling = add("EVP HMAC, then CBC decrypt (ceiling)", hmac_then_cbc_decrypt());
   const Row* encrypt_with_id = add("EVP CBC encrypt, HMAC, SHA-256", cbc_encrypt_hmac_sha256());
   const Row* decrypt_with_id = add("EVP SHA-256, HMAC, CBC decrypt", sha256_hmac_cbc_decrypt());
-  add("coffer fernet_encrypt_raw", with_chunk([](ChunkWork& w) { must(!crypto::fernet_encrypt_raw(w.key, w.plaintext).empty()); }),
+  add("coffer fernet_encrypt_raw",
+      with_chunk([](ChunkWork& w) { must(!crypto::fernet_encrypt_raw(w.key, w.plaintext).empty()); }),
       encrypt_ceiling);
   add("coffer encrypt_chunk (+ SHA-256 id)",
-      with_chunk([](ChunkWork& w) { must(!crypto::encrypt_chunk(w.key, w.plaintext).stored.empty()); }), encrypt_ceiling,
-      encrypt_with_id);
+      with_chunk([](ChunkWork& w) { must(!crypto::encrypt_chunk(w.key, w.plaintext).stored.empty()); }),
+      encrypt_ceiling, encrypt_with_id);
   add("coffer fernet_decrypt_raw",
       with_chunk([](ChunkWork& w) { must(crypto::fernet_decrypt_raw(w.key, w.encrypted.stored).ok()); }),
       decrypt_ceiling);
