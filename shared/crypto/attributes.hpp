@@ -42,6 +42,7 @@ struct AttributeRecord {
   std::string node_id;
   std::uint64_t revision = 0;
   Attributes attributes;
+  friend bool operator==(const AttributeRecord&, const AttributeRecord&) = default;
 };
 
 // Sealed under the node key's attributes subkey (crypto/subkeys.hpp).

@@ -18,6 +18,7 @@ struct Manifest {
   std::uint32_t chunk_size = kDefaultChunkSize;
   std::vector<ChunkId> chunks;  // in file order
   Attributes attributes;        // at commit time
+  friend bool operator==(const Manifest&, const Manifest&) = default;
 };
 
 inline constexpr std::uint32_t kMaxChunkSize = 64u << 20;
