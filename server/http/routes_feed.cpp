@@ -23,7 +23,7 @@ protocol::BatchResult batch_result(const service::BatchOpResult& result) {
 void run_batch(service::Services& services, const Request& req, Response& res) {
   auto json = protocol::parse_json_text(req.body);
   if (!json) return reply_error(res, json.error());
-  auto ops = protocol::BatchRequest::parse_ops(*json);
+  auto ops = protocol::BatchRequest::parse_ops(std::move(*json));
   if (!ops) return reply_error(res, ops.error());
   auto results = services.batch.run(RequestScope::caller(), *ops);
   if (!results) return reply_error(res, results.error(), results.details());

@@ -5,13 +5,26 @@
 namespace coffer::protocol {
 namespace {
 
-Result<BatchBlob> parse_blob(const Json& value, const std::string& path) {
+Result<BatchBlob> parse_blob(Json& value, const std::string& path) {
   BatchBlob out;
   ObjectReader in(value, path, UnknownFields::refuse);
   in.text("id", out.id, blob_id_rule());
-  in.text("data", out.data, TextRule::base64url(0, SIZE_MAX));
+  in.check_text("data", TextRule::base64url(0, SIZE_MAX));
   COFFER_TRY_STATUS(in.finish());
+  out.data = std::move(value.at("data").get_ref<std::string&>());
   return out;
+}
+
+Status read_blobs(ObjectReader& in, Json& op, BatchCommit& out) {
+  const Json* blobs = in.array("blobs", kMaxChunksPerVersion);
+  if (blobs == nullptr) return in.finish();
+  Json& items = op.at("blobs");
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    auto blob = parse_blob(items[i], in.path_of("blobs") + "[" + std::to_string(i) + "]");
+    if (!blob) return blob.error();
+    out.blobs.push_back(std::move(*blob));
+  }
+  return {};
 }
 
 template <class Op>
@@ -23,7 +36,7 @@ Result<BatchOp> finish_op(const ObjectReader& in, Op op, Status check = {}) {
 
 }  // namespace
 
-Result<BatchOp> parse_batch_op(const Json& value, const std::string& path) {
+Result<BatchOp> parse_batch_op(Json& value, const std::string& path) {
   ObjectReader in(value, path, UnknownFields::refuse);
   std::string name;
   in.choice("op", name, {"create", "set_attributes", "commit", "remove"});
@@ -36,14 +49,16 @@ Result<BatchOp> parse_batch_op(const Json& value, const std::string& path) {
     BatchSetAttributes op;
     in.text("node_id", op.node_id, node_id_rule());
     SetAttributesRequest::read(in, op.request);
-    return finish_op(in, std::move(op), in.finish() ? op.request.check() : Status{});
+    Status check = in.finish() ? op.request.check() : Status{};
+    return finish_op(in, std::move(op), std::move(check));
   }
   if (name == "commit") {
     BatchCommit op;
     in.text("node_id", op.node_id, node_id_rule());
     CommitRequest::read(in, op.request);
-    in.object_array("blobs", op.blobs, kMaxChunksPerVersion, parse_blob);
-    return finish_op(in, std::move(op), in.finish() ? op.request.check() : Status{});
+    COFFER_TRY_STATUS(read_blobs(in, value, op));
+    Status check = in.finish() ? op.request.check() : Status{};
+    return finish_op(in, std::move(op), std::move(check));
   }
   BatchRemove op;
   in.text("parent_id", op.parent_id, node_id_rule());
@@ -74,13 +89,14 @@ void to_json(Json& out, const BatchOp& value) {
   out["op"] = batch_op_name(value);
 }
 
-Result<std::vector<Result<BatchOp>>> BatchRequest::parse_ops(const Json& value) {
+Result<std::vector<Result<BatchOp>>> BatchRequest::parse_ops(Json value) {
   ObjectReader in(value, "", UnknownFields::refuse);
   const Json* ops = in.array("ops", kMaxBatchOps);
   COFFER_TRY_STATUS(in.finish());
   std::vector<Result<BatchOp>> out;
   out.reserve(ops->size());
-  for (std::size_t i = 0; i < ops->size(); ++i) out.push_back(parse_batch_op((*ops)[i], "ops[" + std::to_string(i) + "]"));
+  Json& items = value.at("ops");
+  for (std::size_t i = 0; i < items.size(); ++i) out.push_back(parse_batch_op(items[i], "ops[" + std::to_string(i) + "]"));
   return out;
 }
 

@@ -35,7 +35,8 @@ struct BatchRemove {
 // {"op": "create" | "set_attributes" | "commit" | "remove", ...}
 using BatchOp = std::variant<CreateNodeRequest, BatchSetAttributes, BatchCommit, BatchRemove>;
 
-Result<BatchOp> parse_batch_op(const Json& value, const std::string& path);
+// Reads one op; blob data is moved out of `value` rather than copied.
+Result<BatchOp> parse_batch_op(Json& value, const std::string& path);
 void to_json(Json& out, const BatchOp& value);
 const char* batch_op_name(const BatchOp& op);
 
@@ -43,7 +44,7 @@ struct BatchRequest {
   std::vector<BatchOp> ops;
   // The server's reading: the envelope must be well formed (an object with "ops", an array of
   // at most kMaxBatchOps), and each op is parsed on its own, so one malformed op fails alone.
-  static Result<std::vector<Result<BatchOp>>> parse_ops(const Json& value);
+  static Result<std::vector<Result<BatchOp>>> parse_ops(Json value);
 };
 void to_json(Json& out, const BatchRequest& value);
 

@@ -64,6 +64,13 @@ void ObjectReader::text(std::string_view key, std::string& out, const TextRule& 
   out = text;
 }
 
+void ObjectReader::check_text(std::string_view key, const TextRule& rule) {
+  const Json* value = field(key, true);
+  if (value == nullptr) return;
+  if (!value->is_string()) return fail(key, "expected a string");
+  if (auto expected = rule.check(value->get_ref<const std::string&>())) return fail(key, "expected " + *expected);
+}
+
 void ObjectReader::optional_text(std::string_view key, std::optional<std::string>& out, const TextRule& rule) {
   const Json* value = field(key, false);
   if (value == nullptr || value->is_null()) return;

@@ -44,6 +44,8 @@ class ObjectReader {
   ObjectReader(const Json& object, std::string path, UnknownFields unknown);
 
   void text(std::string_view key, std::string& out, const TextRule& rule);
+  // Checks a text field without copying it (the caller moves it out after finish()).
+  void check_text(std::string_view key, const TextRule& rule);
   void optional_text(std::string_view key, std::optional<std::string>& out, const TextRule& rule);
   void number(std::string_view key, std::uint64_t& out, std::uint64_t max = UINT64_MAX >> 11);
   void number(std::string_view key, std::int64_t& out);

@@ -9,7 +9,8 @@ namespace coffer::server::storage {
 
 // Blobs as files under ROOT/<first two hex digits>/<id>. A blob is written to ROOT/tmp/, fsynced,
 // renamed into its shard folder, and the folder fsynced: after commit() it survives a crash,
-// and a crash before leaves only a temp file, which open() clears.
+// and a crash before leaves only a temp file, which open() clears. put_many() of many blobs
+// replaces the per-file syncs by two syncfs(2) calls (before and after the renames).
 class LocalBlobStore final : public BlobStore {
  public:
   // Creates ROOT and ROOT/tmp when missing and empties ROOT/tmp.
@@ -32,6 +33,11 @@ class LocalBlobStore final : public BlobStore {
  private:
   explicit LocalBlobStore(std::filesystem::path root) : root_(std::move(root)) {}
   Status ensure_shard(const std::string& id);
+  Status put_one(const BlobData& blob);
+
+  // From this many blobs on, put_many syncs the whole file system twice rather than each file
+  // and folder.
+  static constexpr std::size_t kSyncFileSystemFrom = 4;
 
   std::filesystem::path root_;
 };

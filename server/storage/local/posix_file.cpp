@@ -36,6 +36,13 @@ Status sync_directory(const std::filesystem::path& path) {
   return {};
 }
 
+Status sync_file_system(const std::filesystem::path& path) {
+  FileDescriptor dir(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!dir.valid()) return io_error("opening", path);
+  if (::syncfs(dir.get()) != 0) return io_error("syncing the file system of", path);
+  return {};
+}
+
 FileDescriptor& FileDescriptor::operator=(FileDescriptor&& other) noexcept {
   if (this != &other) {
     if (fd_ >= 0) ::close(fd_);

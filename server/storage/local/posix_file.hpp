@@ -13,6 +13,8 @@ Error io_error(std::string_view what, const std::filesystem::path& path);
 Status write_all(int fd, std::string_view data, const std::filesystem::path& path);
 Status sync_file(int fd, const std::filesystem::path& path);
 Status sync_directory(const std::filesystem::path& path);
+// syncfs(2): everything written to the file system holding `path`, in one call.
+Status sync_file_system(const std::filesystem::path& path);
 
 // Closes a descriptor when it goes out of scope.
 class FileDescriptor {

@@ -52,14 +52,19 @@ class SqliteTransaction final : public Transaction {
     return query.run();
   }
 
-  Status begin_savepoint() override { return db_->exec("SAVEPOINT sp" + std::to_string(++savepoints_)); }
-
+  // One name for every level: ROLLBACK TO and RELEASE act on the innermost savepoint of that
+  // name, and fixed statements stay prepared (the batch route opens one per op).
+  Status begin_savepoint() override { return run("SAVEPOINT op"); }
   Status rollback_savepoint() override {
-    const std::string name = "sp" + std::to_string(savepoints_--);
-    return db_->exec("ROLLBACK TO " + name + "; RELEASE " + name);
+    COFFER_TRY_STATUS(run("ROLLBACK TO op"));
+    return run("RELEASE op");
   }
+  Status release_savepoint() override { return run("RELEASE op"); }
 
-  Status release_savepoint() override { return db_->exec("RELEASE sp" + std::to_string(savepoints_--)); }
+  Status run(const char* sql) {
+    COFFER_QUERY(query, *db_, sql);
+    return query.run();
+  }
 
   Status commit() override {
     auto status = db_->exec("COMMIT");
@@ -72,7 +77,6 @@ class SqliteTransaction final : public Transaction {
   std::unique_ptr<Connection> db_;
   bool writer_;
   bool finished_ = false;
-  int savepoints_ = 0;
   SqliteUsers users_;
   SqliteSessions sessions_;
   SqliteNodes nodes_;
