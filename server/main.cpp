@@ -17,7 +17,12 @@ int main(int argc, char** argv) {
   app.add_option("--data", data_dir, "data directory (database and blobs); overrides data_dir of the file");
   app.add_option("--listen", listen, "address and port to listen on, ADDR:PORT (port 0: any free port)");
   app.set_version_flag("--version", std::string("cofferd ") + coffer::kVersion);
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version end here with 0; a wrong command line is 2, as for other tools.
+    return app.exit(e) == 0 ? 0 : 2;
+  }
   if (!config_file.empty()) options.config_file = config_file;
   if (!data_dir.empty()) options.data_dir = data_dir;
   if (!listen.empty()) options.listen = listen;

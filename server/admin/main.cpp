@@ -19,7 +19,12 @@ int main(int argc, char** argv) {
   coffer::server::admin::add_user_commands(app, action);
   coffer::server::admin::add_session_commands(app, action);
   coffer::server::admin::add_server_commands(app, action);
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version end here with 0; a wrong command line is 2, as for other tools.
+    return app.exit(e) == 0 ? 0 : 2;
+  }
   coffer::server::admin::AdminEnv env(options);
   return action(env);
 }
