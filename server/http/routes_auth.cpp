@@ -8,6 +8,33 @@ namespace coffer::server::http {
 using httplib::Request;
 using httplib::Response;
 
+namespace {
+
+// The caller's own account, registration and others' public keys.
+void add_account_routes(RouteTable& routes, service::AuthService& auth) {
+  routes.add("GET", "/v1/account", RouteAccess::user, RouteBody::none, [&auth](const Request&, Response& res) {
+    reply(res, auth.account(RequestScope::caller()), 200);
+  });
+  routes.add("PUT", "/v1/account/password", RouteAccess::user, RouteBody::json, [&auth](const Request& req, Response& res) {
+    auto body = read_body<protocol::PasswordChange>(req);
+    if (!body) return reply_error(res, body.error());
+    reply(res, auth.change_password(RequestScope::caller(), *body), 204);
+  });
+  routes.add("POST", "/v1/register", RouteAccess::open, RouteBody::json, [&auth](const Request& req, Response& res) {
+    auto body = read_body<protocol::RegisterRequest>(req);
+    if (!body) return reply_error(res, body.error());
+    reply(res, auth.register_user(*body, req.remote_addr), 201);
+  });
+  routes.add("GET", std::string("/v1/users/") + kParam + "/public_key", RouteAccess::user, RouteBody::none,
+             [&auth](const Request& req, Response& res) {
+               const std::string name = req.matches[1];
+               if (!protocol::is_user_name(name)) return reply_error(res, make_error(Errc::invalid_argument, "name: expected a user name"));
+               reply(res, auth.public_key(RequestScope::caller(), name), 200);
+             });
+}
+
+}  // namespace
+
 void add_auth_routes(RouteTable& routes, service::Services& services) {
   auto& auth = services.auth;
   routes.add("GET", "/v1/health", RouteAccess::open, RouteBody::none, [](const Request&, Response& res) {
@@ -35,25 +62,7 @@ void add_auth_routes(RouteTable& routes, service::Services& services) {
                if (!id) return reply_error(res, id.error());
                reply(res, auth.revoke_session(RequestScope::caller(), *id), 204);
              });
-  routes.add("GET", "/v1/account", RouteAccess::user, RouteBody::none, [&auth](const Request&, Response& res) {
-    reply(res, auth.account(RequestScope::caller()), 200);
-  });
-  routes.add("PUT", "/v1/account/password", RouteAccess::user, RouteBody::json, [&auth](const Request& req, Response& res) {
-    auto body = read_body<protocol::PasswordChange>(req);
-    if (!body) return reply_error(res, body.error());
-    reply(res, auth.change_password(RequestScope::caller(), *body), 204);
-  });
-  routes.add("POST", "/v1/register", RouteAccess::open, RouteBody::json, [&auth](const Request& req, Response& res) {
-    auto body = read_body<protocol::RegisterRequest>(req);
-    if (!body) return reply_error(res, body.error());
-    reply(res, auth.register_user(*body, req.remote_addr), 201);
-  });
-  routes.add("GET", std::string("/v1/users/") + kParam + "/public_key", RouteAccess::user, RouteBody::none,
-             [&auth](const Request& req, Response& res) {
-               const std::string name = req.matches[1];
-               if (!protocol::is_user_name(name)) return reply_error(res, make_error(Errc::invalid_argument, "name: expected a user name"));
-               reply(res, auth.public_key(RequestScope::caller(), name), 200);
-             });
+  add_account_routes(routes, auth);
 }
 
 }  // namespace coffer::server::http

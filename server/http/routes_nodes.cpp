@@ -28,6 +28,35 @@ Result<std::string> after_query(const Request& req) {
   return after;
 }
 
+// Removing, moving, linking and re-attributing: the routes that change entries and nodes.
+void add_entry_changes(RouteTable& routes, service::NodeService& nodes) {
+  routes.add("DELETE", kEntry, RouteAccess::user, RouteBody::none, [&nodes](const Request& req, Response& res) {
+    auto parent = node_param(req, 1, "parent_id");
+    auto tag = tag_param(req);
+    if (!parent || !tag) return reply_error(res, !parent ? parent.error() : tag.error());
+    reply(res, nodes.remove(RequestScope::caller(), *parent, *tag), 204);
+  });
+  routes.add("POST", kEntry + "/move", RouteAccess::user, RouteBody::json, [&nodes](const Request& req, Response& res) {
+    auto parent = node_param(req, 1, "parent_id");
+    auto tag = tag_param(req);
+    auto body = read_body<protocol::MoveRequest>(req);
+    if (!parent || !tag || !body) return reply_error(res, !parent ? parent.error() : !tag ? tag.error() : body.error());
+    reply(res, nodes.move(RequestScope::caller(), *parent, *tag, *body), 200);
+  });
+  routes.add("POST", kNode + "/links", RouteAccess::user, RouteBody::json, [&nodes](const Request& req, Response& res) {
+    auto id = node_param(req);
+    auto body = read_body<protocol::LinkRequest>(req);
+    if (!id || !body) return reply_error(res, !id ? id.error() : body.error());
+    reply(res, nodes.link(RequestScope::caller(), *id, *body), 201);
+  });
+  routes.add("PUT", kNode + "/attributes", RouteAccess::user, RouteBody::json, [&nodes](const Request& req, Response& res) {
+    auto id = node_param(req);
+    auto body = read_body<protocol::SetAttributesRequest>(req);
+    if (!id || !body) return reply_error(res, !id ? id.error() : body.error());
+    reply(res, nodes.set_attributes(RequestScope::caller(), *id, *body), 200);
+  });
+}
+
 }  // namespace
 
 void add_node_routes(RouteTable& routes, service::Services& services) {
@@ -56,31 +85,7 @@ void add_node_routes(RouteTable& routes, service::Services& services) {
     if (!parent || !tag) return reply_error(res, !parent ? parent.error() : tag.error());
     reply(res, nodes.get_entry(RequestScope::caller(), *parent, *tag), 200);
   });
-  routes.add("DELETE", kEntry, RouteAccess::user, RouteBody::none, [&nodes](const Request& req, Response& res) {
-    auto parent = node_param(req, 1, "parent_id");
-    auto tag = tag_param(req);
-    if (!parent || !tag) return reply_error(res, !parent ? parent.error() : tag.error());
-    reply(res, nodes.remove(RequestScope::caller(), *parent, *tag), 204);
-  });
-  routes.add("POST", kEntry + "/move", RouteAccess::user, RouteBody::json, [&nodes](const Request& req, Response& res) {
-    auto parent = node_param(req, 1, "parent_id");
-    auto tag = tag_param(req);
-    auto body = read_body<protocol::MoveRequest>(req);
-    if (!parent || !tag || !body) return reply_error(res, !parent ? parent.error() : !tag ? tag.error() : body.error());
-    reply(res, nodes.move(RequestScope::caller(), *parent, *tag, *body), 200);
-  });
-  routes.add("POST", kNode + "/links", RouteAccess::user, RouteBody::json, [&nodes](const Request& req, Response& res) {
-    auto id = node_param(req);
-    auto body = read_body<protocol::LinkRequest>(req);
-    if (!id || !body) return reply_error(res, !id ? id.error() : body.error());
-    reply(res, nodes.link(RequestScope::caller(), *id, *body), 201);
-  });
-  routes.add("PUT", kNode + "/attributes", RouteAccess::user, RouteBody::json, [&nodes](const Request& req, Response& res) {
-    auto id = node_param(req);
-    auto body = read_body<protocol::SetAttributesRequest>(req);
-    if (!id || !body) return reply_error(res, !id ? id.error() : body.error());
-    reply(res, nodes.set_attributes(RequestScope::caller(), *id, *body), 200);
-  });
+  add_entry_changes(routes, nodes);
 }
 
 }  // namespace coffer::server::http
