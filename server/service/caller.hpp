@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace coffer::server::service {
@@ -12,6 +13,10 @@ struct Caller {
   bool admin = false;
   std::string session_id;
   std::string address;  // remote address, for the audit log and login backoff
+  // The account's quota and usage when the request arrived: enough to refuse an upload before
+  // its body is read; the transaction that stores the blob checks again.
+  std::optional<std::uint64_t> quota;
+  std::uint64_t used = 0;
 };
 
 }  // namespace coffer::server::service

@@ -54,16 +54,14 @@ Outcome<std::unique_ptr<storage::BlobWriter>> ContentService::start_upload(const
   if (declared_size && *declared_size > limit) {
     return make_error(Errc::too_large, "a blob may be at most " + std::to_string(limit) + " bytes");
   }
-  auto quota_ok = in_read<Done>(context_, [&](Transaction& txn) -> Outcome<Done> {
-    auto user = txn.users().find_by_id(caller.user_id);
-    if (!user) return user.error();
-    if (!*user || !(*user)->quota || !declared_size) return Done{};
-    auto held = txn.content().holds_blob(caller.user_id, blob_id);
+  if (caller.quota && declared_size && caller.used + *declared_size > *caller.quota) {
+    // Over the quota unless the caller holds these bytes already (then they cost nothing).
+    auto held = in_read<bool>(context_, [&](Transaction& txn) -> Outcome<bool> {
+      return txn.content().holds_blob(caller.user_id, blob_id);
+    });
     if (!held) return held.error();
-    if (!*held && (*user)->used + *declared_size > *(*user)->quota) return over_quota(*(*user)->quota);
-    return Done{};
-  });
-  if (!quota_ok) return quota_ok.error();
+    if (!*held) return over_quota(*caller.quota);
+  }
   return context_.blobs.create(blob_id, limit);
 }
 
