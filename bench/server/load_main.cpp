@@ -22,6 +22,7 @@ struct Options {
   std::size_t count = 64;
   std::size_t connections = 4;
   std::size_t per_request = 500;
+  std::uint64_t first_index = 1000000;
   std::vector<std::string> headers;
 };
 
@@ -47,7 +48,7 @@ std::vector<LoadRequest> build(const Options& options, std::size_t size, std::ve
     for (std::size_t i = 0; i < options.count; ++i) requests.push_back(LoadRequest{"GET", options.url});
     return requests;
   }
-  bodies = coffer::bench::batch_bodies(options.parent, options.count, size, options.per_request);
+  bodies = coffer::bench::batch_bodies(options.parent, options.count, size, options.per_request, options.first_index);
   for (const auto& body : bodies) requests.push_back(LoadRequest{"POST", options.url, &body});
   return requests;
 }
@@ -66,6 +67,7 @@ int main(int argc, char** argv) {
   app.add_option("--connections", options.connections, "parallel keep-alive connections")->check(CLI::Range(1, 256));
   app.add_option("--parent", options.parent, "batch: the folder node id the files go into");
   app.add_option("--per-request", options.per_request, "batch: files per request");
+  app.add_option("--first-index", options.first_index, "batch: payload number of the first file (new bytes per run)");
   app.add_option("--header", options.headers, "extra request header, e.g. \"Authorization: Bearer TOKEN\"");
   CLI11_PARSE(app, argc, argv);
   auto size = coffer::config::parse_size(options.size_text);

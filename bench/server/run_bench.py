@@ -14,8 +14,9 @@ import sys
 import tempfile
 import time
 
-from coffer_harness import CofferServer, Client, bin_path, free_port
+from coffer_harness import CofferServer, Client, b64, bin_path, free_port
 
+ROUNDS = 3  # each figure is the best of this many runs, cofferd and nginx taking turns
 BLOBS, BLOB_SIZE, BLOB_CONNECTIONS = 64, "1M", 4
 SMALL_REQUESTS, SMALL_CONNECTIONS = 20000, 8
 FILES, FILE_SIZE, FILES_PER_REQUEST, BATCH_CONNECTIONS = 5000, "10K", 500, 2
@@ -44,12 +45,28 @@ http {{
 """
 
 
+def best(key, *runs):
+    """Runs each argument list ROUNDS times, alternating between them; the best `key` of each."""
+    results = [[] for _ in runs]
+    for _ in range(ROUNDS):
+        for i, args in enumerate(runs):
+            results[i].append(load(*args)[key])
+    return [max(values) for values in results]
+
+
 def load(*args):
     result = subprocess.run([bin_path("bench_server_load")] + [str(a) for a in args], capture_output=True, text=True)
     report = json.loads(result.stdout)
     if result.returncode != 0:
         raise SystemExit(f"bench_server_load {' '.join(map(str, args))}: {report['first_failure']}")
     return report
+
+
+def folder_request(root):
+    """A fresh folder for each batch round (the server never opens names, so any tokens do)."""
+    return {"node_id": os.urandom(16).hex(), "type": "folder", "parent_id": root, "name": b64(os.urandom(72)),
+            "name_tag": os.urandom(32).hex(), "wrapped_key": b64(os.urandom(105)), "attributes": b64(os.urandom(160)),
+            "attributes_revision": 1}
 
 
 class Nginx:
@@ -90,30 +107,35 @@ def main():
             coffer_blobs = f"http://127.0.0.1:{server.port}/v1/blobs"
             nginx_blobs = f"http://127.0.0.1:{nginx.port}/blobs"
             blob_args = ["--count", BLOBS, "--size", BLOB_SIZE, "--connections", BLOB_CONNECTIONS]
-            rows = [("blob PUT, MiB/s", load("put", "--url", coffer_blobs, *blob_args, *auth)["mib_per_s"],
-                     load("put", "--url", nginx_blobs, *blob_args)["mib_per_s"]),
-                    ("blob GET, MiB/s", load("get", "--url", coffer_blobs, *blob_args, *auth)["mib_per_s"],
-                     load("get", "--url", nginx_blobs, *blob_args)["mib_per_s"])]
+            rows = []
+            for mode in ("put", "get"):
+                coffer, peer = best("mib_per_s", [mode, "--url", coffer_blobs, *blob_args, *auth],
+                                    [mode, "--url", nginx_blobs, *blob_args])
+                rows.append((f"blob {mode.upper()}, MiB/s", coffer, peer))
             small_args = ["--count", SMALL_REQUESTS, "--connections", SMALL_CONNECTIONS]
-            rows.append(("small GET, requests/s",
-                         load("small", "--url", f"http://127.0.0.1:{server.port}/v1/nodes/{root}", *small_args, *auth)
-                         ["requests_per_s"],
-                         load("small", "--url", f"http://127.0.0.1:{nginx.port}/small.json", *small_args)
-                         ["requests_per_s"]))
-            batch = load("batch", "--url", f"http://127.0.0.1:{server.port}/v1/batch", "--parent", root,
-                         "--count", FILES, "--size", FILE_SIZE, "--per-request", FILES_PER_REQUEST,
-                         "--connections", BATCH_CONNECTIONS, *auth)
+            coffer, peer = best("requests_per_s",
+                                ["small", "--url", f"http://127.0.0.1:{server.port}/v1/nodes/{root}", *small_args, *auth],
+                                ["small", "--url", f"http://127.0.0.1:{nginx.port}/small.json", *small_args])
+            rows.append(("small GET, requests/s", coffer, peer))
+            batch_seconds = []
+            for round_number in range(ROUNDS):
+                folder = client.post("/v1/nodes", folder_request(root))[1]["node"]["node_id"]
+                batch_seconds.append(load("batch", "--url", f"http://127.0.0.1:{server.port}/v1/batch",
+                                          "--parent", folder, "--count", FILES, "--size", FILE_SIZE,
+                                          "--per-request", FILES_PER_REQUEST, "--connections", BATCH_CONNECTIONS,
+                                          "--first-index", 1000000 * (round_number + 1), *auth)["seconds"])
     finally:
         nginx.close()
     print(f"{BLOBS} blobs of {BLOB_SIZE} over {BLOB_CONNECTIONS} connections; {SMALL_REQUESTS} small GETs over "
-          f"{SMALL_CONNECTIONS} connections; loopback, same machine, same run\n")
+          f"{SMALL_CONNECTIONS} connections; loopback, same machine, same run; best of {ROUNDS}\n")
     print("| measure | cofferd | nginx | cofferd / nginx |")
     print("|---|---:|---:|---:|")
     for name, coffer, peer in rows:
         print(f"| {name} | {coffer:.0f} | {peer:.0f} | {coffer / peer:.2f} |")
-    print(f"\nbatch route: {FILES} files of {FILE_SIZE} ({FILES_PER_REQUEST} per request, {BATCH_CONNECTIONS} "
-          f"connections) in {batch['seconds']:.2f} s = {FILES / batch['seconds']:.0f} files/s "
-          f"(goal: under 2 s)")
+    seconds = min(batch_seconds)
+    print(f"\nbatch route: {FILES} new files of {FILE_SIZE} ({FILES_PER_REQUEST} per request, {BATCH_CONNECTIONS} "
+          f"connections) in {seconds:.2f} s = {FILES / seconds:.0f} files/s, best of {ROUNDS} "
+          f"(all: {', '.join(f'{t:.2f}' for t in batch_seconds)} s; goal: under 2 s)")
 
 
 if __name__ == "__main__":
