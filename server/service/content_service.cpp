@@ -67,18 +67,20 @@ Outcome<std::unique_ptr<storage::BlobWriter>> ContentService::start_upload(const
 
 Result<bool> ContentService::hold_in(Transaction& txn, const Caller& caller, const std::string& blob_id,
                                      std::uint64_t size) {
-  auto known = txn.content().blob_size(blob_id);
-  if (!known) return known.error();
-  if (!*known) COFFER_TRY_STATUS(txn.content().insert_blob(blob_id, size, context_.clock()));
-  auto user = txn.users().find_by_id(caller.user_id);
-  if (!user) return user.error();
-  if (!*user) return make_error(Errc::unauthenticated, "the account no longer exists");
-  auto held = txn.content().holds_blob(caller.user_id, blob_id);
-  if (!held) return held.error();
-  if (!*held && (*user)->quota && (*user)->used + size > *(*user)->quota) return over_quota(*(*user)->quota);
+  auto created = txn.content().insert_blob(blob_id, size, context_.clock());
+  if (!created) return created.error();
+  if (caller.quota) {
+    // The usage as of this transaction (the caller's snapshot may be stale).
+    auto user = txn.users().find_by_id(caller.user_id);
+    if (!user) return user.error();
+    if (!*user) return make_error(Errc::unauthenticated, "the account no longer exists");
+    auto held = txn.content().holds_blob(caller.user_id, blob_id);
+    if (!held) return held.error();
+    if (!*held && (*user)->quota && (*user)->used + size > *(*user)->quota) return over_quota(*(*user)->quota);
+  }
   auto charged = txn.content().hold_blob(caller.user_id, blob_id);
   if (!charged) return charged.error();
-  return !*known;
+  return *created;
 }
 
 Outcome<ContentService::Stored> ContentService::finish_upload(const Caller& caller, const std::string& blob_id,

@@ -37,7 +37,8 @@ Outcome<protocol::Entry> NodeService::create_in(Transaction& txn, const Caller& 
   COFFER_TRY_STATUS(txn.nodes().insert(node));
   COFFER_TRY_STATUS(txn.nodes().insert_entry(entry));
   COFFER_TRY_STATUS(record_change(txn, node.owner_id, node.id, entry.parent_id, "created", now));
-  return entry_view(txn, entry);
+  if (node.owner_id != caller.user_id) return entry_view(txn, entry);
+  return protocol::Entry{entry.parent_id, entry.name, entry.name_tag, entry.wrapped_key, node_view(node, caller.user, 1)};
 }
 
 Outcome<protocol::Entry> NodeService::create(const Caller& caller, const protocol::CreateNodeRequest& request) {

@@ -2,21 +2,25 @@
 
 namespace coffer::server::service {
 
+protocol::Node node_view(const storage::NodeRecord& node, std::string owner, std::uint64_t nlink) {
+  protocol::Node view;
+  view.node_id = node.id;
+  view.type = storage::node_type_name(node.type);
+  view.owner = std::move(owner);
+  view.attributes = node.attributes;
+  view.attributes_revision = node.attributes_revision;
+  view.version = node.version;
+  view.size = node.size;
+  view.nlink = nlink;
+  return view;
+}
+
 Result<protocol::Node> node_view(storage::Transaction& txn, const storage::NodeRecord& node) {
   auto owner = txn.users().find_by_id(node.owner_id);
   if (!owner) return owner.error();
   auto nlink = txn.nodes().count_entries_of(node.id);
   if (!nlink) return nlink.error();
-  protocol::Node view;
-  view.node_id = node.id;
-  view.type = storage::node_type_name(node.type);
-  view.owner = *owner ? (*owner)->name : std::string();
-  view.attributes = node.attributes;
-  view.attributes_revision = node.attributes_revision;
-  view.version = node.version;
-  view.size = node.size;
-  view.nlink = *nlink;
-  return view;
+  return node_view(node, *owner ? (*owner)->name : std::string(), *nlink);
 }
 
 Result<protocol::Entry> entry_view(storage::Transaction& txn, const storage::EntryRecord& entry) {

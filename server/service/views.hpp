@@ -10,6 +10,8 @@ namespace coffer::server::service {
 // Stored rows as the wire shows them (docs/api.md). Nodes need the owner's name and the entry
 // count, so they read from the transaction.
 Result<protocol::Node> node_view(storage::Transaction& txn, const storage::NodeRecord& node);
+// The same from what the caller knows already (a node it has just created).
+protocol::Node node_view(const storage::NodeRecord& node, std::string owner, std::uint64_t nlink);
 // The entry with its node; Errc::not_found when the node row is missing.
 Result<protocol::Entry> entry_view(storage::Transaction& txn, const storage::EntryRecord& entry);
 

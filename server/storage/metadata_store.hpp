@@ -88,8 +88,9 @@ class ContentTable {
   virtual Result<std::vector<VersionRecord>> list_versions(const std::string& node_id) = 0;
   virtual Result<std::vector<std::string>> version_chunks(const std::string& node_id, std::uint64_t version) = 0;
 
-  // Blobs: a row once its file is durable; holdings count each blob once per user.
-  virtual Status insert_blob(const std::string& blob_id, std::uint64_t size, std::int64_t now) = 0;
+  // Blobs: a row once its file is durable (true when the row is new; an existing row stays);
+  // holdings count each blob once per user.
+  virtual Result<bool> insert_blob(const std::string& blob_id, std::uint64_t size, std::int64_t now) = 0;
   virtual Result<std::optional<std::uint64_t>> blob_size(const std::string& blob_id) = 0;
   // Records that the user holds the blob and adds its size to the user's usage; false when
   // they held it already.

@@ -55,10 +55,11 @@ Result<std::vector<std::string>> SqliteContent::version_chunks(const std::string
   return chunks;
 }
 
-Status SqliteContent::insert_blob(const std::string& blob_id, std::uint64_t size, std::int64_t now) {
+Result<bool> SqliteContent::insert_blob(const std::string& blob_id, std::uint64_t size, std::int64_t now) {
   COFFER_QUERY(query, db_, "INSERT OR IGNORE INTO blobs (id, size, created_at) VALUES (?1, ?2, ?3)");
   query.bind(1, blob_id).bind(2, size).bind(3, now);
-  return query.run();
+  COFFER_TRY_STATUS(query.run());
+  return db_.changes() > 0;
 }
 
 Result<std::optional<std::uint64_t>> SqliteContent::blob_size(const std::string& blob_id) {

@@ -77,7 +77,7 @@ class SqliteContent final : public ContentTable {
   Result<std::optional<VersionRecord>> find_version(const std::string& node_id, std::uint64_t version) override;
   Result<std::vector<VersionRecord>> list_versions(const std::string& node_id) override;
   Result<std::vector<std::string>> version_chunks(const std::string& node_id, std::uint64_t version) override;
-  Status insert_blob(const std::string& blob_id, std::uint64_t size, std::int64_t now) override;
+  Result<bool> insert_blob(const std::string& blob_id, std::uint64_t size, std::int64_t now) override;
   Result<std::optional<std::uint64_t>> blob_size(const std::string& blob_id) override;
   Result<bool> hold_blob(std::int64_t user_id, const std::string& blob_id) override;
   Result<bool> holds_blob(std::int64_t user_id, const std::string& blob_id) override;

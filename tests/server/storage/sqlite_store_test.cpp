@@ -86,8 +86,8 @@ TEST_CASE("blob holdings count each blob once per user") {
   auto alice = *txn->users().insert(sample_user("alice"));
   auto bob = *txn->users().insert(sample_user("bob"));
   const std::string blob(64, 'a');
-  REQUIRE(txn->content().insert_blob(blob, 1000, 1));
-  REQUIRE(txn->content().insert_blob(blob, 1000, 2));  // a second row is ignored
+  CHECK(*txn->content().insert_blob(blob, 1000, 1));
+  CHECK_FALSE(*txn->content().insert_blob(blob, 1000, 2));  // a second row is ignored
   CHECK(*txn->content().hold_blob(alice, blob));
   CHECK_FALSE(*txn->content().hold_blob(alice, blob));
   CHECK(*txn->content().hold_blob(bob, blob));
