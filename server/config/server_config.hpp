@@ -1,0 +1,73 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "config/reader.hpp"
+#include "util/result.hpp"
+
+namespace coffer::server {
+
+// Where cofferd listens: a host name or address and a TCP port.
+struct ListenAddress {
+  std::string host = "127.0.0.1";
+  int port = 8443;
+
+  static Result<ListenAddress> parse(std::string_view text);  // "HOST:PORT" or "[V6]:PORT"
+  bool is_loopback() const;
+  std::string to_string() const;
+};
+
+struct Limits {
+  std::uint64_t max_request_body = 64ull << 20;  // JSON bodies, the batch route included
+  std::uint64_t max_blob_size = 16ull << 20;
+  std::int64_t max_header_count = 64;
+  std::uint64_t max_header_bytes = 16ull << 10;  // all header names and values together
+  std::chrono::seconds request_timeout{30};      // socket read and write timeouts
+  std::chrono::seconds keep_alive_timeout{5};
+  std::int64_t threads = 32;
+  std::int64_t max_long_polls = 16;  // concurrent change-feed waits; more answer at once
+};
+
+struct SessionPolicy {
+  std::chrono::seconds lifetime{std::chrono::hours(24 * 30)};
+};
+
+// Failed logins: after `free_failures` in a row for a user name or an address, each further
+// attempt waits base_delay * 2^(failures - free_failures), capped at max_delay.
+struct LoginBackoff {
+  std::int64_t free_failures = 5;
+  std::chrono::seconds base_delay{1};
+  std::chrono::seconds max_delay{std::chrono::minutes(15)};
+};
+
+struct AccountPolicy {
+  std::optional<std::uint64_t> default_quota;  // none: unlimited
+  std::chrono::seconds invite_lifetime{std::chrono::hours(24 * 7)};
+};
+
+struct ServerConfig {
+  std::filesystem::path data_dir;
+  ListenAddress listen;
+  std::string tls_certificate;  // PEM paths; both set means HTTPS
+  std::string tls_private_key;
+  bool allow_insecure_http = false;  // plain HTTP on a non-loopback address
+  std::string log_level = "info";
+  Limits limits;
+  SessionPolicy sessions;
+  LoginBackoff login_backoff;
+  AccountPolicy accounts;
+
+  bool uses_tls() const { return !tls_certificate.empty(); }
+  // Cross-option checks (a certificate without a key, plain HTTP off loopback, no data dir).
+  Status validate() const;
+};
+
+// Reads every option from `reader` over the defaults; the reader reports unknown keys.
+Result<ServerConfig> read_server_config(config::Reader reader);
+Result<ServerConfig> load_server_config(const std::optional<std::filesystem::path>& file);
+
+}  // namespace coffer::server
