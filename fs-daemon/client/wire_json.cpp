@@ -69,10 +69,9 @@ using client::decode_b64;
 using client::encode_b64;
 
 NodeType node_type_from(const std::string& text) {
-  if (text == "file") return NodeType::file;
-  if (text == "folder") return NodeType::folder;
-  if (text == "symlink") return NodeType::symlink;
-  throw std::invalid_argument("unknown node type '" + text + "'");
+  auto type = node_type_from_name(text);
+  if (!type) throw std::invalid_argument("unknown node type '" + text + "'");
+  return *type;
 }
 
 void from_json(const nlohmann::json& j, NodeInfo& node) {

@@ -11,4 +11,11 @@ const char* node_type_name(NodeType type) noexcept {
   return "file";
 }
 
+std::optional<NodeType> node_type_from_name(std::string_view name) noexcept {
+  if (name == "file") return NodeType::file;
+  if (name == "folder") return NodeType::folder;
+  if (name == "symlink") return NodeType::symlink;
+  return std::nullopt;
+}
+
 }  // namespace coffer::remote

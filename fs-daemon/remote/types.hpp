@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -15,6 +16,7 @@ namespace coffer::remote {
 enum class NodeType { file, folder, symlink };
 
 const char* node_type_name(NodeType type) noexcept;
+std::optional<NodeType> node_type_from_name(std::string_view name) noexcept;
 
 struct NodeInfo {
   std::string node_id;
