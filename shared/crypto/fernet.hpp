@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -41,8 +42,22 @@ struct DecryptOptions {
 
 // Raw tokens are the base64url-decoded bytes of the standard token: version 0x80, 8-byte
 // big-endian timestamp, 16-byte IV, AES-128-CBC ciphertext with PKCS7 padding, 32-byte HMAC.
+inline constexpr std::uint8_t kFernetVersion = 0x80;
+inline constexpr std::size_t kFernetOverhead = 1 + 8 + 16 + 32;  // besides the ciphertext
+inline constexpr std::size_t kFernetMinRawSize = kFernetOverhead + 16;
+// The raw token size for a plaintext of `plaintext_size` bytes (PKCS7 always adds 1-16 bytes).
+constexpr std::size_t fernet_raw_size(std::size_t plaintext_size) {
+  return kFernetOverhead + (plaintext_size / 16 + 1) * 16;
+}
+
 Bytes fernet_encrypt_raw(const FernetKey& key, ByteView plaintext, const Clock& clock = system_clock_seconds);
 std::string fernet_encrypt(const FernetKey& key, ByteView plaintext, const Clock& clock = system_clock_seconds);
+
+// Encryption with a caller-chosen timestamp and IV, for known-answer tests and golden vectors.
+// Everything else uses the functions above: an IV reused under one key leaks plaintext.
+using FernetIv = std::array<std::uint8_t, 16>;
+Bytes fernet_encrypt_raw_with_iv(const FernetKey& key, ByteView plaintext, std::uint64_t timestamp,
+                                 const FernetIv& iv);
 
 // Verifies the MAC in constant time before any decryption; every malformed token is
 // Errc::invalid_token with a message that names the defect and never any key or plaintext.

@@ -10,13 +10,22 @@
 
 namespace coffer::crypto {
 
+// Every open/unwrap/decrypt below fails with Errc::integrity when the stored bytes do not
+// verify under the given key (tampering, a wrong key, or a token of another kind); messages
+// never contain key material. The subkeys named here are those of crypto/subkeys.hpp.
+
 // A node's key wrapped under its parent folder's key (or the user's master key for the root):
-// a raw Fernet token whose plaintext is the 32 raw key bytes.
+// a raw Fernet token, under the parent's key_wrapping subkey, whose plaintext is the 32 raw
+// key bytes.
 Bytes wrap_key(const FernetKey& wrapping_key, const FernetKey& key);
 Result<FernetKey> unwrap_key(const FernetKey& wrapping_key, ByteView wrapped);
 
-// Names: a standard (base64url) Fernet token under the parent folder's key, and a tag for
-// lookup and uniqueness: hex(HMAC-SHA256(HKDF(parent key, "coffer/v1/name"), name)).
+// Names: a standard (base64url) Fernet token under the parent folder's name_encryption subkey,
+// and a tag for lookup and uniqueness: hex(HMAC-SHA256(HKDF(parent key, "coffer/v1/name"),
+// name)). A valid name is 1 to 255 bytes, not "." or "..", without '/' or NUL; callers check
+// names before encrypting them, and decrypt_name refuses an invalid one as Errc::integrity.
+inline constexpr std::size_t kMaxNameSize = 255;
+bool is_valid_name(std::string_view name) noexcept;
 std::string encrypt_name(const FernetKey& parent_key, std::string_view name);
 Result<std::string> decrypt_name(const FernetKey& parent_key, std::string_view token);
 std::string name_tag(const FernetKey& parent_key, std::string_view name);
@@ -40,7 +49,9 @@ Result<UserKeyBundle> open_key_bundle(const FernetKey& kek, ByteView sealed);
 // Wrapping a key for another user's X25519 public key: an ephemeral X25519 pair, the shared
 // secret through HKDF-SHA256 (info "coffer/v1/share", salt = eph_pub || recipient_pub) as a
 // Fernet key, and the result is eph_pub (32 bytes) || raw Fernet token of the key.
-Bytes wrap_key_for_public_key(ByteView recipient_public_key, const FernetKey& key);
+// The recipient's public key comes from the server, so a malformed one (not 32 bytes, or a
+// low-order point giving an all-zero secret) is refused with Errc::invalid_argument.
+Result<Bytes> wrap_key_for_public_key(ByteView recipient_public_key, const FernetKey& key);
 Result<FernetKey> unwrap_key_with_private_key(const X25519KeyPair& recipient, ByteView wrapped);
 
 // A human-comparable fingerprint of a public key: the first 16 bytes of SHA-256 in hex,

@@ -18,8 +18,19 @@ struct Manifest {
   std::uint32_t chunk_size = kDefaultChunkSize;
   std::vector<ChunkId> chunks;  // in file order
   Attributes attributes;        // at commit time
+  friend bool operator==(const Manifest&, const Manifest&) = default;
 };
 
+inline constexpr std::uint32_t kMaxChunkSize = 64u << 20;
+inline constexpr std::size_t kMaxNodeIdSize = 255;
+
+// The number of chunks a file of `size` bytes has (0 for an empty file); chunk_size > 0.
+std::uint64_t chunk_count(std::uint64_t size, std::uint32_t chunk_size) noexcept;
+
+// Sealed under the file key's manifest subkey (crypto/subkeys.hpp). Throws
+// std::invalid_argument for a manifest that could never be opened (chunk count not matching
+// size and chunk size, chunk size 0 or above kMaxChunkSize, attributes outside their limits):
+// that is a bug in the caller.
 Bytes seal_manifest(const FernetKey& file_key, const Manifest& manifest);
 // Fails with Errc::integrity on any tampering, or when the sealed node id differs from
 // `expected_node_id`, or when the chunk count does not match size and chunk size.

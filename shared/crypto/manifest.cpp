@@ -1,0 +1,98 @@
+#include "crypto/manifest.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <stdexcept>
+
+#include "crypto/attributes_codec.hpp"
+#include "crypto/record_format.hpp"
+#include "crypto/subkeys.hpp"
+
+namespace coffer::crypto {
+namespace {
+
+Error bad_manifest(const char* defect) { return make_error(Errc::integrity, std::string("manifest: ") + defect); }
+
+bool valid_chunk_size(std::uint32_t chunk_size) { return chunk_size > 0 && chunk_size <= kMaxChunkSize; }
+
+void require_sealable(const Manifest& manifest) {
+  if (manifest.node_id.empty() || manifest.node_id.size() > kMaxNodeIdSize) {
+    throw std::invalid_argument("manifest: node id must be 1 to 255 bytes");
+  }
+  if (!valid_chunk_size(manifest.chunk_size)) throw std::invalid_argument("manifest: chunk size out of range");
+  if (manifest.chunks.size() != chunk_count(manifest.size, manifest.chunk_size) ||
+      manifest.chunks.size() > std::numeric_limits<std::uint32_t>::max()) {
+    throw std::invalid_argument("manifest: chunk count does not match size and chunk size");
+  }
+  auto checked = check_attributes(manifest.attributes);
+  if (!checked) throw std::invalid_argument("manifest: " + checked.error().message);
+}
+
+// The chunk list is checked against size and chunk size before it is allocated, so a
+// malformed count cannot make a large allocation.
+Status read_chunk_list(ByteReader& in, Manifest& manifest) {
+  if (!valid_chunk_size(manifest.chunk_size)) return bad_manifest("chunk size out of range");
+  const std::uint32_t count = in.u32();
+  if (!in.ok() || count != chunk_count(manifest.size, manifest.chunk_size)) {
+    return bad_manifest("chunk count does not match size and chunk size");
+  }
+  if (count > in.remaining() / sizeof(Sha256Digest)) return bad_manifest("chunk list is truncated");
+  manifest.chunks.resize(count);
+  for (ChunkId& id : manifest.chunks) {
+    const ByteView digest = in.raw(id.digest.size());
+    std::copy(digest.begin(), digest.end(), id.digest.begin());
+  }
+  return {};
+}
+
+}  // namespace
+
+std::uint64_t chunk_count(std::uint64_t size, std::uint32_t chunk_size) noexcept {
+  return size / chunk_size + (size % chunk_size != 0 ? 1 : 0);
+}
+
+Bytes encode_manifest(const Manifest& manifest) {
+  ByteWriter out;
+  out.u8(kManifestRecordKind);
+  out.u8(kRecordFormatVersion);
+  write_node_id(out, manifest.node_id);
+  out.u64(manifest.version);
+  out.u64(manifest.size);
+  out.u32(manifest.chunk_size);
+  out.u32(static_cast<std::uint32_t>(manifest.chunks.size()));
+  for (const ChunkId& id : manifest.chunks) out.raw(id.digest);
+  write_attributes(out, manifest.attributes);
+  return out.take();
+}
+
+Result<Manifest> decode_manifest(ByteView plaintext) {
+  ByteReader in(plaintext);
+  if (in.u8() != kManifestRecordKind) return bad_manifest("not a manifest");
+  if (in.u8() != kRecordFormatVersion) return bad_manifest("unknown format version");
+  Manifest manifest;
+  manifest.node_id = read_node_id(in);
+  manifest.version = in.u64();
+  manifest.size = in.u64();
+  manifest.chunk_size = in.u32();
+  if (!in.ok()) return bad_manifest("truncated header");
+  COFFER_TRY_STATUS(read_chunk_list(in, manifest));
+  read_attributes(in, manifest.attributes);
+  if (!in.finished()) return bad_manifest("malformed or trailing bytes");
+  return manifest;
+}
+
+Bytes seal_manifest(const FernetKey& file_key, const Manifest& manifest) {
+  require_sealable(manifest);
+  return fernet_encrypt_raw(derive_subkey(file_key, KeyPurpose::manifest), encode_manifest(manifest));
+}
+
+Result<Manifest> open_manifest(const FernetKey& file_key, std::string_view expected_node_id, ByteView sealed) {
+  auto plaintext = fernet_decrypt_raw(derive_subkey(file_key, KeyPurpose::manifest), sealed);
+  if (!plaintext) return bad_manifest("does not verify under the file key");
+  auto manifest = decode_manifest(*plaintext);
+  if (!manifest) return std::move(manifest).error();
+  if (manifest->node_id != expected_node_id) return bad_manifest("belongs to another node");
+  return manifest;
+}
+
+}  // namespace coffer::crypto

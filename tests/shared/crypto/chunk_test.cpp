@@ -1,0 +1,71 @@
+#include <doctest/doctest.h>
+
+#include <stdexcept>
+
+#include "crypto/chunk.hpp"
+#include "crypto/encoding.hpp"
+#include "crypto/random.hpp"
+
+using namespace coffer;
+using namespace coffer::crypto;
+
+TEST_CASE("chunk ids are SHA-256 of the stored bytes, in lowercase hex") {
+  const ChunkId id = ChunkId::of(as_bytes("abc"));
+  CHECK(id.hex() == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK(ChunkId::from_hex(id.hex()).value() == id);
+  for (const char* bad : {"", "ba78", "BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD",
+                          "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad00"}) {
+    CAPTURE(bad);
+    CHECK(ChunkId::from_hex(bad).error().code == Errc::invalid_argument);
+  }
+}
+
+TEST_CASE("chunks round-trip and their stored bytes re-encode to a standard token") {
+  const FernetKey key = FernetKey::generate();
+  for (std::size_t size : {0, 1, 16, 4096, 1 << 20}) {
+    CAPTURE(size);
+    const Bytes plaintext = random_bytes(size);
+    const EncryptedChunk chunk = encrypt_chunk(key, plaintext);
+    CHECK(chunk.id == ChunkId::of(chunk.stored));
+    CHECK(decrypt_chunk(key, chunk.id, chunk.stored).value() == plaintext);
+    CHECK(fernet_decrypt(key, base64url_encode(chunk.stored)).value() == plaintext);
+  }
+}
+
+TEST_CASE("a chunk that does not match its id, or its file key, is an integrity failure") {
+  const FernetKey key = FernetKey::generate();
+  const EncryptedChunk first = encrypt_chunk(key, as_bytes("first chunk"));
+  const EncryptedChunk second = encrypt_chunk(key, as_bytes("second chunk"));
+  SUBCASE("swapped: the server answers one chunk's id with another chunk") {
+    CHECK(decrypt_chunk(key, first.id, second.stored).error().code == Errc::integrity);
+  }
+  SUBCASE("truncated") {
+    const ByteView prefix = ByteView(first.stored).first(first.stored.size() - 16);
+    CHECK(decrypt_chunk(key, first.id, prefix).error().code == Errc::integrity);
+    CHECK(decrypt_chunk(key, ChunkId::of(prefix), prefix).error().code == Errc::integrity);
+  }
+  SUBCASE("a bit flipped") {
+    Bytes flipped = first.stored;
+    flipped[40] ^= 0x10;
+    CHECK(decrypt_chunk(key, first.id, flipped).error().code == Errc::integrity);
+    CHECK(decrypt_chunk(key, ChunkId::of(flipped), flipped).error().code == Errc::integrity);
+  }
+  SUBCASE("from another file: another file key") {
+    const EncryptedChunk foreign = encrypt_chunk(FernetKey::generate(), as_bytes("first chunk"));
+    CHECK(decrypt_chunk(key, foreign.id, foreign.stored).error().code == Errc::integrity);
+  }
+}
+
+TEST_CASE("split_chunks cuts fixed-size pieces; the last may be shorter") {
+  const Bytes data = random_bytes(10);
+  CHECK(split_chunks({}, 4).empty());
+  const auto pieces = split_chunks(data, 4);
+  REQUIRE(pieces.size() == 3);
+  CHECK(pieces[0].size() == 4);
+  CHECK(pieces[2].size() == 2);
+  CHECK(pieces[2].data() == data.data() + 8);
+  CHECK(split_chunks(data, 5).size() == 2);
+  CHECK(split_chunks(data, 10).size() == 1);
+  CHECK(split_chunks(data, 100).size() == 1);
+  CHECK_THROWS_AS(split_chunks(data, 0), std::invalid_argument);
+}

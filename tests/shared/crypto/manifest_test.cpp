@@ -1,0 +1,125 @@
+#include <doctest/doctest.h>
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "crypto/manifest.hpp"
+#include "record_test_support.hpp"
+
+using namespace coffer;
+using namespace coffer::crypto;
+using namespace coffer::crypto::testing;
+
+namespace {
+
+Errc open_error(ByteView sealed, std::string_view node_id = kNodeId) {
+  auto opened = open_manifest(record_key(), node_id, sealed);
+  REQUIRE_FALSE(opened);
+  return opened.error().code;
+}
+
+// A manifest encoded without the sealing checks, as a buggy or hostile key holder could.
+Bytes sealed_unchecked(const Manifest& manifest) {
+  return seal_plaintext(KeyPurpose::manifest, encode_manifest(manifest));
+}
+
+}  // namespace
+
+TEST_CASE("manifests round-trip") {
+  const Manifest manifest = sample_manifest();
+  CHECK(open_manifest(record_key(), kNodeId, seal_manifest(record_key(), manifest)).value() == manifest);
+  Manifest empty;
+  empty.node_id = kNodeId;
+  CHECK(open_manifest(record_key(), kNodeId, seal_manifest(record_key(), empty)).value() == empty);
+}
+
+TEST_CASE("chunk_count rounds up and is zero for an empty file") {
+  CHECK(chunk_count(0, 4) == 0);
+  CHECK(chunk_count(1, 4) == 1);
+  CHECK(chunk_count(4, 4) == 1);
+  CHECK(chunk_count(5, 4) == 2);
+  CHECK(chunk_count(UINT64_MAX, 1u << 20) == (UINT64_MAX >> 20) + 1);
+}
+
+TEST_CASE("every flipped bit of a sealed manifest is an integrity failure") {
+  const Bytes sealed = seal_manifest(record_key(), sample_manifest());
+  for (std::size_t bit = 0; bit < sealed.size() * 8; bit += 7) {
+    Bytes flipped = sealed;
+    flipped[bit / 8] ^= static_cast<std::uint8_t>(1u << (bit % 8));
+    CAPTURE(bit);
+    CHECK(open_error(flipped) == Errc::integrity);
+  }
+}
+
+TEST_CASE("a manifest of another node, or under another key, is refused") {
+  const Bytes sealed = seal_manifest(record_key(), sample_manifest());
+  CHECK(open_error(sealed, "ffeeddccbbaa99887766554433221100") == Errc::integrity);
+  CHECK(open_manifest(FernetKey::generate(), kNodeId, sealed).error().code == Errc::integrity);
+  CHECK(open_error(ByteView(sealed).first(sealed.size() - 1)) == Errc::integrity);
+  CHECK(open_error({}) == Errc::integrity);
+}
+
+TEST_CASE("a chunk list inconsistent with size and chunk size is refused") {
+  struct Case {
+    const char* name;
+    void (*spoil)(Manifest&);
+  };
+  const Case cases[] = {
+      {"one chunk dropped (truncated list)", [](Manifest& m) { m.chunks.pop_back(); }},
+      {"one chunk added", [](Manifest& m) { m.chunks.push_back(filled_id(0x44)); }},
+      {"size grown past the last chunk", [](Manifest& m) { m.size = 3 * (1u << 20) + 1; }},
+      {"size shrunk below the last chunk", [](Manifest& m) { m.size = 2 * (1u << 20); }},
+      {"chunk size zero", [](Manifest& m) { m.chunk_size = 0; }},
+      {"chunk size above the maximum", [](Manifest& m) { m.chunk_size = kMaxChunkSize + 1; }},
+      {"empty file with a chunk", [](Manifest& m) { m.size = 0; }},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.name);
+    Manifest manifest = sample_manifest();
+    c.spoil(manifest);
+    CHECK(open_error(sealed_unchecked(manifest)) == Errc::integrity);
+    CHECK_THROWS_AS(seal_manifest(record_key(), manifest), std::invalid_argument);
+  }
+}
+
+TEST_CASE("the sealed order of chunks is the order opened") {
+  Manifest reordered = sample_manifest();
+  std::swap(reordered.chunks[0], reordered.chunks[2]);
+  const Manifest opened = open_manifest(record_key(), kNodeId, seal_manifest(record_key(), reordered)).value();
+  CHECK(opened.chunks == reordered.chunks);
+  CHECK(opened.chunks != sample_manifest().chunks);
+}
+
+TEST_CASE("malformed manifest plaintexts behind a valid MAC are refused") {
+  const Bytes good = encode_manifest(sample_manifest());
+  auto with = [&](auto edit) {
+    Bytes plaintext = good;
+    edit(plaintext);
+    return seal_plaintext(KeyPurpose::manifest, plaintext);
+  };
+  CHECK(open_error(with([](Bytes& p) { p[0] = 'A'; })) == Errc::integrity);
+  CHECK(open_error(with([](Bytes& p) { p[1] = 2; })) == Errc::integrity);
+  CHECK(open_error(with([](Bytes& p) { p.push_back(0); })) == Errc::integrity);
+  CHECK(open_error(with([](Bytes& p) { p.pop_back(); })) == Errc::integrity);
+  CHECK(open_error(with([](Bytes& p) { p.resize(40); })) == Errc::integrity);
+  CHECK(open_error(with([](Bytes& p) { p.clear(); })) == Errc::integrity);
+  CHECK(open_error(with([](Bytes& p) { p[2] = 0xff; })) == Errc::integrity);  // node id length
+}
+
+TEST_CASE("an attribute record cannot be opened as a manifest, nor a chunk") {
+  const Bytes record = seal_attribute_record(record_key(), sample_symlink_record());
+  CHECK(open_error(record) == Errc::integrity);
+  // A chunk whose plaintext is a valid manifest encoding: chunks are under the bare file key.
+  const Bytes chunk = fernet_encrypt_raw(record_key(), encode_manifest(sample_manifest()));
+  CHECK(open_error(chunk) == Errc::integrity);
+}
+
+TEST_CASE("sealing refuses a node id or attributes that could not be opened") {
+  Manifest manifest = sample_manifest();
+  manifest.node_id.clear();
+  CHECK_THROWS_AS(seal_manifest(record_key(), manifest), std::invalid_argument);
+  manifest = sample_manifest();
+  manifest.attributes.mtime.nsec = 1'000'000'000;
+  CHECK_THROWS_AS(seal_manifest(record_key(), manifest), std::invalid_argument);
+}

@@ -1,0 +1,66 @@
+#pragma once
+
+// Sample records shared by the manifest, attribute-record and golden tests.
+
+#include "crypto/encoding.hpp"
+#include "crypto/fernet.hpp"
+#include "crypto/record_format.hpp"
+#include "crypto/subkeys.hpp"
+#include "crypto_test_support.hpp"
+
+namespace coffer::crypto::testing {
+
+inline constexpr const char* kNodeId = "00112233445566778899aabbccddeeff";
+
+inline const FernetKey& record_key() {
+  static const FernetKey key = key_from_base64("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
+  return key;
+}
+
+inline Bytes as_bytes_vector(std::string_view text) {
+  const ByteView view = as_bytes(text);
+  return Bytes(view.begin(), view.end());
+}
+
+inline ChunkId filled_id(std::uint8_t byte) {
+  ChunkId id;
+  id.digest.fill(byte);
+  return id;
+}
+
+inline Manifest sample_manifest() {
+  Manifest manifest;
+  manifest.node_id = kNodeId;
+  manifest.version = 7;
+  manifest.size = 2'500'000;
+  manifest.chunk_size = 1u << 20;
+  manifest.chunks = {filled_id(0x11), filled_id(0x22), filled_id(0x33)};
+  manifest.attributes.mode = 0100644;
+  manifest.attributes.uid = 1000;
+  manifest.attributes.gid = 1000;
+  manifest.attributes.atime = {1'700'000'000, 123'456'789};
+  manifest.attributes.mtime = {1'700'000'001, 5};
+  manifest.attributes.ctime = {-1, 999'999'999};
+  manifest.attributes.xattrs = {{"user.a", as_bytes_vector("1")}, {"user.b", {}}};
+  return manifest;
+}
+
+inline AttributeRecord sample_symlink_record() {
+  AttributeRecord record;
+  record.node_id = kNodeId;
+  record.revision = 3;
+  record.attributes.mode = 0120777;
+  record.attributes.atime = {0, 0};
+  record.attributes.mtime = {1, 1};
+  record.attributes.ctime = {2, 2};
+  record.attributes.symlink_target = "../target";
+  return record;
+}
+
+// Seals an arbitrary plaintext as the given kind of record would be, to reach the decoder's
+// checks behind a valid MAC.
+inline Bytes seal_plaintext(KeyPurpose purpose, ByteView plaintext) {
+  return fernet_encrypt_raw(derive_subkey(record_key(), purpose), plaintext);
+}
+
+}  // namespace coffer::crypto::testing
