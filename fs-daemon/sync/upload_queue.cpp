@@ -115,6 +115,11 @@ std::uint64_t UploadQueue::last_seq() const {
   return pending_.empty() ? acked_seq_ : pending_.back().seq;
 }
 
+std::uint64_t UploadQueue::acked_seq() const {
+  std::lock_guard lock(mutex_);
+  return acked_seq_;
+}
+
 void UploadQueue::run() {
   auto backoff = std::chrono::milliseconds(250);
   std::unique_lock lock(mutex_);

@@ -48,6 +48,7 @@ class UploadQueue {
 
   QueueStatus status() const;
   std::uint64_t last_seq() const;
+  std::uint64_t acked_seq() const;
 
  private:
   void run();
