@@ -21,7 +21,17 @@ UploadQueue::UploadQueue(remote::RemoteApi& remote, Journal& journal, cache::Chu
       cache_(cache),
       uploads_(options.parallel),
       sender_(remote, journal, guard, uploads_, options),
-      acked_seq_(journal.acked_seq()) {}
+      acked_seq_(journal.acked_seq()) {
+  sender_.set_listener([this](const std::string& node_id, std::uint64_t version) {
+    std::lock_guard lock(listener_mutex_);
+    if (listener_) listener_(node_id, version);
+  });
+}
+
+void UploadQueue::set_listener(CommitListener listener) {
+  std::lock_guard lock(listener_mutex_);
+  listener_ = std::move(listener);
+}
 
 UploadQueue::~UploadQueue() { stop(); }
 

@@ -33,7 +33,8 @@ class UploadQueue {
               UploadOptions options);
   ~UploadQueue();
 
-  void set_listener(CommitListener listener) { sender_.set_listener(std::move(listener)); }
+  // Told of every version the server commits (from the sequencer thread).
+  void set_listener(CommitListener listener);
   // Queues what the journal held at open (removing blob files no op refers to) and starts.
   void start();
   void stop();
@@ -61,6 +62,9 @@ class UploadQueue {
   cache::ChunkCache& cache_;
   WorkerPool uploads_;
   OpSender sender_;
+
+  std::mutex listener_mutex_;  // guards listener_; taken before any lock the listener takes
+  CommitListener listener_;
 
   mutable std::mutex mutex_;  // guards everything below
   std::condition_variable work_ready_;
