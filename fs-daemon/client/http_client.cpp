@@ -177,7 +177,9 @@ Result<HttpResponse> HttpClient::send_once(const HttpRequest& request, bool& sen
   if (shared_->pin.mismatched()) {
     return make_error(Errc::permission_denied,
                       "the server's TLS certificate (SHA-256 " + shared_->pin.observed() +
-                          ") is not the one pinned at login (" + options_.pinned_fingerprint + ")");
+                          ") is not the one pinned at login (" + options_.pinned_fingerprint +
+                          "); refusing to connect. If the server's certificate was replaced on purpose, confirm the "
+                          "new fingerprint with its owner and log in again with --accept-fingerprint");
   }
   return make_error(Errc::unavailable, request.method + " " + options_.base_url + request.target.substr(0, request.target.find('?')) +
                                            ": " + curl_easy_strerror(code));
