@@ -73,6 +73,11 @@ Status Journal::load() {
     std::memcpy(&length, log->data() + offset, 4);
     if (offset + 4 + length > log->size()) break;
     auto plain = crypto::fernet_decrypt_raw(key_, ByteView(log->data() + offset + 4, length));
+    if (!plain && offset == 0) {
+      // A whole first record that does not open is not a torn write: the key is wrong.
+      return make_error(Errc::integrity, (dir_ / "ops.log").string() +
+                                             " does not open with this profile's journal key; it is left as it is");
+    }
     if (!plain) break;
     auto op = decode_op(to_string(*plain));
     secure_zero(plain->data(), plain->size());
