@@ -1,14 +1,55 @@
 #!/usr/bin/env bash
-# Runs Coffer on a fresh Debian 12 machine: installs dependencies, builds, and starts what
-# exists so far. It grows with the product: server, demo user, mounted folder.
+# Runs Coffer on a fresh Debian 12 machine: installs dependencies, builds, starts cofferd on
+# embedded defaults (127.0.0.1, data in $COFFER_DEMO_DIR/server) and creates a demo user.
+#   ./packaging/run-demo.sh          start (again: reuses the data and the user)
+#   ./packaging/run-demo.sh stop     stop the server
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+demo=${COFFER_DEMO_DIR:-/tmp/coffer-demo}
+port=${COFFER_DEMO_PORT:-8470}
+bin=$PWD/build/bin
+pidfile=$demo/cofferd.pid
+
+stop_server() {
+  if [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null; then
+    echo "stopped cofferd ($(cat "$pidfile"))"
+  fi
+  rm -f "$pidfile"
+}
+
+if [ "${1:-}" = "stop" ]; then
+  stop_server
+  exit 0
+fi
 
 ./packaging/install-deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)"
 
-echo
-echo "Coffer is built in build/bin. The server and the mount are not built yet;"
-echo "what works today is the crypto core, for example:"
-echo "  build/bin/coffer fernet genkey > key && echo hello | build/bin/coffer fernet encrypt --key-file key"
+mkdir -p "$demo"
+chmod 700 "$demo"
+stop_server
+nohup "$bin/cofferd" --data "$demo/server" --listen "127.0.0.1:$port" >"$demo/cofferd.log" 2>&1 &
+echo $! >"$pidfile"
+for _ in $(seq 50); do
+  curl -fs "http://127.0.0.1:$port/v1/auth/params?user=demo" >/dev/null && break
+  sleep 0.1
+done
+
+if [ ! -f "$demo/demo.password" ]; then
+  (umask 077 && head -c 18 /dev/urandom | base64 >"$demo/demo.password")
+fi
+if ! "$bin/coffer-admin" --data "$demo/server" --json user list | grep -q '"demo"'; then
+  "$bin/coffer-admin" --data "$demo/server" user add demo --password-file "$demo/demo.password"
+fi
+
+cat <<MSG
+
+Coffer is running.
+  server    http://127.0.0.1:$port  (pid $(cat "$pidfile"), data in $demo/server, log $demo/cofferd.log)
+  user      demo, password in $demo/demo.password
+  admin     $bin/coffer-admin --data $demo/server stats
+  stop      ./packaging/run-demo.sh stop
+The FUSE mount is not built yet: the server and its HTTP API (docs/api.md) are what runs today.
+MSG

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh Debian 12 machine: installs dependencies, builds with
 # warnings as errors, runs every CTest test (unit and integration, with real cofferd and real
-# FUSE mounts), then builds the unit tests under AddressSanitizer + UndefinedBehaviorSanitizer
-# and runs them again.
+# FUSE mounts), fuzzes the token and record parsers briefly (libFuzzer, clang), then builds the
+# unit tests under AddressSanitizer + UndefinedBehaviorSanitizer and runs them again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +12,8 @@ jobs=$(nproc)
 cmake -S . -B build -DCOFFER_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build build -j"$jobs"
 ctest --test-dir build --output-on-failure --timeout 900
+
+FUZZ_SECONDS=${FUZZ_SECONDS:-10} ./tests/fuzz/run-short.sh
 
 cmake -S . -B build-asan -DCOFFER_WERROR=ON -DCOFFER_SANITIZE=ON -DCOFFER_INTEGRATION_TESTS=OFF \
   -DCMAKE_BUILD_TYPE=Debug

@@ -27,10 +27,14 @@ struct FernetOptions {
   throw CLI::RuntimeError(status);
 }
 
+// The buffer is wiped because key files pass through it.
 template <class Container>
 bool read_all(std::FILE* stream, Container& out) {
   std::uint8_t buffer[65536];
-  for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, stream)) > 0;) out.insert(out.end(), buffer, buffer + n);
+  for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, stream)) > 0;) {
+    out.insert(out.end(), buffer, buffer + n);
+  }
+  secure_zero(buffer, sizeof buffer);
   return std::ferror(stream) == 0;
 }
 
@@ -45,7 +49,8 @@ crypto::FernetKey load_key(std::string_view command, const std::string& path) {
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), std::fclose);
   SecureBytes text;
   if (!file || !read_all(file.get(), text)) fail(command, kBadInput, "cannot read key file " + path);
-  auto key = crypto::FernetKey::from_base64(trim(to_string(text)));
+  const std::string_view key_text(reinterpret_cast<const char*>(text.data()), text.size());
+  auto key = crypto::FernetKey::from_base64(trim(key_text));
   if (!key) fail(command, kBadInput, "key file " + path + " does not hold a Fernet key (44 characters of base64url)");
   return std::move(key).value();
 }

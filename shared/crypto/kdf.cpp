@@ -22,7 +22,9 @@ constexpr std::size_t kMinSaltSize = 16;
 constexpr std::size_t kMaxSaltSize = 64;
 constexpr std::size_t kSecretSize = 32;
 
-Error bad_params(const char* defect) { return make_error(Errc::invalid_argument, std::string("KDF parameters: ") + defect); }
+Error bad_params(const char* defect) {
+  return make_error(Errc::invalid_argument, std::string("KDF parameters: ") + defect);
+}
 
 // scrypt's working memory: 128 * r * n for the big array plus 128 * r * p for the blocks.
 std::uint64_t scrypt_memory(const KdfParams& params) { return 128ull * params.r * (params.n + params.p); }

@@ -9,7 +9,8 @@ constexpr std::size_t kPublicKeySize = 32;
 
 // Binding both public keys into the derivation ties the wrapping key to this exact pair, so a
 // wrap cannot be replayed as if made for another recipient.
-Result<FernetKey> share_key(ByteView private_key, ByteView peer_public, ByteView eph_public, ByteView recipient_public) {
+Result<FernetKey> share_key(ByteView private_key, ByteView peer_public, ByteView eph_public,
+                            ByteView recipient_public) {
   auto secret = x25519_shared_secret(private_key, peer_public);
   if (!secret) return std::move(secret).error();
   Bytes salt(eph_public.begin(), eph_public.end());

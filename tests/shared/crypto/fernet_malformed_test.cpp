@@ -52,8 +52,8 @@ struct MalformedCase {
 const std::vector<MalformedCase> kCases = {
     {"empty", [] { return Bytes{}; }, "too short"},
     {"one byte short of the minimum", [] { Bytes t = token_for({}); t.pop_back(); return t; }, "too short"},
-    {"wrong version byte, correctly signed", [] { Bytes t = token_for(as_bytes("x")); t[0] = 0x81; return resigned(t); },
-     "version"},
+    {"wrong version byte, correctly signed",
+     [] { Bytes t = token_for(as_bytes("x")); t[0] = 0x81; return resigned(t); }, "version"},
     {"version byte zero", [] { Bytes t = token_for(as_bytes("x")); t[0] = 0x00; return resigned(t); }, "version"},
     {"ciphertext one byte short of a block, correctly signed",
      [] { Bytes t = token_for(as_bytes("0123456789abcdef")); t.erase(t.end() - 33); return resigned(t); }, "block"},

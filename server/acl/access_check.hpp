@@ -1,0 +1,25 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "server/storage/metadata_store.hpp"
+
+namespace coffer::server::acl {
+
+// The one access decision of the server. Every route that names a node asks it before anything
+// else: the node's owner may read and write; anyone else needs a grant for them on the node or
+// on an ancestor (through any of the node's entries, so a hard link inside a shared folder is
+// covered), and a write grant to write.
+//
+// Errors: Errc::not_found when the node does not exist or the caller may not read it (so others'
+// node ids are not confirmed), Errc::permission_denied when they may read but need write.
+Result<storage::NodeRecord> check_access(storage::Transaction& txn, std::int64_t user_id, const std::string& node_id,
+                                         storage::Access need);
+
+// The strongest access the user has to an existing node, or none.
+Result<std::optional<storage::Access>> effective_access(storage::Transaction& txn, std::int64_t user_id,
+                                                        const storage::NodeRecord& node);
+
+}  // namespace coffer::server::acl

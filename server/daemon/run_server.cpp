@@ -1,0 +1,91 @@
+#include "server/daemon/run_server.hpp"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <iostream>
+#include <thread>
+
+#include "coffer/version.hpp"
+#include "log/logging.hpp"
+#include "server/daemon/data_dir.hpp"
+#include "server/http/http_server.hpp"
+
+namespace coffer::server::daemon {
+namespace {
+
+Result<ServerConfig> effective_config(const ServerOptions& options) {
+  auto config = load_server_config(options.config_file);
+  if (!config) return config.error();
+  if (options.data_dir) config->data_dir = *options.data_dir;
+  if (options.listen) {
+    auto address = ListenAddress::parse(*options.listen);
+    if (!address) return make_error(Errc::invalid_argument, "--listen: " + address.error().message);
+    config->listen = *address;
+  }
+  COFFER_TRY_STATUS(config->validate());
+  return config;
+}
+
+// SIGTERM and SIGINT are blocked in every thread and taken by sigwait() in one, so a signal
+// never interrupts a request half-way; that thread stops the listener.
+sigset_t stop_signals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  return signals;
+}
+
+int serve(const ServerConfig& config) {
+  auto data = DataDir::open(config.data_dir, DataDir::Role::server, static_cast<std::size_t>(config.limits.threads) + 4);
+  if (!data) {
+    spdlog::critical("{}", data.error().message);
+    return 1;
+  }
+  service::Services services((*data)->metadata(), (*data)->blobs(), config);
+  auto http = http::HttpServer::create(services, config);
+  if (!http) {
+    spdlog::critical("{}", http.error().message);
+    return 1;
+  }
+  auto port = (*http)->bind();
+  if (!port) {
+    spdlog::critical("{}", port.error().message);
+    return 1;
+  }
+  if (!config.uses_tls() && !config.listen.is_loopback()) {
+    spdlog::warn("serving plain HTTP on a non-loopback address: passwords-derived keys and tokens travel in clear");
+  }
+  const sigset_t signals = stop_signals();
+  std::thread stopper([&] {
+    int received = 0;
+    sigwait(&signals, &received);
+    spdlog::info("signal {}: finishing requests in flight", received);
+    (*http)->stop();
+  });
+  spdlog::info("cofferd {} listening on {}://{}:{} with data in {}", kVersion, config.uses_tls() ? "https" : "http",
+               config.listen.host, *port, config.data_dir.string());
+  auto served = (*http)->serve();
+  if (!served) spdlog::error("{}", served.error().message);
+  pthread_kill(stopper.native_handle(), SIGTERM);  // releases sigwait when the listener failed by itself
+  stopper.join();
+  spdlog::info("stopped");
+  return served ? 0 : 1;
+}
+
+}  // namespace
+
+int run_server(const ServerOptions& options) {
+  const sigset_t signals = stop_signals();
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  auto config = effective_config(options);
+  if (!config) {
+    std::cerr << "cofferd: " << config.error().message << "\n";
+    return 1;
+  }
+  log::init("cofferd", config->log_level);
+  return serve(*config);
+}
+
+}  // namespace coffer::server::daemon

@@ -1,0 +1,20 @@
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace coffer::server::daemon {
+
+struct ServerOptions {
+  std::optional<std::filesystem::path> config_file;
+  std::optional<std::filesystem::path> data_dir;  // overrides data_dir of the file
+  std::optional<std::string> listen;              // overrides listen of the file
+};
+
+// Runs cofferd until SIGTERM or SIGINT: loads and checks the configuration, opens the data
+// directory, serves, and on the signal lets requests in flight finish and closes the
+// database. Returns the process exit code (0 after a clean stop, 1 when it cannot start).
+int run_server(const ServerOptions& options);
+
+}  // namespace coffer::server::daemon

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <httplib.h>
+
+#include <optional>
+#include <string>
+
+#include "protocol/errors.hpp"
+#include "protocol/json_reader.hpp"
+#include "server/service/outcome.hpp"
+
+namespace coffer::server::http {
+
+// Writing answers and reading request parts, the same way for every route.
+
+void reply_json(httplib::Response& res, int status, const protocol::Json& body);
+// The error body {"error", "message", ...details} with the mapped status (and Retry-After for
+// 429). Server-side failures are logged here and answered without detail.
+void reply_error(httplib::Response& res, const Error& error, const protocol::Json& details = protocol::Json::object());
+
+template <class T>
+void reply(httplib::Response& res, service::Outcome<T>&& outcome, int success_status) {
+  if (!outcome) return reply_error(res, outcome.error(), outcome.details());
+  if constexpr (std::is_same_v<T, service::Done>) {
+    res.status = success_status;
+  } else {
+    reply_json(res, success_status, protocol::Json(outcome.value()));
+  }
+}
+
+// The JSON body read as a request type T (400 with the reason otherwise).
+template <class T>
+Result<T> read_body(const httplib::Request& req) {
+  auto json = protocol::parse_json_text(req.body);
+  if (!json) return json.error();
+  return T::from_json(*json);
+}
+
+// A path parameter (regex group `index`) that must be lowercase hex of `length`.
+Result<std::string> hex_param(const httplib::Request& req, int index, std::size_t length, const char* name);
+// A whole number from 0 to max written in decimal, nothing else.
+std::optional<std::uint64_t> parse_number(std::string_view text, std::uint64_t max);
+// A query parameter as a whole number within [0, max]; none when absent.
+Result<std::optional<std::uint64_t>> number_query(const httplib::Request& req, const char* name, std::uint64_t max);
+
+}  // namespace coffer::server::http

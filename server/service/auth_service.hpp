@@ -1,0 +1,41 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "protocol/auth.hpp"
+#include "server/service/caller.hpp"
+#include "server/service/context.hpp"
+#include "server/service/outcome.hpp"
+
+namespace coffer::server::service {
+
+// Logins, sessions and the caller's own account (docs/api.md, "Authentication and account").
+class AuthService {
+ public:
+  explicit AuthService(Context& context) : context_(context) {}
+
+  Outcome<protocol::AuthParams> auth_params(const std::string& user);
+  Outcome<protocol::LoginResponse> login(const protocol::LoginRequest& request, const std::string& address);
+  // The caller behind a bearer token; Errc::unauthenticated for a missing, unknown, expired or
+  // revoked session or a disabled user.
+  Result<Caller> authenticate(std::string_view token, const std::string& address);
+  Outcome<Done> logout(const Caller& caller);
+  Outcome<protocol::SessionList> sessions(const Caller& caller);
+  Outcome<Done> revoke_session(const Caller& caller, const std::string& session_id);
+  Outcome<protocol::Account> account(const Caller& caller);
+  Outcome<Done> change_password(const Caller& caller, const protocol::PasswordChange& request);
+  Outcome<protocol::RegisterResponse> register_user(const protocol::RegisterRequest& request,
+                                                    const std::string& address);
+  Outcome<protocol::PublicKeyInfo> public_key(const Caller& caller, const std::string& name);
+
+ private:
+  Outcome<protocol::LoginResponse> start_session(const storage::UserRecord& user, const protocol::LoginRequest& request,
+                                                 const std::string& address);
+  Outcome<protocol::LoginResponse> refuse_login(const std::string& user, const std::string& address,
+                                                const std::string& reason);
+
+  Context& context_;
+};
+
+}  // namespace coffer::server::service

@@ -1,0 +1,108 @@
+#include "server/service/batch_service.hpp"
+
+#include <unordered_set>
+
+#include "crypto/encoding.hpp"
+#include "crypto/hash.hpp"
+#include "server/service/transactions.hpp"
+
+namespace coffer::server::service {
+namespace {
+
+using protocol::BatchOp;
+using Success = BatchOpResult::Success;
+
+BatchOpResult failed(Error error, protocol::Json details = protocol::Json::object()) {
+  BatchOpResult result;
+  result.error = std::move(error);
+  result.details = std::move(details);
+  return result;
+}
+
+template <class T>
+BatchOpResult from_outcome(Outcome<T> outcome, Success success) {
+  if (!outcome) return failed(outcome.error(), outcome.details());
+  BatchOpResult result;
+  result.success = success;
+  if constexpr (!std::is_same_v<T, Done>) result.body = protocol::Json(outcome.value());
+  return result;
+}
+
+std::string_view as_text(const Bytes& bytes) { return {reinterpret_cast<const char*>(bytes.data()), bytes.size()}; }
+
+}  // namespace
+
+std::vector<std::vector<BatchService::DecodedBlob>> BatchService::decode_blobs(
+    const std::vector<Result<BatchOp>>& ops, std::vector<BatchOpResult>& results) {
+  std::vector<std::vector<DecodedBlob>> decoded(ops.size());
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    if (!ops[i]) continue;
+    const auto* commit = std::get_if<protocol::BatchCommit>(&*ops[i]);
+    if (commit == nullptr) continue;
+    for (const auto& blob : commit->blobs) {
+      auto bytes = crypto::base64url_decode(blob.data);
+      if (!bytes) {
+        results[i] = failed(make_error(Errc::invalid_argument, "blob " + blob.id + ": data is not base64url"));
+      } else if (bytes->size() > context_.config.limits.max_blob_size) {
+        results[i] = failed(make_error(Errc::too_large, "blob " + blob.id + " is larger than the limit"));
+      } else if (const auto digest = crypto::sha256(*bytes); crypto::hex_encode(digest) != blob.id) {
+        results[i] = failed(make_error(Errc::integrity, "blob " + blob.id + ": data does not hash to the id"));
+      } else {
+        decoded[i].push_back({blob.id, std::move(*bytes)});
+        continue;
+      }
+      decoded[i].clear();
+      break;
+    }
+  }
+  return decoded;
+}
+
+BatchOpResult BatchService::apply(storage::Transaction& txn, const Caller& caller, const BatchOp& op,
+                                  const std::vector<DecodedBlob>& blobs) {
+  if (const auto* create = std::get_if<protocol::CreateNodeRequest>(&op)) {
+    return from_outcome(nodes_.create_in(txn, caller, *create), Success::created);
+  }
+  if (const auto* set = std::get_if<protocol::BatchSetAttributes>(&op)) {
+    return from_outcome(nodes_.set_attributes_in(txn, caller, set->node_id, set->request), Success::ok);
+  }
+  if (const auto* remove = std::get_if<protocol::BatchRemove>(&op)) {
+    return from_outcome(nodes_.remove_in(txn, caller, remove->parent_id, remove->name_tag), Success::no_content);
+  }
+  const auto& commit = std::get<protocol::BatchCommit>(op);
+  for (const auto& blob : blobs) {
+    auto held = content_.hold_in(txn, caller, blob.id, blob.bytes.size());
+    if (!held) return failed(held.error());
+  }
+  return from_outcome(content_.commit_in(txn, caller, commit.node_id, commit.request), Success::created);
+}
+
+Outcome<std::vector<BatchOpResult>> BatchService::run(const Caller& caller, const std::vector<Result<BatchOp>>& ops) {
+  std::vector<BatchOpResult> results(ops.size());
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    if (!ops[i]) results[i] = failed(ops[i].error());
+  }
+  const auto blobs = decode_blobs(ops, results);
+  std::vector<storage::BlobData> durable;
+  std::unordered_set<std::string> seen;
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    if (results[i].error) continue;
+    for (const auto& blob : blobs[i]) {
+      if (seen.insert(blob.id).second) durable.push_back({blob.id, as_text(blob.bytes)});
+    }
+  }
+  COFFER_TRY_STATUS(context_.blobs.put_many(durable));
+  auto applied = in_write<Done>(context_, [&](storage::Transaction& txn) -> Outcome<Done> {
+    for (std::size_t i = 0; i < ops.size(); ++i) {
+      if (results[i].error) continue;
+      COFFER_TRY_STATUS(txn.begin_savepoint());
+      results[i] = apply(txn, caller, *ops[i], blobs[i]);
+      COFFER_TRY_STATUS(results[i].error ? txn.rollback_savepoint() : txn.release_savepoint());
+    }
+    return Done{};
+  });
+  if (!applied) return applied.error();
+  return results;
+}
+
+}  // namespace coffer::server::service

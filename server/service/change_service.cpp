@@ -1,0 +1,71 @@
+#include "server/service/change_service.hpp"
+
+#include "protocol/limits.hpp"
+#include "server/acl/access_check.hpp"
+#include "server/service/change_notifier.hpp"
+#include "server/service/transactions.hpp"
+
+namespace coffer::server::service {
+namespace {
+
+using storage::Transaction;
+
+// A change is visible when the caller may read its node, or the folder whose entries changed
+// (a removed entry's node may be unreachable now).
+Result<bool> visible(Transaction& txn, const Caller& caller, const storage::ChangeRecord& change) {
+  if (change.owner_id == caller.user_id) return true;
+  for (const auto* id : {&change.node_id, change.parent_id ? &*change.parent_id : nullptr}) {
+    if (id == nullptr) continue;
+    auto node = acl::check_access(txn, caller.user_id, *id, storage::Access::read);
+    if (node) return true;
+    if (node.error().code != Errc::not_found) return node.error();
+  }
+  return false;
+}
+
+}  // namespace
+
+Outcome<protocol::ChangePage> ChangeService::read_once(const Caller& caller, std::uint64_t cursor) {
+  return in_read<protocol::ChangePage>(context_, [&](Transaction& txn) -> Outcome<protocol::ChangePage> {
+    auto has_grants = txn.grants().has_any(caller.user_id);
+    if (!has_grants) return has_grants.error();
+    const std::optional<std::int64_t> owner = *has_grants ? std::nullopt : std::optional(caller.user_id);
+    auto rows = txn.changes().list_after(cursor, owner, protocol::kMaxChangePage);
+    if (!rows) return rows.error();
+    protocol::ChangePage page;
+    page.cursor = cursor;
+    for (const auto& row : *rows) {
+      page.cursor = row.cursor;
+      auto show = visible(txn, caller, row);
+      if (!show) return show.error();
+      if (*show) page.changes.push_back(protocol::Change{row.cursor, row.node_id, row.parent_id, row.kind});
+    }
+    return page;
+  });
+}
+
+Outcome<protocol::ChangePage> ChangeService::changes(const Caller& caller, std::optional<std::uint64_t> cursor,
+                                                     std::chrono::seconds timeout) {
+  if (!cursor) {
+    return in_read<protocol::ChangePage>(context_, [&](Transaction& txn) -> Outcome<protocol::ChangePage> {
+      auto latest = txn.changes().latest_cursor();
+      if (!latest) return latest.error();
+      return protocol::ChangePage{{}, *latest};
+    });
+  }
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto page = read_once(caller, *cursor);
+  if (!page || !page->changes.empty() || timeout.count() == 0) return page;
+  if (!context_.notifier.try_enter(context_.config.limits.max_long_polls)) return page;
+  while (page && page->changes.empty() && std::chrono::steady_clock::now() < deadline) {
+    const auto seen = context_.notifier.generation();
+    // Read again after taking the generation, so a commit in between is not missed.
+    page = read_once(caller, page->cursor);
+    if (!page || !page->changes.empty()) break;
+    if (!context_.notifier.wait(seen, deadline)) break;
+  }
+  context_.notifier.leave();
+  return page;
+}
+
+}  // namespace coffer::server::service

@@ -1,0 +1,157 @@
+#include "server/service/node_service.hpp"
+
+#include "server/acl/access_check.hpp"
+#include "server/service/move_operation.hpp"
+#include "server/service/transactions.hpp"
+#include "server/service/tree_ops.hpp"
+#include "server/service/views.hpp"
+
+namespace coffer::server::service {
+namespace {
+
+using storage::Access;
+using storage::Transaction;
+
+Error cross_owner() {
+  return make_error(Errc::conflict, "entries cannot join trees of different owners; copy instead");
+}
+
+}  // namespace
+
+Outcome<protocol::Entry> NodeService::create_in(Transaction& txn, const Caller& caller,
+                                                const protocol::CreateNodeRequest& request) {
+  auto parent = acl::check_access(txn, caller.user_id, request.parent_id, Access::write);
+  if (!parent) return parent.error();
+  COFFER_TRY_STATUS(check_folder_open(*parent));
+  auto existing = txn.nodes().find_entry(request.parent_id, request.name_tag);
+  if (!existing) return existing.error();
+  if (*existing) return name_taken<protocol::Entry>(txn, **existing);
+  auto id_used = txn.nodes().find(request.node_id);
+  if (!id_used) return id_used.error();
+  if (*id_used) return make_error(Errc::conflict, "the node id is in use");
+  const std::int64_t now = context_.clock();
+  const storage::NodeRecord node{request.node_id,    parent->owner_id, *storage::node_type_from_name(request.type),
+                                 request.attributes, request.attributes_revision, 0, 0, now, std::nullopt};
+  const storage::EntryRecord entry{request.parent_id, request.name_tag, request.node_id, request.name,
+                                   request.wrapped_key, now};
+  COFFER_TRY_STATUS(txn.nodes().insert(node));
+  COFFER_TRY_STATUS(txn.nodes().insert_entry(entry));
+  COFFER_TRY_STATUS(record_change(txn, node.owner_id, node.id, entry.parent_id, "created", now));
+  return entry_view(txn, entry);
+}
+
+Outcome<protocol::Entry> NodeService::create(const Caller& caller, const protocol::CreateNodeRequest& request) {
+  return in_write<protocol::Entry>(context_, [&](Transaction& txn) { return create_in(txn, caller, request); });
+}
+
+Outcome<protocol::Node> NodeService::get(const Caller& caller, const std::string& node_id) {
+  return in_read<protocol::Node>(context_, [&](Transaction& txn) -> Outcome<protocol::Node> {
+    auto node = acl::check_access(txn, caller.user_id, node_id, Access::read);
+    if (!node) return node.error();
+    return node_view(txn, *node);
+  });
+}
+
+Outcome<protocol::EntryPage> NodeService::list(const Caller& caller, const std::string& parent_id,
+                                               const std::string& after, std::size_t limit) {
+  return in_read<protocol::EntryPage>(context_, [&](Transaction& txn) -> Outcome<protocol::EntryPage> {
+    auto parent = acl::check_access(txn, caller.user_id, parent_id, Access::read);
+    if (!parent) return parent.error();
+    if (parent->type != storage::NodeType::folder) return make_error(Errc::invalid_argument, "not a folder");
+    auto children = txn.nodes().list_children(parent_id, after, limit + 1);
+    if (!children) return children.error();
+    protocol::EntryPage page;
+    for (std::size_t i = 0; i < children->size() && i < limit; ++i) {
+      auto view = entry_view(txn, (*children)[i]);
+      if (!view) return view.error();
+      page.entries.push_back(std::move(*view));
+    }
+    if (children->size() > limit) page.next = page.entries.back().name_tag;
+    return page;
+  });
+}
+
+Outcome<protocol::Entry> NodeService::get_entry(const Caller& caller, const std::string& parent_id,
+                                                const std::string& name_tag) {
+  return in_read<protocol::Entry>(context_, [&](Transaction& txn) -> Outcome<protocol::Entry> {
+    auto parent = acl::check_access(txn, caller.user_id, parent_id, Access::read);
+    if (!parent) return parent.error();
+    auto entry = txn.nodes().find_entry(parent_id, name_tag);
+    if (!entry) return entry.error();
+    if (!*entry) return make_error(Errc::not_found, "no such entry");
+    return entry_view(txn, **entry);
+  });
+}
+
+Outcome<protocol::Entry> NodeService::link(const Caller& caller, const std::string& node_id,
+                                           const protocol::LinkRequest& request) {
+  return in_write<protocol::Entry>(context_, [&](Transaction& txn) -> Outcome<protocol::Entry> {
+    auto node = acl::check_access(txn, caller.user_id, node_id, Access::read);
+    if (!node) return node.error();
+    auto parent = acl::check_access(txn, caller.user_id, request.parent_id, Access::write);
+    if (!parent) return parent.error();
+    if (node->type != storage::NodeType::file) return make_error(Errc::invalid_argument, "only files can have hard links");
+    COFFER_TRY_STATUS(check_folder_open(*parent));
+    if (parent->owner_id != node->owner_id) return cross_owner();
+    auto existing = txn.nodes().find_entry(request.parent_id, request.name_tag);
+    if (!existing) return existing.error();
+    if (*existing) return name_taken<protocol::Entry>(txn, **existing);
+    const std::int64_t now = context_.clock();
+    const storage::EntryRecord entry{request.parent_id, request.name_tag, node_id, request.name, request.wrapped_key, now};
+    COFFER_TRY_STATUS(leave_trash(txn, *node));
+    COFFER_TRY_STATUS(txn.nodes().insert_entry(entry));
+    COFFER_TRY_STATUS(record_change(txn, node->owner_id, node_id, entry.parent_id, "entry_added", now));
+    return entry_view(txn, entry);
+  });
+}
+
+Outcome<protocol::Entry> NodeService::move(const Caller& caller, const std::string& parent_id,
+                                           const std::string& name_tag, const protocol::MoveRequest& request) {
+  return in_write<protocol::Entry>(context_, [&](Transaction& txn) {
+    return MoveOperation(txn, caller, context_.clock()).run(parent_id, name_tag, request);
+  });
+}
+
+Outcome<Done> NodeService::remove_in(Transaction& txn, const Caller& caller, const std::string& parent_id,
+                                     const std::string& name_tag) {
+  auto parent = acl::check_access(txn, caller.user_id, parent_id, Access::write);
+  if (!parent) return parent.error();
+  auto entry = txn.nodes().find_entry(parent_id, name_tag);
+  if (!entry) return entry.error();
+  if (!*entry) return make_error(Errc::not_found, "no such entry");
+  auto busy = txn.nodes().has_children((*entry)->node_id);
+  if (!busy) return busy.error();
+  if (*busy) return make_error(Errc::not_empty, "the folder is not empty");
+  COFFER_TRY_STATUS(unlink_entry(txn, **entry, parent->owner_id, context_.clock()));
+  return Done{};
+}
+
+Outcome<Done> NodeService::remove(const Caller& caller, const std::string& parent_id, const std::string& name_tag) {
+  return in_write<Done>(context_, [&](Transaction& txn) { return remove_in(txn, caller, parent_id, name_tag); });
+}
+
+Outcome<protocol::Node> NodeService::set_attributes_in(Transaction& txn, const Caller& caller,
+                                                       const std::string& node_id,
+                                                       const protocol::SetAttributesRequest& request) {
+  auto node = acl::check_access(txn, caller.user_id, node_id, Access::write);
+  if (!node) return node.error();
+  if (node->attributes_revision != request.base_revision) {
+    auto current = node_view(txn, *node);
+    if (!current) return current.error();
+    return Outcome<protocol::Node>(make_error(Errc::conflict, "the attribute record changed since base_revision"),
+                                   protocol::Json{{"current", *current}});
+  }
+  COFFER_TRY_STATUS(txn.nodes().set_attributes(node_id, request.attributes, request.revision));
+  COFFER_TRY_STATUS(record_change(txn, node->owner_id, node_id, std::nullopt, "attributes", context_.clock()));
+  node->attributes = request.attributes;
+  node->attributes_revision = request.revision;
+  return node_view(txn, *node);
+}
+
+Outcome<protocol::Node> NodeService::set_attributes(const Caller& caller, const std::string& node_id,
+                                                    const protocol::SetAttributesRequest& request) {
+  return in_write<protocol::Node>(context_,
+                                  [&](Transaction& txn) { return set_attributes_in(txn, caller, node_id, request); });
+}
+
+}  // namespace coffer::server::service

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "protocol/nodes.hpp"
+#include "server/service/caller.hpp"
+#include "server/service/context.hpp"
+#include "server/service/outcome.hpp"
+
+namespace coffer::server::service {
+
+// Nodes and directory entries (docs/api.md, "Nodes and entries"). Every operation asks
+// acl::check_access for each node it names before anything else. The *_in variants work inside
+// a transaction the caller owns (the batch route).
+class NodeService {
+ public:
+  explicit NodeService(Context& context) : context_(context) {}
+
+  Outcome<protocol::Entry> create(const Caller& caller, const protocol::CreateNodeRequest& request);
+  Outcome<protocol::Node> get(const Caller& caller, const std::string& node_id);
+  Outcome<protocol::EntryPage> list(const Caller& caller, const std::string& parent_id, const std::string& after,
+                                    std::size_t limit);
+  Outcome<protocol::Entry> get_entry(const Caller& caller, const std::string& parent_id, const std::string& name_tag);
+  Outcome<protocol::Entry> link(const Caller& caller, const std::string& node_id, const protocol::LinkRequest& request);
+  Outcome<protocol::Entry> move(const Caller& caller, const std::string& parent_id, const std::string& name_tag,
+                                const protocol::MoveRequest& request);
+  Outcome<Done> remove(const Caller& caller, const std::string& parent_id, const std::string& name_tag);
+  Outcome<protocol::Node> set_attributes(const Caller& caller, const std::string& node_id,
+                                         const protocol::SetAttributesRequest& request);
+
+  Outcome<protocol::Entry> create_in(storage::Transaction& txn, const Caller& caller,
+                                     const protocol::CreateNodeRequest& request);
+  Outcome<Done> remove_in(storage::Transaction& txn, const Caller& caller, const std::string& parent_id,
+                          const std::string& name_tag);
+  Outcome<protocol::Node> set_attributes_in(storage::Transaction& txn, const Caller& caller, const std::string& node_id,
+                                            const protocol::SetAttributesRequest& request);
+
+ private:
+  Context& context_;
+};
+
+}  // namespace coffer::server::service

@@ -1,0 +1,48 @@
+#include "server/service/views.hpp"
+
+namespace coffer::server::service {
+
+Result<protocol::Node> node_view(storage::Transaction& txn, const storage::NodeRecord& node) {
+  auto owner = txn.users().find_by_id(node.owner_id);
+  if (!owner) return owner.error();
+  auto nlink = txn.nodes().count_entries_of(node.id);
+  if (!nlink) return nlink.error();
+  protocol::Node view;
+  view.node_id = node.id;
+  view.type = storage::node_type_name(node.type);
+  view.owner = *owner ? (*owner)->name : std::string();
+  view.attributes = node.attributes;
+  view.attributes_revision = node.attributes_revision;
+  view.version = node.version;
+  view.size = node.size;
+  view.nlink = *nlink;
+  return view;
+}
+
+Result<protocol::Entry> entry_view(storage::Transaction& txn, const storage::EntryRecord& entry) {
+  auto node = txn.nodes().find(entry.node_id);
+  if (!node) return node.error();
+  if (!*node) return make_error(Errc::not_found, "no such node");
+  auto node_json = node_view(txn, **node);
+  if (!node_json) return node_json.error();
+  return protocol::Entry{entry.parent_id, entry.name, entry.name_tag, entry.wrapped_key, std::move(*node_json)};
+}
+
+protocol::KdfParams kdf_view(const storage::KdfRecord& kdf) {
+  return protocol::KdfParams{kdf.algorithm, kdf.n, kdf.r, kdf.p, kdf.salt};
+}
+
+storage::KdfRecord kdf_record(const protocol::KdfParams& kdf) {
+  return storage::KdfRecord{kdf.algorithm, kdf.n, kdf.r, kdf.p, kdf.salt};
+}
+
+protocol::SessionInfo session_view(const storage::SessionRecord& session, const std::string& current_session_id) {
+  return protocol::SessionInfo{session.id,         session.device,     session.created_at,
+                               session.last_seen, session.expires_at, session.id == current_session_id};
+}
+
+protocol::VersionSummary version_summary(const storage::VersionRecord& version) {
+  return protocol::VersionSummary{version.version, version.size, version.created_at, version.chunk_count};
+}
+
+}  // namespace coffer::server::service

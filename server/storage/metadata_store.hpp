@@ -1,0 +1,162 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "server/storage/records.hpp"
+#include "util/result.hpp"
+
+namespace coffer::server::storage {
+
+// The metadata store: users, sessions, nodes, versions, grants, the change feed and the audit
+// log. Every read and write happens inside a Transaction; a Transaction that is destroyed
+// without commit() changes nothing. Implementations: SQLite (sqlite/); a PostgreSQL one can
+// follow behind the same interface. Errors: Errc::already_exists on a unique-key clash,
+// Errc::not_found when a row to change is missing, Errc::unavailable when the database is busy
+// past its timeout, Errc::io otherwise.
+
+class UserTable {
+ public:
+  virtual ~UserTable() = default;
+  virtual Result<std::optional<UserRecord>> find_by_name(const std::string& name) = 0;
+  virtual Result<std::optional<UserRecord>> find_by_id(std::int64_t id) = 0;
+  virtual Result<std::int64_t> insert(const UserRecord& user) = 0;
+  virtual Status update_credentials(std::int64_t id, const KdfRecord& kdf, const std::string& auth_verifier,
+                                    const std::string& key_bundle) = 0;
+  virtual Status set_disabled(std::int64_t id, bool disabled) = 0;
+  virtual Status set_quota(std::int64_t id, std::optional<std::uint64_t> quota) = 0;
+  // Deletes the user with everything they own: sessions, grants, nodes, entries, versions and
+  // blob holdings (blob files are reclaimed by gc).
+  virtual Status remove(std::int64_t id) = 0;
+  virtual Result<std::vector<UserRecord>> list() = 0;
+
+  virtual Status insert_invite(const InviteRecord& invite) = 0;
+  virtual Result<std::optional<InviteRecord>> find_invite(const std::string& code_hash) = 0;
+  virtual Result<std::optional<InviteRecord>> find_invite_for(const std::string& user_name) = 0;
+  virtual Status remove_invite(const std::string& code_hash) = 0;
+  virtual Result<std::vector<InviteRecord>> list_invites() = 0;
+};
+
+class SessionTable {
+ public:
+  virtual ~SessionTable() = default;
+  virtual Status insert(const SessionRecord& session) = 0;
+  virtual Result<std::optional<SessionRecord>> find(const std::string& id) = 0;
+  virtual Result<std::optional<SessionRecord>> find_by_token_hash(const std::string& token_hash) = 0;
+  virtual Status touch(const std::string& id, std::int64_t now) = 0;
+  virtual Status revoke(const std::string& id, std::int64_t now) = 0;
+  // Revokes every live session of the user except `keep`; returns how many.
+  virtual Result<std::uint64_t> revoke_all(std::int64_t user_id, const std::optional<std::string>& keep,
+                                           std::int64_t now) = 0;
+  // Live sessions (not revoked, not expired at `now`), newest first; all users when none given.
+  virtual Result<std::vector<SessionRecord>> list_live(std::optional<std::int64_t> user_id, std::int64_t now) = 0;
+};
+
+class NodeTable {
+ public:
+  virtual ~NodeTable() = default;
+  virtual Status insert(const NodeRecord& node) = 0;
+  virtual Result<std::optional<NodeRecord>> find(const std::string& id) = 0;
+  virtual Status set_attributes(const std::string& id, const std::string& attributes, std::uint64_t revision) = 0;
+  virtual Status set_version(const std::string& id, std::uint64_t version, std::uint64_t size) = 0;
+  virtual Status set_trashed(const std::string& id, std::optional<std::int64_t> trashed_at) = 0;
+
+  virtual Status insert_entry(const EntryRecord& entry) = 0;
+  virtual Result<std::optional<EntryRecord>> find_entry(const std::string& parent_id, const std::string& name_tag) = 0;
+  virtual Status remove_entry(const std::string& parent_id, const std::string& name_tag) = 0;
+  // The entries that place `node_id` (its parents); at most one for a folder.
+  virtual Result<std::vector<EntryRecord>> entries_of(const std::string& node_id) = 0;
+  virtual Result<std::uint64_t> count_entries_of(const std::string& node_id) = 0;
+  // A folder's entries ordered by name tag, after `after` (exclusive), at most `limit`.
+  virtual Result<std::vector<EntryRecord>> list_children(const std::string& parent_id, const std::string& after,
+                                                         std::size_t limit) = 0;
+  virtual Result<bool> has_children(const std::string& parent_id) = 0;
+
+  virtual Status insert_trash(const TrashRecord& trash) = 0;
+  virtual Status remove_trash(const std::string& node_id) = 0;
+  virtual Result<std::optional<TrashRecord>> find_trash(const std::string& node_id) = 0;
+};
+
+class ContentTable {
+ public:
+  virtual ~ContentTable() = default;
+  virtual Status insert_version(const VersionRecord& version, const std::vector<std::string>& chunks) = 0;
+  virtual Result<std::optional<VersionRecord>> find_version(const std::string& node_id, std::uint64_t version) = 0;
+  virtual Result<std::vector<VersionRecord>> list_versions(const std::string& node_id) = 0;
+  virtual Result<std::vector<std::string>> version_chunks(const std::string& node_id, std::uint64_t version) = 0;
+
+  // Blobs: a row once its file is durable; holdings count each blob once per user.
+  virtual Status insert_blob(const std::string& blob_id, std::uint64_t size, std::int64_t now) = 0;
+  virtual Result<std::optional<std::uint64_t>> blob_size(const std::string& blob_id) = 0;
+  // Records that the user holds the blob and adds its size to the user's usage; false when
+  // they held it already.
+  virtual Result<bool> hold_blob(std::int64_t user_id, const std::string& blob_id) = 0;
+  virtual Result<bool> holds_blob(std::int64_t user_id, const std::string& blob_id) = 0;
+  // Nodes with a version that lists the blob, at most `limit`.
+  virtual Result<std::vector<std::string>> nodes_referencing(const std::string& blob_id, std::size_t limit) = 0;
+};
+
+class GrantTable {
+ public:
+  virtual ~GrantTable() = default;
+  virtual Status upsert(const GrantRecord& grant) = 0;
+  virtual Result<std::optional<GrantRecord>> find(const std::string& node_id, std::int64_t grantee_id) = 0;
+  virtual Status remove(const std::string& node_id, std::int64_t grantee_id) = 0;
+  virtual Result<bool> has_any(std::int64_t grantee_id) = 0;
+};
+
+class ChangeTable {
+ public:
+  virtual ~ChangeTable() = default;
+  virtual Result<std::uint64_t> append(const ChangeRecord& change) = 0;
+  // Changes after `cursor` in order, at most `limit`: only those of nodes owned by `owner`
+  // when given, all otherwise (the caller filters by access).
+  virtual Result<std::vector<ChangeRecord>> list_after(std::uint64_t cursor, std::optional<std::int64_t> owner,
+                                                       std::size_t limit) = 0;
+  virtual Result<std::uint64_t> latest_cursor() = 0;
+};
+
+class AuditTable {
+ public:
+  virtual ~AuditTable() = default;
+  virtual Status append(const AuditRecord& record) = 0;
+  virtual Result<std::vector<AuditRecord>> list_since(std::int64_t since, std::size_t limit) = 0;
+};
+
+class Transaction {
+ public:
+  virtual ~Transaction() = default;
+  virtual UserTable& users() = 0;
+  virtual SessionTable& sessions() = 0;
+  virtual NodeTable& nodes() = 0;
+  virtual ContentTable& content() = 0;
+  virtual GrantTable& grants() = 0;
+  virtual ChangeTable& changes() = 0;
+  virtual AuditTable& audit() = 0;
+  virtual Result<StoreStats> stats() = 0;
+  // Small named values of the server itself (e.g. the secret behind fake salts).
+  virtual Result<std::optional<std::string>> get_setting(const std::string& name) = 0;
+  virtual Status put_setting(const std::string& name, const std::string& value) = 0;
+
+  // Nested undo points: rollback_savepoint() undoes everything since the matching
+  // begin_savepoint(); release_savepoint() keeps it.
+  virtual Status begin_savepoint() = 0;
+  virtual Status rollback_savepoint() = 0;
+  virtual Status release_savepoint() = 0;
+
+  virtual Status commit() = 0;
+};
+
+enum class TransactionMode { read, write };
+
+class MetadataStore {
+ public:
+  virtual ~MetadataStore() = default;
+  // Waits for a free connection (and, for writes, the write lock) up to the busy timeout.
+  virtual Result<std::unique_ptr<Transaction>> begin(TransactionMode mode) = 0;
+};
+
+}  // namespace coffer::server::storage

@@ -1,0 +1,21 @@
+#include "server/storage/records.hpp"
+
+namespace coffer::server::storage {
+
+const char* node_type_name(NodeType type) {
+  switch (type) {
+    case NodeType::file: return "file";
+    case NodeType::folder: return "folder";
+    case NodeType::symlink: return "symlink";
+  }
+  return "file";
+}
+
+std::optional<NodeType> node_type_from_name(std::string_view name) {
+  if (name == "file") return NodeType::file;
+  if (name == "folder") return NodeType::folder;
+  if (name == "symlink") return NodeType::symlink;
+  return std::nullopt;
+}
+
+}  // namespace coffer::server::storage

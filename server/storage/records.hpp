@@ -1,0 +1,134 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace coffer::server::storage {
+
+// Rows as the metadata store keeps them. Binary values stay the canonical base64url text of
+// the wire format (docs/server.md, "Stored values"); ids are lowercase hex text.
+
+struct KdfRecord {
+  std::string algorithm;
+  std::uint64_t n = 0;
+  std::uint64_t r = 0;
+  std::uint64_t p = 0;
+  std::string salt;
+};
+
+struct UserRecord {
+  std::int64_t id = 0;
+  std::string name;
+  bool admin = false;
+  bool disabled = false;
+  std::int64_t created_at = 0;
+  KdfRecord kdf;
+  std::string auth_verifier;  // slow hash of auth_key (service/auth_verifier)
+  std::string key_bundle;
+  std::string public_key;
+  std::string root_node_id;
+  std::string root_wrapped_key;
+  std::optional<std::uint64_t> quota;
+  std::uint64_t used = 0;  // bytes of the distinct blobs the user holds
+};
+
+struct InviteRecord {
+  std::string code_hash;  // SHA-256 hex of the code; the code itself is never stored
+  std::string user_name;
+  bool admin = false;
+  std::int64_t created_at = 0;
+  std::int64_t expires_at = 0;
+};
+
+struct SessionRecord {
+  std::string id;          // 32 hex, public
+  std::int64_t user_id = 0;
+  std::string token_hash;  // SHA-256 hex of the bearer token; the token is never stored
+  std::string device;
+  std::int64_t created_at = 0;
+  std::int64_t last_seen = 0;
+  std::int64_t expires_at = 0;
+  std::optional<std::int64_t> revoked_at;
+};
+
+enum class NodeType { file, folder, symlink };
+const char* node_type_name(NodeType type);
+std::optional<NodeType> node_type_from_name(std::string_view name);
+
+struct NodeRecord {
+  std::string id;
+  std::int64_t owner_id = 0;
+  NodeType type = NodeType::file;
+  std::string attributes;
+  std::uint64_t attributes_revision = 0;
+  std::uint64_t version = 0;
+  std::uint64_t size = 0;
+  std::int64_t created_at = 0;
+  std::optional<std::int64_t> trashed_at;
+};
+
+struct EntryRecord {
+  std::string parent_id;
+  std::string name_tag;
+  std::string node_id;
+  std::string name;
+  std::string wrapped_key;
+  std::int64_t created_at = 0;
+};
+
+// A node in the trash keeps the entry that last held it, so it can be restored.
+struct TrashRecord {
+  std::string node_id;
+  std::int64_t trashed_at = 0;
+  EntryRecord last_entry;
+};
+
+struct VersionRecord {
+  std::string node_id;
+  std::uint64_t version = 0;
+  std::string manifest;
+  std::uint64_t size = 0;
+  std::uint64_t chunk_count = 0;
+  std::int64_t created_at = 0;
+  std::int64_t created_by = 0;
+};
+
+enum class Access { read, write };
+
+struct GrantRecord {
+  std::string node_id;
+  std::int64_t grantee_id = 0;
+  Access access = Access::read;
+  std::string wrapped_key;  // the node key wrapped for the grantee's public key
+  std::int64_t created_at = 0;
+};
+
+struct ChangeRecord {
+  std::uint64_t cursor = 0;
+  std::int64_t owner_id = 0;
+  std::string node_id;
+  std::optional<std::string> parent_id;
+  std::string kind;
+  std::int64_t at = 0;
+};
+
+struct AuditRecord {
+  std::int64_t id = 0;
+  std::int64_t at = 0;
+  std::string event;
+  std::optional<std::string> user;
+  std::string address;
+  std::string detail;
+};
+
+struct StoreStats {
+  std::uint64_t users = 0;
+  std::uint64_t sessions = 0;
+  std::uint64_t nodes = 0;
+  std::uint64_t versions = 0;
+  std::uint64_t blobs = 0;
+  std::uint64_t bytes = 0;
+};
+
+}  // namespace coffer::server::storage

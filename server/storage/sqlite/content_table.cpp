@@ -1,0 +1,102 @@
+#include "server/storage/sqlite/tables.hpp"
+
+namespace coffer::server::storage::sqlite {
+namespace {
+
+#define COFFER_VERSION_COLUMNS "node_id, version, manifest, size, chunk_count, created_at, created_by"
+
+VersionRecord read_version(const Query& row) {
+  return VersionRecord{row.text(0), row.uint64(1), row.text(2), row.uint64(3), row.uint64(4), row.int64(5), row.int64(6)};
+}
+
+}  // namespace
+
+Status SqliteContent::insert_version(const VersionRecord& version, const std::vector<std::string>& chunks) {
+  {
+    COFFER_QUERY(query, db_, "INSERT INTO versions (" COFFER_VERSION_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    query.bind(1, version.node_id).bind(2, version.version).bind(3, version.manifest).bind(4, version.size);
+    query.bind(5, version.chunk_count).bind(6, version.created_at).bind(7, version.created_by);
+    COFFER_TRY_STATUS(query.run());
+  }
+  for (std::size_t seq = 0; seq < chunks.size(); ++seq) {
+    COFFER_QUERY(query, db_, "INSERT INTO version_chunks (node_id, version, seq, blob_id) VALUES (?1, ?2, ?3, ?4)");
+    query.bind(1, version.node_id).bind(2, version.version).bind(3, static_cast<std::uint64_t>(seq)).bind(4, chunks[seq]);
+    COFFER_TRY_STATUS(query.run());
+  }
+  return {};
+}
+
+Result<std::optional<VersionRecord>> SqliteContent::find_version(const std::string& node_id, std::uint64_t version) {
+  COFFER_QUERY(query, db_, "SELECT " COFFER_VERSION_COLUMNS " FROM versions WHERE node_id = ?1 AND version = ?2");
+  query.bind(1, node_id).bind(2, version);
+  if (query.next()) return std::optional<VersionRecord>(read_version(query));
+  COFFER_TRY_STATUS(query.status());
+  return std::optional<VersionRecord>();
+}
+
+Result<std::vector<VersionRecord>> SqliteContent::list_versions(const std::string& node_id) {
+  // The manifest is left out of listings (it can be large); find_version reads it.
+  COFFER_QUERY(query, db_,
+               "SELECT node_id, version, '', size, chunk_count, created_at, created_by FROM versions "
+               "WHERE node_id = ?1 ORDER BY version");
+  query.bind(1, node_id);
+  std::vector<VersionRecord> versions;
+  while (query.next()) versions.push_back(read_version(query));
+  COFFER_TRY_STATUS(query.status());
+  return versions;
+}
+
+Result<std::vector<std::string>> SqliteContent::version_chunks(const std::string& node_id, std::uint64_t version) {
+  COFFER_QUERY(query, db_, "SELECT blob_id FROM version_chunks WHERE node_id = ?1 AND version = ?2 ORDER BY seq");
+  query.bind(1, node_id).bind(2, version);
+  std::vector<std::string> chunks;
+  while (query.next()) chunks.push_back(query.text(0));
+  COFFER_TRY_STATUS(query.status());
+  return chunks;
+}
+
+Status SqliteContent::insert_blob(const std::string& blob_id, std::uint64_t size, std::int64_t now) {
+  COFFER_QUERY(query, db_, "INSERT OR IGNORE INTO blobs (id, size, created_at) VALUES (?1, ?2, ?3)");
+  query.bind(1, blob_id).bind(2, size).bind(3, now);
+  return query.run();
+}
+
+Result<std::optional<std::uint64_t>> SqliteContent::blob_size(const std::string& blob_id) {
+  COFFER_QUERY(query, db_, "SELECT size FROM blobs WHERE id = ?1");
+  query.bind(1, blob_id);
+  if (query.next()) return std::optional<std::uint64_t>(query.uint64(0));
+  COFFER_TRY_STATUS(query.status());
+  return std::optional<std::uint64_t>();
+}
+
+Result<bool> SqliteContent::hold_blob(std::int64_t user_id, const std::string& blob_id) {
+  {
+    COFFER_QUERY(query, db_, "INSERT OR IGNORE INTO user_blobs (user_id, blob_id) VALUES (?1, ?2)");
+    query.bind(1, user_id).bind(2, blob_id);
+    COFFER_TRY_STATUS(query.run());
+    if (db_.changes() == 0) return false;
+  }
+  COFFER_QUERY(query, db_, "UPDATE users SET used = used + (SELECT size FROM blobs WHERE id = ?2) WHERE id = ?1");
+  query.bind(1, user_id).bind(2, blob_id);
+  COFFER_TRY_STATUS(expect_change(db_, query, "no such user"));
+  return true;
+}
+
+Result<bool> SqliteContent::holds_blob(std::int64_t user_id, const std::string& blob_id) {
+  COFFER_QUERY(query, db_, "SELECT 1 FROM user_blobs WHERE user_id = ?1 AND blob_id = ?2");
+  query.bind(1, user_id).bind(2, blob_id);
+  const bool found = query.next();
+  COFFER_TRY_STATUS(query.status());
+  return found;
+}
+
+Result<std::vector<std::string>> SqliteContent::nodes_referencing(const std::string& blob_id, std::size_t limit) {
+  COFFER_QUERY(query, db_, "SELECT DISTINCT node_id FROM version_chunks WHERE blob_id = ?1 LIMIT ?2");
+  query.bind(1, blob_id).bind(2, static_cast<std::int64_t>(limit));
+  std::vector<std::string> nodes;
+  while (query.next()) nodes.push_back(query.text(0));
+  COFFER_TRY_STATUS(query.status());
+  return nodes;
+}
+
+}  // namespace coffer::server::storage::sqlite

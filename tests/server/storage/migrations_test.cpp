@@ -1,0 +1,81 @@
+#include <doctest/doctest.h>
+
+#include <vector>
+
+#include "server/storage/sqlite/migrations.hpp"
+#include "server/storage/sqlite/sqlite_store.hpp"
+#include "tests/server/support/temp_dir.hpp"
+
+using namespace coffer::server::storage::sqlite;
+using coffer::test::TempDir;
+
+namespace {
+
+std::unique_ptr<Connection> open_db(const std::filesystem::path& file) {
+  auto connection = Connection::open(file, std::chrono::milliseconds(1000));
+  REQUIRE(connection);
+  return std::move(*connection);
+}
+
+bool table_exists(Connection& db, const char* name) {
+  auto query = db.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1");
+  REQUIRE(query);
+  query->bind(1, name);
+  return query->next();
+}
+
+}  // namespace
+
+TEST_CASE("a fresh database gets every schema step") {
+  TempDir dir;
+  auto db = open_db(dir.path() / "coffer.db");
+  REQUIRE(migrate(*db, schema_migrations()));
+  CHECK(*schema_version(*db) == schema_migrations().back().version);
+  CHECK(table_exists(*db, "users"));
+  CHECK(table_exists(*db, "version_chunks"));
+  CHECK(table_exists(*db, "grants"));
+  REQUIRE(migrate(*db, schema_migrations()));  // idempotent
+}
+
+TEST_CASE("an old data directory is upgraded step by step, keeping its rows") {
+  TempDir dir;
+  auto db = open_db(dir.path() / "coffer.db");
+  const auto all = schema_migrations();
+  REQUIRE(migrate(*db, all.first(1)));
+  CHECK(*schema_version(*db) == 1);
+  CHECK_FALSE(table_exists(*db, "nodes"));
+  REQUIRE(db->exec("INSERT INTO settings (name, value) VALUES ('kept', 'yes')"));
+  REQUIRE(migrate(*db, all));
+  CHECK(*schema_version(*db) == all.back().version);
+  CHECK(table_exists(*db, "nodes"));
+  auto query = db->query("SELECT value FROM settings WHERE name = 'kept'");
+  REQUIRE(query);
+  REQUIRE(query->next());
+  CHECK(query->text(0) == "yes");
+}
+
+TEST_CASE("a database from a newer binary is refused with a clear message") {
+  TempDir dir;
+  {
+    auto db = open_db(dir.path() / "coffer.db");
+    REQUIRE(migrate(*db, schema_migrations()));
+    REQUIRE(db->exec("PRAGMA user_version = 999"));
+  }
+  auto store = SqliteMetadataStore::open(dir.path() / "coffer.db", {});
+  REQUIRE_FALSE(store);
+  CHECK(store.error().code == coffer::Errc::unsupported);
+  CHECK(store.error().message.find("schema version 999") != std::string::npos);
+  CHECK(store.error().message.find("newer cofferd") != std::string::npos);
+}
+
+TEST_CASE("a failing step leaves the database at the previous version") {
+  TempDir dir;
+  auto db = open_db(dir.path() / "coffer.db");
+  const Migration steps[] = {{1, "one", "CREATE TABLE a (x INTEGER) STRICT;"},
+                             {2, "broken", "CREATE TABLE b (x INTEGER) STRICT; CREATE TABLE a (y INTEGER);"}};
+  auto status = migrate(*db, steps);
+  REQUIRE_FALSE(status);
+  CHECK(status.error().message.find("version 2 (broken)") != std::string::npos);
+  CHECK(*schema_version(*db) == 1);
+  CHECK_FALSE(table_exists(*db, "b"));
+}

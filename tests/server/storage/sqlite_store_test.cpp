@@ -1,0 +1,135 @@
+#include <doctest/doctest.h>
+
+#include "server/storage/sqlite/sqlite_store.hpp"
+#include "tests/server/support/temp_dir.hpp"
+
+using namespace coffer::server::storage;
+using coffer::Errc;
+using coffer::test::TempDir;
+
+namespace {
+
+UserRecord sample_user(const std::string& name) {
+  UserRecord user;
+  user.name = name;
+  user.created_at = 100;
+  user.kdf = KdfRecord{"scrypt", 32768, 8, 1, "c2FsdHNhbHRzYWx0c2FsdA=="};
+  user.auth_verifier = "verifier";
+  user.key_bundle = "bundle";
+  user.public_key = "pub";
+  user.root_node_id = std::string(31, '0') + name.substr(0, 1);
+  user.root_wrapped_key = "wrapped";
+  return user;
+}
+
+std::unique_ptr<sqlite::SqliteMetadataStore> open_store(const TempDir& dir) {
+  auto store = sqlite::SqliteMetadataStore::open(dir.path() / "coffer.db", {});
+  REQUIRE(store);
+  return std::move(*store);
+}
+
+std::unique_ptr<Transaction> begin(MetadataStore& store, TransactionMode mode = TransactionMode::write) {
+  auto txn = store.begin(mode);
+  REQUIRE(txn);
+  return std::move(*txn);
+}
+
+}  // namespace
+
+TEST_CASE("users: insert, find, unique names, commit and rollback") {
+  TempDir dir;
+  auto store = open_store(dir);
+  {
+    auto txn = begin(*store);
+    auto id = txn->users().insert(sample_user("alice"));
+    REQUIRE(id);
+    auto clash = txn->users().insert(sample_user("alice"));
+    REQUIRE_FALSE(clash);
+    CHECK(clash.error().code == Errc::already_exists);
+    REQUIRE(txn->commit());
+  }
+  {
+    auto txn = begin(*store);
+    REQUIRE(txn->users().insert(sample_user("bob")));
+    // Destroyed without commit: bob is gone.
+  }
+  auto txn = begin(*store, TransactionMode::read);
+  auto alice = txn->users().find_by_name("alice");
+  REQUIRE(alice);
+  REQUIRE(alice->has_value());
+  CHECK((*alice)->kdf.n == 32768);
+  CHECK((*alice)->quota == std::nullopt);
+  CHECK_FALSE(txn->users().find_by_name("bob")->has_value());
+  CHECK(txn->users().set_quota(999, 5).error().code == Errc::not_found);
+}
+
+TEST_CASE("savepoints undo one step and keep the others") {
+  TempDir dir;
+  auto store = open_store(dir);
+  auto txn = begin(*store);
+  REQUIRE(txn->begin_savepoint());
+  REQUIRE(txn->users().insert(sample_user("kept")));
+  REQUIRE(txn->release_savepoint());
+  REQUIRE(txn->begin_savepoint());
+  REQUIRE(txn->users().insert(sample_user("undone")));
+  REQUIRE(txn->rollback_savepoint());
+  REQUIRE(txn->commit());
+  auto read = begin(*store, TransactionMode::read);
+  CHECK(read->users().find_by_name("kept")->has_value());
+  CHECK_FALSE(read->users().find_by_name("undone")->has_value());
+}
+
+TEST_CASE("blob holdings count each blob once per user") {
+  TempDir dir;
+  auto store = open_store(dir);
+  auto txn = begin(*store);
+  auto alice = *txn->users().insert(sample_user("alice"));
+  auto bob = *txn->users().insert(sample_user("bob"));
+  const std::string blob(64, 'a');
+  REQUIRE(txn->content().insert_blob(blob, 1000, 1));
+  REQUIRE(txn->content().insert_blob(blob, 1000, 2));  // a second row is ignored
+  CHECK(*txn->content().hold_blob(alice, blob));
+  CHECK_FALSE(*txn->content().hold_blob(alice, blob));
+  CHECK(*txn->content().hold_blob(bob, blob));
+  CHECK((*txn->users().find_by_id(alice))->used == 1000);
+  CHECK((*txn->users().find_by_id(bob))->used == 1000);
+  CHECK(txn->stats()->blobs == 1);
+  CHECK(txn->stats()->bytes == 1000);
+}
+
+TEST_CASE("sessions: live listing, revocation, token lookup") {
+  TempDir dir;
+  auto store = open_store(dir);
+  auto txn = begin(*store);
+  auto alice = *txn->users().insert(sample_user("alice"));
+  REQUIRE(txn->sessions().insert(SessionRecord{"s1", alice, "hash1", "laptop", 10, 10, 1000, std::nullopt}));
+  REQUIRE(txn->sessions().insert(SessionRecord{"s2", alice, "hash2", "phone", 20, 20, 1000, std::nullopt}));
+  REQUIRE(txn->sessions().insert(SessionRecord{"s3", alice, "hash3", "old", 5, 5, 50, std::nullopt}));
+  CHECK(txn->sessions().list_live(alice, 100)->size() == 2);
+  CHECK((*txn->sessions().find_by_token_hash("hash2"))->id == "s2");
+  CHECK(*txn->sessions().revoke_all(alice, std::string("s2"), 100) == 2);
+  auto live = txn->sessions().list_live(std::nullopt, 100);
+  REQUIRE(live->size() == 1);
+  CHECK(live->front().id == "s2");
+  CHECK(txn->sessions().revoke("s1", 101).error().code == Errc::not_found);  // already revoked
+}
+
+TEST_CASE("deleting a user removes what they own") {
+  TempDir dir;
+  auto store = open_store(dir);
+  auto txn = begin(*store);
+  auto alice = *txn->users().insert(sample_user("alice"));
+  const std::string root(32, '1');
+  const std::string file(32, '2');
+  REQUIRE(txn->nodes().insert(NodeRecord{root, alice, NodeType::folder, "a", 1, 0, 0, 1, std::nullopt}));
+  REQUIRE(txn->nodes().insert(NodeRecord{file, alice, NodeType::file, "a", 1, 0, 0, 1, std::nullopt}));
+  REQUIRE(txn->nodes().insert_entry(EntryRecord{root, std::string(64, 'c'), file, "name", "key", 1}));
+  REQUIRE(txn->content().insert_blob(std::string(64, 'b'), 10, 1));
+  REQUIRE(txn->content().insert_version(VersionRecord{file, 1, "m", 10, 1, 1, alice}, {std::string(64, 'b')}));
+  REQUIRE(txn->sessions().insert(SessionRecord{"s1", alice, "hash1", "laptop", 10, 10, 1000, std::nullopt}));
+  REQUIRE(txn->users().remove(alice));
+  CHECK_FALSE(txn->nodes().find(file)->has_value());
+  CHECK_FALSE(txn->sessions().find("s1")->has_value());
+  CHECK(txn->content().nodes_referencing(std::string(64, 'b'), 10)->empty());
+  REQUIRE(txn->commit());
+}
