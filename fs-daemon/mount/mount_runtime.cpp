@@ -41,6 +41,9 @@ MountRuntime::MountRuntime(remote::RemoteApi& remote, ProfileStores& stores, con
   content_ = std::make_unique<vfs::ContentServices>(vfs::ContentServices{
       *reader_, *stores_.journal, *encryptors_, config.journal_sync, 64, 2 * encryption_threads() + 2,
       static_cast<std::size_t>(config.readahead)});
+  if (!config.journal_sync) {
+    flusher_ = std::make_unique<sync::JournalFlusher>(*stores_.journal, config.journal_flush_interval);
+  }
   queue_->start();
 }
 
@@ -50,6 +53,7 @@ MountRuntime::~MountRuntime() {
   queue_->set_listener(nullptr);
   encryptors_.reset();
   fetchers_.reset();
+  flusher_.reset();
 }
 
 Status MountRuntime::open_root(const profile::LoginInfo& login, const crypto::FernetKey& master_key) {

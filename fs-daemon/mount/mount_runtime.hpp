@@ -10,6 +10,7 @@
 #include "profile/login_store.hpp"
 #include "remote/remote_api.hpp"
 #include "sync/journal.hpp"
+#include "sync/journal_flusher.hpp"
 #include "sync/upload_queue.hpp"
 #include "sync/worker_pool.hpp"
 #include "vfs/chunk_reader.hpp"
@@ -51,6 +52,7 @@ class MountRuntime {
   std::unique_ptr<sync::WorkerPool> encryptors_;
   std::unique_ptr<sync::WorkerPool> fetchers_;
   std::unique_ptr<sync::UploadQueue> queue_;
+  std::unique_ptr<sync::JournalFlusher> flusher_;  // journal.sync: background
   std::unique_ptr<vfs::ChunkReader> reader_;
   std::unique_ptr<vfs::ContentServices> content_;
   std::unique_ptr<vfs::Vfs> vfs_;

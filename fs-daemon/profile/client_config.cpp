@@ -25,10 +25,11 @@ Status read_options(config::Reader& reader, ClientConfig& out) {
   auto journal = reader.section("journal");
   journal.read_with("sync", [&](const std::string& value) -> Status {
     if (value == "close") out.journal_sync = true;
-    else if (value == "none") out.journal_sync = false;
-    else return make_error(Errc::invalid_argument, "'" + value + "' is not one of close, none");
+    else if (value == "background") out.journal_sync = false;
+    else return make_error(Errc::invalid_argument, "'" + value + "' is not one of close, background");
     return {};
   });
+  journal.read_duration("flush_interval", out.journal_flush_interval, 1s, 3600s);
   auto network = reader.section("network");
   network.read_duration("connect_timeout", out.connect_timeout, 1s, 300s);
   network.read_duration("stall_timeout", out.stall_timeout, 1s, 3600s);

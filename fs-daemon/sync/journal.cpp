@@ -180,7 +180,29 @@ Status Journal::write_blob(const std::string& id, ByteView data, bool durable) {
     ::unlink(temporary.c_str());
     return io_error(final_path, "cannot write the blob");
   }
+  if (!durable) {
+    std::lock_guard lock(mutex_);
+    unsynced_blobs_.push_back(id);
+  }
   return {};
+}
+
+Status Journal::flush() {
+  std::vector<std::string> blobs;
+  std::uint64_t seq = 0;
+  {
+    std::lock_guard lock(mutex_);
+    blobs.swap(unsynced_blobs_);
+    seq = last_seq_;
+  }
+  for (const auto& id : blobs) {
+    int fd = ::open(blob_path(id).c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;  // uploaded and moved to the cache meanwhile
+    int rc = ::fdatasync(fd);
+    ::close(fd);
+    if (rc != 0) return io_error(blob_path(id), "cannot sync");
+  }
+  return sync(seq);
 }
 
 Result<Bytes> Journal::read_blob(const std::string& id) const {

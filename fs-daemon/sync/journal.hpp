@@ -20,7 +20,7 @@ namespace coffer::sync {
 //   acked        the highest sequence number the server has acknowledged
 //   blobs/<id>   raw chunk tokens (ciphertext under file keys) not yet known to be on the server
 // An appended record survives a crash of the daemon at once (it is in the kernel), and a crash
-// of the machine once sync() has returned. Thread-safe; mutex_ is a leaf lock.
+// of the machine once sync() or flush() has returned. Thread-safe; mutex_ is a leaf lock.
 class Journal {
  public:
   static Result<std::unique_ptr<Journal>> open(const std::filesystem::path& dir, const crypto::FernetKey& key);
@@ -31,6 +31,8 @@ class Journal {
 
   Result<std::uint64_t> append(OpBody body);
   Status sync(std::uint64_t seq);
+  // Makes everything written so far durable: blob files written without `durable`, then the log.
+  Status flush();
   Status acknowledge(std::uint64_t seq);
   std::uint64_t last_seq() const;
   std::uint64_t acked_seq() const;
@@ -58,6 +60,7 @@ class Journal {
   std::uint64_t synced_seq_ = 0;
   bool syncing_ = false;
   std::vector<JournalOp> replayed_;
+  std::vector<std::string> unsynced_blobs_;
 };
 
 }  // namespace coffer::sync
