@@ -99,16 +99,19 @@ class Device:
 class MountedCloud:
     """cofferd with one user, logged in and mounted on a first device."""
 
-    def __init__(self, config_text=None, server_config=None):
+    def __init__(self, config_text=None, server_config=None, quota=None, mount_options=()):
         self.root = tempfile.mkdtemp(prefix="coffer-mount-")
+        os.chmod(self.root, 0o755)
         self.config_text = config_text
+        self.quota = quota
+        self.mount_options = mount_options
         self.server = CofferServer(config_text=server_config)
         self.devices = []
 
     def __enter__(self):
         self.server.start()
-        self.server.add_user("alice", PASSWORD)
-        self.device = self.new_device("first").login().mount()
+        self.server.add_user("alice", PASSWORD, quota=self.quota)
+        self.device = self.new_device("first").login().mount(*self.mount_options)
         return self
 
     def __exit__(self, *exc):
