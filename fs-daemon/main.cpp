@@ -2,7 +2,10 @@
 
 #include <string>
 
+#include "cli/account_commands.hpp"
+#include "cli/cli_support.hpp"
 #include "cli/fernet_command.hpp"
+#include "cli/mount_commands.hpp"
 #include "coffer/version.hpp"
 
 // Each command group registers itself; a failing command reports on stderr and throws
@@ -12,6 +15,13 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("coffer ") + coffer::kVersion);
   app.require_subcommand(1);
 
+  coffer::cli::GlobalOptions global;
+  app.add_option("--profile", global.profile,
+                 "Profile folder with the login, keys, cache and journal (default: $COFFER_HOME, else "
+                 "$XDG_DATA_HOME/coffer)");
+
+  coffer::cli::add_account_commands(app, global);
+  coffer::cli::add_mount_commands(app, global);
   coffer::cli::add_fernet_command(app);
 
   try {

@@ -1,0 +1,34 @@
+#include "cli/daemon_link.hpp"
+
+#include "config/units.hpp"
+#include "control/control_socket.hpp"
+#include "sync/journal.hpp"
+
+namespace coffer::cli {
+
+bool daemon_running(const profile::ProfilePaths& paths) {
+  return control::control_request(paths.control_socket(), "status", std::chrono::seconds(10)).ok();
+}
+
+Result<nlohmann::json> daemon_request(const profile::ProfilePaths& paths, const std::string& request,
+                                      std::chrono::seconds timeout) {
+  auto answer = control::control_request(paths.control_socket(), request, timeout + std::chrono::seconds(10));
+  if (!answer) return std::move(answer).error();
+  auto json = nlohmann::json::parse(*answer, nullptr, false);
+  if (!json.is_object()) return make_error(Errc::internal, "the daemon's answer is not JSON");
+  return json;
+}
+
+std::uint64_t pending_journal_ops(const profile::ProfilePaths& paths, const profile::ProfileKeys& keys) {
+  auto journal = sync::Journal::open(paths.journal_dir(), keys.journal_key);
+  if (!journal) return 0;
+  return (*journal)->take_replayed().size();
+}
+
+std::string describe_pending(std::uint64_t ops, std::uint64_t bytes) {
+  std::string text = std::to_string(ops) + (ops == 1 ? " change" : " changes");
+  if (bytes > 0) text += " (" + config::format_size_approx(bytes) + ")";
+  return text;
+}
+
+}  // namespace coffer::cli

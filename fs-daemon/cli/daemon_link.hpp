@@ -1,0 +1,24 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "profile/login_store.hpp"
+#include "profile/profile_paths.hpp"
+#include "util/result.hpp"
+
+namespace coffer::cli {
+
+// Requests to the profile's running mount daemon over its control socket.
+bool daemon_running(const profile::ProfilePaths& paths);
+Result<nlohmann::json> daemon_request(const profile::ProfilePaths& paths, const std::string& request,
+                                      std::chrono::seconds timeout);
+// Changes waiting in the journal of a profile whose daemon is not running.
+std::uint64_t pending_journal_ops(const profile::ProfilePaths& paths, const profile::ProfileKeys& keys);
+// "12 changes (3.4M)" for messages.
+std::string describe_pending(std::uint64_t ops, std::uint64_t bytes);
+
+}  // namespace coffer::cli

@@ -1,0 +1,167 @@
+#include "cli/mount_commands.hpp"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include "cli/daemon_link.hpp"
+#include "daemon/mount_daemon.hpp"
+#include "mount/mount_runtime.hpp"
+
+namespace coffer::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct MountOptions {
+  std::string mountpoint;
+  bool foreground = false;
+  std::vector<std::string> fuse_options;
+  std::optional<long> timeout;
+};
+
+std::string absolute_folder(const char* command, const std::string& path) {
+  std::error_code ec;
+  auto absolute = std::filesystem::absolute(path, ec);
+  if (ec || !std::filesystem::is_directory(absolute, ec)) fail(command, path + " is not a folder");
+  return absolute.lexically_normal().string();
+}
+
+void run_mount(const GlobalOptions& global, const MountOptions& options) {
+  auto paths = paths_of(global);
+  daemon::MountRequest request{paths, config_of("mount", paths), value_or_fail("mount", profile::load_login(paths)),
+                               absolute_folder("mount", options.mountpoint), options.fuse_options,
+                               options.foreground, nullptr};
+  if (daemon_running(paths)) fail("mount", "this profile is mounted already; `coffer status` says where");
+  auto api = connect(request.login.info, request.config);
+  auto account = api->get_account();
+  if (!account && account.error().code == Errc::unauthenticated) {
+    fail("mount", "the server ended this session; run `coffer login` again");
+  }
+  if (!account) fail("mount", account.error().message);
+  request.remote = api;
+  check("mount", daemon::run_mount(request));
+}
+
+// fusermount3 works for root and for the user who mounted.
+Status detach(const std::string& mountpoint) {
+  pid_t child = ::fork();
+  if (child == 0) {
+    ::execlp("fusermount3", "fusermount3", "-u", mountpoint.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  int status = 0;
+  if (child < 0 || ::waitpid(child, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    return make_error(Errc::io, "fusermount3 -u " + mountpoint + " failed");
+  }
+  return {};
+}
+
+void report_left(const char* command, const nlohmann::json& answer) {
+  auto ops = answer.value("pending_ops", std::uint64_t{0});
+  if (ops == 0) {
+    std::cout << "Every change is on the server.\n";
+    return;
+  }
+  std::cout << describe_pending(ops, answer.value("pending_bytes", std::uint64_t{0}))
+            << " are still in the journal; they upload at the next mount or with `coffer sync`.\n";
+  auto error = answer.value("last_error", std::string());
+  if (!error.empty()) std::cerr << "coffer " << command << ": last upload error: " << error << '\n';
+}
+
+void run_unmount(const GlobalOptions& global, const MountOptions& options) {
+  auto paths = paths_of(global);
+  auto config = config_of("unmount", paths);
+  std::string mountpoint = absolute_folder("unmount", options.mountpoint);
+  auto wait = std::chrono::seconds(options.timeout.value_or(config.unmount_timeout.count()));
+  bool ours = false;
+  if (auto status = daemon_request(paths, "status", std::chrono::seconds(5)); status) {
+    ours = status->value("mountpoint", std::string()) == mountpoint;
+  }
+  if (ours) {
+    std::cout << "Waiting for uploads to finish...\n" << std::flush;
+    auto answer = daemon_request(paths, "unmounting " + std::to_string(wait.count()), wait);
+    if (answer) report_left("unmount", *answer);
+  }
+  check("unmount", detach(mountpoint));
+  for (auto deadline = Clock::now() + std::chrono::seconds(30); ours && daemon_running(paths);) {
+    if (Clock::now() > deadline) fail("unmount", "the daemon did not stop");
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+void print_login(const profile::ProfilePaths& paths, const profile::LoginInfo& info) {
+  std::cout << "Profile:  " << paths.root().string() << '\n'
+            << "Server:   " << info.server_url << '\n'
+            << "User:     " << info.user << " (device " << info.device << ")\n";
+  if (!info.tls_fingerprint.empty()) std::cout << "TLS pin:  SHA-256 " << info.tls_fingerprint << '\n';
+}
+
+void run_status(const GlobalOptions& global) {
+  auto paths = paths_of(global);
+  auto login = value_or_fail("status", profile::load_login(paths));
+  print_login(paths, login.info);
+  auto answer = daemon_request(paths, "status", std::chrono::seconds(5));
+  if (!answer) {
+    std::cout << "Mounted:  no\n"
+              << "Pending:  " << describe_pending(pending_journal_ops(paths, login.keys), 0) << " in the journal\n";
+    return;
+  }
+  std::cout << "Mounted:  " << answer->value("mountpoint", std::string()) << " (pid " << answer->value("pid", 0) << ")\n"
+            << "Pending:  "
+            << describe_pending(answer->value("pending_ops", std::uint64_t{0}), answer->value("pending_bytes", std::uint64_t{0}))
+            << '\n';
+  if (auto failed = answer->value("failed_ops", std::uint64_t{0}); failed > 0) {
+    std::cout << "Failed:   " << failed << " changes the server refused (see the log)\n";
+  }
+  if (auto error = answer->value("last_error", std::string()); !error.empty()) std::cout << "Error:    " << error << '\n';
+}
+
+void run_sync(const GlobalOptions& global, const MountOptions& options) {
+  auto paths = paths_of(global);
+  auto config = config_of("sync", paths);
+  auto wait = std::chrono::seconds(options.timeout.value_or(config.fsync_timeout.count()));
+  if (auto answer = daemon_request(paths, "sync " + std::to_string(wait.count()), wait); answer) {
+    report_left("sync", *answer);
+    if (!answer->value("drained", false)) throw CLI::RuntimeError(1);
+    return;
+  }
+  auto login = value_or_fail("sync", profile::load_login(paths));
+  auto api = connect(login.info, config);
+  auto stores = value_or_fail("sync", mount::ProfileStores::open(paths, config, login.keys));
+  mount::MountRuntime runtime(*api, stores, config);
+  auto drained = runtime.drain(Clock::now() + wait);
+  auto left = runtime.queue().status();
+  report_left("sync", {{"pending_ops", left.pending_ops}, {"pending_bytes", left.pending_bytes},
+                       {"last_error", drained ? std::string() : drained.error().message}});
+  if (!drained) throw CLI::RuntimeError(1);
+}
+
+}  // namespace
+
+void add_mount_commands(CLI::App& app, const GlobalOptions& global) {
+  auto options = std::make_shared<MountOptions>();
+
+  auto* mount = app.add_subcommand("mount", "Mount your cloud as a folder (runs in the background)");
+  mount->add_option("MOUNTPOINT", options->mountpoint, "An empty folder")->required();
+  mount->add_flag("-f,--foreground", options->foreground, "Stay in the foreground and log to stderr");
+  mount->add_option("-o", options->fuse_options, "FUSE mount options, e.g. -o allow_other")->delimiter(',');
+  mount->callback([&global, options] { run_mount(global, *options); });
+
+  auto* unmount = app.add_subcommand("unmount", "Wait for uploads, then unmount the folder");
+  unmount->add_option("MOUNTPOINT", options->mountpoint, "The mounted folder")->required();
+  unmount->add_option("--timeout", options->timeout, "Seconds to wait for uploads (default: mount.unmount_timeout)");
+  unmount->callback([&global, options] { run_unmount(global, *options); });
+
+  auto* status = app.add_subcommand("status", "Show the login, the mount and the changes not yet uploaded");
+  status->callback([&global] { run_status(global); });
+
+  auto* sync = app.add_subcommand("sync", "Upload every pending change now and wait until the server has it");
+  sync->add_option("--timeout", options->timeout, "Seconds to wait (default: mount.fsync_timeout)");
+  sync->callback([&global, options] { run_sync(global, *options); });
+}
+
+}  // namespace coffer::cli

@@ -1,0 +1,260 @@
+#include "client/api_client.hpp"
+
+#include <cctype>
+
+#include "client/status_map.hpp"
+#include "client/wire_json.hpp"
+
+namespace coffer::client {
+namespace {
+
+constexpr const char* kJson = "application/json";
+
+template <class T, class F>
+Result<T> decode(std::string_view what, F&& convert) {
+  try {
+    return convert();
+  } catch (const std::exception& e) {
+    return make_error(Errc::internal, std::string(what) + ": malformed answer from the server: " + e.what());
+  }
+}
+
+HttpRequest json_request(std::string method, std::string target, const std::string& body, bool idempotent) {
+  HttpRequest request;
+  request.method = std::move(method);
+  request.target = std::move(target);
+  request.content_type = kJson;
+  request.body = body;
+  request.idempotent = idempotent;
+  return request;
+}
+
+HttpRequest get_request(std::string target) {
+  HttpRequest request;
+  request.target = std::move(target);
+  request.idempotent = true;
+  return request;
+}
+
+}  // namespace
+
+std::string url_escape(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += {'%', kHex[c >> 4], kHex[c & 15]};
+    }
+  }
+  return out;
+}
+
+Result<nlohmann::json> ApiClient::call(const HttpRequest& request, std::string_view what, Errc conflict_code) {
+  auto response = http_->send(request);
+  if (!response) return std::move(response).error();
+  if (response->status < 200 || response->status >= 300) {
+    Error error = error_from_response(*response, what);
+    if (response->status == 409 && error.code == Errc::conflict) error.code = conflict_code;
+    return error;
+  }
+  if (response->body.empty()) return nlohmann::json::object();
+  return parse_json_body(*response, what);
+}
+
+Status ApiClient::call_no_body(const HttpRequest& request, std::string_view what, Errc conflict_code) {
+  auto body = call(request, what, conflict_code);
+  if (!body) return std::move(body).error();
+  return {};
+}
+
+Result<crypto::KdfParams> ApiClient::auth_params(const std::string& user) {
+  auto body = call(get_request("/v1/auth/params?user=" + url_escape(user)), "auth params");
+  if (!body) return std::move(body).error();
+  return decode<crypto::KdfParams>("auth params", [&] { return kdf_from_json(body->at("kdf")); });
+}
+
+Result<Session> ApiClient::create_session(const std::string& user, ByteView auth_key, const std::string& device) {
+  std::string payload = nlohmann::json{{"user", user}, {"auth_key", encode_b64(auth_key)}, {"device", device}}.dump();
+  auto body = call(json_request("POST", "/v1/sessions", payload, false), "login");
+  if (!body) return std::move(body).error();
+  return decode<Session>("login", [&] { return body->get<Session>(); });
+}
+
+Status ApiClient::delete_current_session() {
+  HttpRequest request;
+  request.method = "DELETE";
+  request.target = "/v1/sessions/current";
+  request.idempotent = true;
+  return call_no_body(request, "logout");
+}
+
+Result<Account> ApiClient::get_account() {
+  auto body = call(get_request("/v1/account"), "account");
+  if (!body) return std::move(body).error();
+  return decode<Account>("account", [&] { return body->get<Account>(); });
+}
+
+Status ApiClient::change_password(const crypto::KdfParams& kdf, ByteView auth_key, ByteView key_bundle) {
+  std::string payload =
+      nlohmann::json{{"kdf", to_json(kdf)}, {"auth_key", encode_b64(auth_key)}, {"key_bundle", encode_b64(key_bundle)}}
+          .dump();
+  return call_no_body(json_request("PUT", "/v1/account/password", payload, false), "change password");
+}
+
+Result<std::string> ApiClient::register_user(const Registration& registration) {
+  std::string payload = to_json(registration).dump();
+  auto body = call(json_request("POST", "/v1/register", payload, false), "register");
+  if (!body) return std::move(body).error();
+  return decode<std::string>("register", [&] { return body->at("user").get<std::string>(); });
+}
+
+Result<remote::NodeInfo> ApiClient::get_node(const std::string& node_id) {
+  auto body = call(get_request("/v1/nodes/" + node_id), "get node");
+  if (!body) return std::move(body).error();
+  return decode<remote::NodeInfo>("get node", [&] { return body->get<remote::NodeInfo>(); });
+}
+
+Result<remote::EntryPage> ApiClient::list_entries(const std::string& parent_id, const std::optional<std::string>& after,
+                                                  unsigned limit) {
+  std::string target = "/v1/nodes/" + parent_id + "/entries?limit=" + std::to_string(limit);
+  if (after) target += "&after=" + *after;
+  auto body = call(get_request(target), "list entries");
+  if (!body) return std::move(body).error();
+  return decode<remote::EntryPage>("list entries", [&] {
+    remote::EntryPage page;
+    page.entries = body->at("entries").get<std::vector<remote::EntryInfo>>();
+    if (body->contains("next") && !body->at("next").is_null()) page.next = body->at("next").get<std::string>();
+    return page;
+  });
+}
+
+Result<remote::EntryInfo> ApiClient::lookup_entry(const std::string& parent_id, const std::string& name_tag) {
+  auto body = call(get_request("/v1/nodes/" + parent_id + "/entries/" + name_tag), "lookup entry");
+  if (!body) return std::move(body).error();
+  return decode<remote::EntryInfo>("lookup entry", [&] { return body->get<remote::EntryInfo>(); });
+}
+
+Result<remote::EntryInfo> ApiClient::create_node(const remote::CreateNode& r) {
+  std::string payload = remote::to_json(r).dump();
+  auto body = call(json_request("POST", "/v1/nodes", payload, false), "create node", Errc::already_exists);
+  if (!body) return std::move(body).error();
+  return decode<remote::EntryInfo>("create node", [&] { return body->get<remote::EntryInfo>(); });
+}
+
+Result<remote::EntryInfo> ApiClient::add_link(const remote::AddLink& r) {
+  std::string payload = remote::to_json(r.entry).dump();
+  auto body = call(json_request("POST", "/v1/nodes/" + r.node_id + "/links", payload, false), "add link",
+                   Errc::already_exists);
+  if (!body) return std::move(body).error();
+  return decode<remote::EntryInfo>("add link", [&] { return body->get<remote::EntryInfo>(); });
+}
+
+Result<remote::EntryInfo> ApiClient::move_entry(const remote::MoveEntry& r) {
+  static constexpr const char* kModes[] = {"noreplace", "replace", "exchange"};
+  nlohmann::json payload = {{"new_parent_id", r.to.parent_id}, {"name", r.to.name}, {"name_tag", r.to.name_tag},
+                            {"wrapped_key", encode_b64(r.to.wrapped_key)},
+                            {"mode", kModes[static_cast<int>(r.mode)]}};
+  if (r.exchange) {
+    payload["exchange_name"] = r.exchange->name;
+    payload["exchange_name_tag"] = r.exchange->name_tag;
+    payload["exchange_wrapped_key"] = encode_b64(r.exchange->wrapped_key);
+  }
+  std::string text = payload.dump();
+  std::string target = "/v1/nodes/" + r.from.parent_id + "/entries/" + r.from.name_tag + "/move";
+  auto body = call(json_request("POST", target, text, false), "move entry", Errc::already_exists);
+  if (!body) return std::move(body).error();
+  return decode<remote::EntryInfo>("move entry", [&] { return body->get<remote::EntryInfo>(); });
+}
+
+Status ApiClient::remove_entry(const remote::RemoveEntry& r) {
+  HttpRequest request;
+  request.method = "DELETE";
+  request.target = "/v1/nodes/" + r.parent_id + "/entries/" + r.name_tag;
+  request.idempotent = true;
+  return call_no_body(request, "remove entry", Errc::not_empty);
+}
+
+Result<remote::NodeInfo> ApiClient::set_attributes(const remote::SetAttributes& r) {
+  std::string payload = remote::to_json(r).dump();
+  auto body = call(json_request("PUT", "/v1/nodes/" + r.node_id + "/attributes", payload, false), "set attributes");
+  if (!body) return std::move(body).error();
+  return decode<remote::NodeInfo>("set attributes", [&] { return body->get<remote::NodeInfo>(); });
+}
+
+Status ApiClient::put_blob(const std::string& blob_id, ByteView data) {
+  HttpRequest request;
+  request.method = "PUT";
+  request.target = "/v1/blobs/" + blob_id;
+  request.content_type = "application/octet-stream";
+  request.body = {reinterpret_cast<const char*>(data.data()), data.size()};
+  request.idempotent = true;
+  return call_no_body(request, "put blob");
+}
+
+Result<Bytes> ApiClient::get_blob(const std::string& blob_id) {
+  auto response = http_->send(get_request("/v1/blobs/" + blob_id));
+  if (!response) return std::move(response).error();
+  if (response->status != 200) return error_from_response(*response, "get blob");
+  return Bytes(response->body.begin(), response->body.end());
+}
+
+Result<std::uint64_t> ApiClient::commit_version(const remote::CommitVersion& r) {
+  std::string payload = remote::to_json(r).dump();
+  auto body = call(json_request("POST", "/v1/nodes/" + r.node_id + "/versions", payload, false), "commit version");
+  if (!body) return std::move(body).error();
+  return decode<std::uint64_t>("commit version", [&] { return body->at("version").get<std::uint64_t>(); });
+}
+
+Result<remote::VersionInfo> ApiClient::get_version(const std::string& node_id, std::optional<std::uint64_t> version) {
+  std::string which = version ? std::to_string(*version) : "current";
+  auto body = call(get_request("/v1/nodes/" + node_id + "/versions/" + which), "get version");
+  if (!body) return std::move(body).error();
+  return decode<remote::VersionInfo>("get version", [&] {
+    remote::VersionInfo info;
+    info.version = body->at("version").get<std::uint64_t>();
+    info.manifest = decode_b64(body->at("manifest"));
+    info.chunks = body->at("chunks").get<std::vector<std::string>>();
+    return info;
+  });
+}
+
+Result<std::vector<Status>> ApiClient::batch(const std::vector<remote::BatchOp>& ops) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& op : ops) list.push_back(remote::to_json(op));
+  std::string payload = nlohmann::json{{"ops", std::move(list)}}.dump();
+  auto body = call(json_request("POST", "/v1/batch", payload, false), "batch");
+  if (!body) return std::move(body).error();
+  return decode<std::vector<Status>>("batch", [&] {
+    std::vector<Status> results;
+    for (std::size_t i = 0; const auto& item : body->at("results")) {
+      HttpResponse response{item.at("status").get<long>(), item.value("body", nlohmann::json::object()).dump(), {}};
+      if (response.status >= 200 && response.status < 300) {
+        results.emplace_back();
+      } else {
+        Error error = error_from_response(response, "batch op");
+        bool naming_op = std::holds_alternative<remote::CreateNode>(ops.at(i));
+        if (response.status == 409 && naming_op && error.code == Errc::conflict) error.code = Errc::already_exists;
+        if (response.status == 409 && std::holds_alternative<remote::RemoveEntry>(ops.at(i))) error.code = Errc::not_empty;
+        results.emplace_back(std::move(error));
+      }
+      ++i;
+    }
+    if (results.size() != ops.size()) throw std::runtime_error("result count differs from op count");
+    return results;
+  });
+}
+
+Result<remote::Usage> ApiClient::usage() {
+  auto body = call(get_request("/v1/usage"), "usage");
+  if (!body) return std::move(body).error();
+  return decode<remote::Usage>("usage", [&] {
+    remote::Usage usage;
+    usage.used = body->at("used").get<std::uint64_t>();
+    if (!body->at("quota").is_null()) usage.quota = body->at("quota").get<std::uint64_t>();
+    return usage;
+  });
+}
+
+}  // namespace coffer::client

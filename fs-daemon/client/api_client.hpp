@@ -1,0 +1,57 @@
+#pragma once
+
+#include <memory>
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "client/account_types.hpp"
+#include "client/http_client.hpp"
+#include "remote/remote_api.hpp"
+
+namespace coffer::client {
+
+// The typed routes of docs/api.md over HttpClient. Every answer is checked and decoded here;
+// callers see values or coffer::Errc errors, never HTTP.
+class ApiClient : public remote::RemoteApi {
+ public:
+  explicit ApiClient(std::shared_ptr<HttpClient> http) : http_(std::move(http)) {}
+
+  HttpClient& http() { return *http_; }
+
+  Result<crypto::KdfParams> auth_params(const std::string& user);
+  Result<Session> create_session(const std::string& user, ByteView auth_key, const std::string& device);
+  Status delete_current_session();
+  Result<Account> get_account();
+  Status change_password(const crypto::KdfParams& kdf, ByteView auth_key, ByteView key_bundle);
+  Result<std::string> register_user(const Registration& registration);
+
+  Result<remote::NodeInfo> get_node(const std::string& node_id) override;
+  Result<remote::EntryPage> list_entries(const std::string& parent_id, const std::optional<std::string>& after,
+                                         unsigned limit) override;
+  Result<remote::EntryInfo> lookup_entry(const std::string& parent_id, const std::string& name_tag) override;
+  Result<remote::EntryInfo> create_node(const remote::CreateNode& request) override;
+  Result<remote::EntryInfo> add_link(const remote::AddLink& request) override;
+  Result<remote::EntryInfo> move_entry(const remote::MoveEntry& request) override;
+  Status remove_entry(const remote::RemoveEntry& request) override;
+  Result<remote::NodeInfo> set_attributes(const remote::SetAttributes& request) override;
+  Status put_blob(const std::string& blob_id, ByteView data) override;
+  Result<Bytes> get_blob(const std::string& blob_id) override;
+  Result<std::uint64_t> commit_version(const remote::CommitVersion& request) override;
+  Result<remote::VersionInfo> get_version(const std::string& node_id, std::optional<std::uint64_t> version) override;
+  Result<std::vector<Status>> batch(const std::vector<remote::BatchOp>& ops) override;
+  Result<remote::Usage> usage() override;
+
+ private:
+  // Sends a request and returns the decoded JSON body of a 2xx answer; `conflict_code` is the
+  // Errc a 409 becomes for this route.
+  Result<nlohmann::json> call(const HttpRequest& request, std::string_view what,
+                              Errc conflict_code = Errc::conflict);
+  Status call_no_body(const HttpRequest& request, std::string_view what, Errc conflict_code = Errc::conflict);
+
+  std::shared_ptr<HttpClient> http_;
+};
+
+std::string url_escape(std::string_view text);
+
+}  // namespace coffer::client

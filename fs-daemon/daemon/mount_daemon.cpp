@@ -1,0 +1,111 @@
+#include "daemon/mount_daemon.hpp"
+
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "control/control_socket.hpp"
+#include "fuse/fuse_mount.hpp"
+#include "log/logging.hpp"
+#include "mount/mount_runtime.hpp"
+#include "profile/private_file.hpp"
+
+namespace coffer::daemon {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+Status replay_journal(const MountRequest& request, mount::ProfileStores& stores) {
+  std::uint64_t pending = stores.journal->last_seq() - stores.journal->acked_seq();
+  if (pending == 0) return {};
+  std::cerr << "coffer mount: uploading " << pending << " changes left in the journal by an earlier run...\n";
+  mount::MountRuntime replay(*request.remote, stores, request.config);
+  auto drained = replay.drain(Clock::now() + request.config.unmount_timeout);
+  if (!drained) {
+    return make_error(Errc::unavailable, "changes from an earlier run could not be uploaded (" + drained.error().message +
+                                             "); they stay in the journal: try again when the server is reachable");
+  }
+  return {};
+}
+
+void start_logging(const MountRequest& request) {
+  if (request.foreground) {
+    log::init("coffer", request.config.log_level);
+    return;
+  }
+  auto logger = spdlog::basic_logger_mt("coffer", request.paths.log_file().string());
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %l coffer[%P]: %v");
+  logger->set_level(spdlog::level::from_str(request.config.log_level));
+  logger->flush_on(spdlog::level::info);
+  spdlog::set_default_logger(logger);
+}
+
+// The control socket's answers: status, sync (retry now, then wait) and drain (wait).
+std::string answer(const MountRequest& request, mount::MountRuntime& runtime, std::atomic<bool>& unmounting,
+                   const std::string& line) {
+  std::istringstream in(line);
+  std::string verb;
+  long seconds = 0;
+  in >> verb >> seconds;
+  nlohmann::json reply = {{"mountpoint", request.mountpoint}, {"pid", ::getpid()}};
+  auto deadline = Clock::now() + std::chrono::seconds(std::max(seconds, 0L));
+  if (verb == "sync" || verb == "drain" || verb == "unmounting") {
+    if (verb == "sync") runtime.queue().retry_now();
+    if (verb == "unmounting") unmounting = true;
+    reply["drained"] = runtime.drain(deadline).ok();
+  } else if (verb != "status") {
+    reply["error"] = "unknown request";
+  }
+  auto status = runtime.queue().status();
+  reply["pending_ops"] = status.pending_ops;
+  reply["pending_bytes"] = status.pending_bytes;
+  reply["failed_ops"] = status.failed_ops;
+  reply["last_error"] = status.last_error;
+  return reply.dump();
+}
+
+void serve(const MountRequest& request, mount::ProfileStores& stores, fuse::FuseMount& mount) {
+  mount::MountRuntime runtime(*request.remote, stores, request.config);
+  if (auto opened = runtime.open_root(request.login.info, request.login.keys.master_key); !opened) {
+    spdlog::error("cannot open the root folder: {}", opened.error().message);
+    return;
+  }
+  std::atomic<bool> unmounting{false};
+  auto control = control::ControlServer::listen(request.paths.control_socket(), [&](const std::string& line) {
+    return answer(request, runtime, unmounting, line);
+  });
+  if (!control) spdlog::warn("no control socket: {}", control.error().message);
+  runtime.vfs().set_notifier(&mount);
+  spdlog::info("mounted {} for {} on {}", request.mountpoint, request.login.info.user, request.login.info.server_url);
+  if (auto served = mount.run(runtime.vfs()); !served) spdlog::error("{}", served.error().message);
+  runtime.vfs().set_notifier(nullptr);
+  auto wait = unmounting ? std::chrono::seconds(0) : request.config.unmount_timeout;
+  auto drained = runtime.drain(Clock::now() + wait);
+  auto left = runtime.queue().status();
+  if (drained) spdlog::info("unmounted {}; every change is on the server", request.mountpoint);
+  else spdlog::warn("unmounted {}; {} changes stay in the journal for the next mount or `coffer sync`",
+                    request.mountpoint, left.pending_ops);
+}
+
+}  // namespace
+
+Status run_mount(const MountRequest& request) {
+  auto stores = mount::ProfileStores::open(request.paths, request.config, request.login.keys);
+  if (!stores) return std::move(stores).error();
+  COFFER_TRY_STATUS(replay_journal(request, *stores));
+  fuse::MountOptions options{request.mountpoint, request.fuse_options,
+                             static_cast<double>(request.config.attr_timeout.count()), 10};
+  auto mount = fuse::FuseMount::mount(options);
+  if (!mount) return std::move(mount).error();
+  start_logging(request);
+  (*mount)->daemonize(request.foreground);
+  serve(request, *stores, **mount);
+  return {};
+}
+
+}  // namespace coffer::daemon

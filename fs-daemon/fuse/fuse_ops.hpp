@@ -1,0 +1,21 @@
+#pragma once
+
+#define FUSE_USE_VERSION 34
+#include <fuse3/fuse_lowlevel.h>
+
+#include "vfs/vfs.hpp"
+
+namespace coffer::fuse {
+
+// What every callback reaches through fuse_req_userdata().
+struct FuseContext {
+  vfs::Vfs* vfs = nullptr;  // set before the session loop starts
+  double attr_timeout = 60;  // seconds the kernel may keep attributes and entries (also negative ones)
+};
+
+// The low-level operation table: each callback is a thin adaptor making one fuse_reply_* call
+// with what the Vfs returns. Byte-range and flock locks are left to the kernel, which keeps
+// them between the processes of this machine.
+const fuse_lowlevel_ops& operations();
+
+}  // namespace coffer::fuse

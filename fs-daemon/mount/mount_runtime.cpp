@@ -1,0 +1,78 @@
+#include "mount/mount_runtime.hpp"
+
+#include <thread>
+
+#include "crypto/keys.hpp"
+#include "vfs/entry_codec.hpp"
+
+namespace coffer::mount {
+
+Result<ProfileStores> ProfileStores::open(const profile::ProfilePaths& paths, const profile::ClientConfig& config,
+                                          const profile::ProfileKeys& keys) {
+  ProfileStores stores;
+  auto journal = sync::Journal::open(paths.journal_dir(), keys.journal_key);
+  if (!journal) return std::move(journal).error();
+  auto chunks = cache::ChunkCache::open(paths.cache_dir(), config.cache_size);
+  if (!chunks) return std::move(chunks).error();
+  auto guard = cache::VersionGuard::open(paths.state_db());
+  if (!guard) return std::move(guard).error();
+  stores.journal = std::move(journal).value();
+  stores.chunks = std::move(chunks).value();
+  stores.guard = std::move(guard).value();
+  return stores;
+}
+
+namespace {
+
+unsigned encryption_threads() { return std::max(2u, std::thread::hardware_concurrency()); }
+
+}  // namespace
+
+MountRuntime::MountRuntime(remote::RemoteApi& remote, ProfileStores& stores, const profile::ClientConfig& config)
+    : remote_(remote),
+      stores_(stores),
+      config_(config),
+      memory_(config.memory_cache),
+      encryptors_(std::make_unique<sync::WorkerPool>(encryption_threads())),
+      fetchers_(std::make_unique<sync::WorkerPool>(static_cast<unsigned>(std::max<std::int64_t>(config.readahead, 2)))) {
+  sync::UploadOptions upload{static_cast<unsigned>(config.upload_parallel), config.batch_size, 1000};
+  queue_ = std::make_unique<sync::UploadQueue>(remote_, *stores_.journal, *stores_.chunks, *stores_.guard, upload);
+  reader_ = std::make_unique<vfs::ChunkReader>(remote_, *stores_.journal, *stores_.chunks, memory_, *fetchers_);
+  content_ = std::make_unique<vfs::ContentServices>(vfs::ContentServices{
+      *reader_, *stores_.journal, *encryptors_, config.journal_sync, 64, 2 * encryption_threads() + 2,
+      static_cast<std::size_t>(config.readahead)});
+  if (!config.journal_sync) {
+    flusher_ = std::make_unique<sync::JournalFlusher>(*stores_.journal, config.journal_flush_interval);
+  }
+  queue_->start();
+}
+
+// Workers finish their tasks (which use the reader and journal) before anything else goes.
+MountRuntime::~MountRuntime() {
+  queue_->stop();
+  queue_->set_listener(nullptr);
+  encryptors_.reset();
+  fetchers_.reset();
+  flusher_.reset();
+}
+
+Status MountRuntime::open_root(const profile::LoginInfo& login, const crypto::FernetKey& master_key) {
+  auto root_key = crypto::unwrap_key(master_key, login.root_wrapped_key);
+  if (!root_key) return make_error(Errc::integrity, "the root folder's key does not open with this login's master key");
+  auto info = remote_.get_node(login.root_node_id);
+  if (!info) return std::move(info).error();
+  auto root = vfs::open_node(*info, std::move(root_key).value());
+  if (!root) return std::move(root).error();
+  COFFER_TRY_STATUS(stores_.guard->check_revision(login.root_node_id, info->attributes_revision));
+  vfs::VfsOptions options;
+  options.chunk_size = config_.chunk_size;
+  options.inline_limit = config_.inline_limit;
+  options.journal_sync = config_.journal_sync;
+  options.fsync_timeout = config_.fsync_timeout;
+  vfs_ = std::make_unique<vfs::Vfs>(vfs::VfsServices{remote_, *queue_, *stores_.journal, *stores_.guard, *content_},
+                                    options, std::move(root).value());
+  queue_->set_listener([this](const std::string& id, std::uint64_t version) { vfs_->on_committed(id, version); });
+  return {};
+}
+
+}  // namespace coffer::mount

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+
+#include "cache/chunk_cache.hpp"
+#include "cache/plain_chunk_cache.hpp"
+#include "cache/version_guard.hpp"
+#include "profile/client_config.hpp"
+#include "profile/login_store.hpp"
+#include "remote/remote_api.hpp"
+#include "sync/journal.hpp"
+#include "sync/journal_flusher.hpp"
+#include "sync/upload_queue.hpp"
+#include "sync/worker_pool.hpp"
+#include "vfs/chunk_reader.hpp"
+#include "vfs/vfs.hpp"
+
+namespace coffer::mount {
+
+// The journal, caches and rollback guard of one profile, opened without starting any thread
+// (the daemon forks after this).
+struct ProfileStores {
+  std::unique_ptr<sync::Journal> journal;
+  std::unique_ptr<cache::ChunkCache> chunks;
+  std::unique_ptr<cache::VersionGuard> guard;
+
+  static Result<ProfileStores> open(const profile::ProfilePaths& paths, const profile::ClientConfig& config,
+                                    const profile::ProfileKeys& keys);
+};
+
+// Everything a mounted folder runs on, wired together: worker pools, the upload queue, the
+// chunk reader and the Vfs over a remote. Threads start in the constructor.
+class MountRuntime {
+ public:
+  MountRuntime(remote::RemoteApi& remote, ProfileStores& stores, const profile::ClientConfig& config);
+  ~MountRuntime();
+
+  // Loads the root folder (its key unwrapped with the master key) and builds the Vfs.
+  Status open_root(const profile::LoginInfo& login, const crypto::FernetKey& master_key);
+
+  vfs::Vfs& vfs() { return *vfs_; }
+  sync::UploadQueue& queue() { return *queue_; }
+  // Waits for every queued op; false with the count left at the deadline.
+  Status drain(std::chrono::steady_clock::time_point deadline) { return queue_->drain(deadline); }
+
+ private:
+  remote::RemoteApi& remote_;
+  ProfileStores& stores_;
+  const profile::ClientConfig& config_;
+  cache::PlainChunkCache memory_;
+  std::unique_ptr<sync::WorkerPool> encryptors_;
+  std::unique_ptr<sync::WorkerPool> fetchers_;
+  std::unique_ptr<sync::UploadQueue> queue_;
+  std::unique_ptr<sync::JournalFlusher> flusher_;  // journal.sync: background
+  std::unique_ptr<vfs::ChunkReader> reader_;
+  std::unique_ptr<vfs::ContentServices> content_;
+  std::unique_ptr<vfs::Vfs> vfs_;
+};
+
+}  // namespace coffer::mount

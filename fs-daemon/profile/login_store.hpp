@@ -1,0 +1,42 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "crypto/bytes.hpp"
+#include "crypto/fernet.hpp"
+#include "profile/profile_paths.hpp"
+#include "util/result.hpp"
+
+namespace coffer::profile {
+
+struct LoginInfo {
+  std::string server_url;
+  std::string user;
+  std::string device;
+  std::string tls_fingerprint;  // "" for plain HTTP
+  std::string token;            // bearer token: secret
+  std::string session_id;
+  std::int64_t user_id = 0;
+  std::string root_node_id;
+  Bytes root_wrapped_key;  // under the master key
+};
+
+// The keys a mount needs without asking for the password again.
+struct ProfileKeys {
+  crypto::FernetKey master_key;
+  SecureBytes identity_private_key;
+  crypto::FernetKey journal_key;  // seals the local journal's records
+};
+
+struct Login {
+  LoginInfo info;
+  ProfileKeys keys;
+};
+
+// login.json, mode 0600. Errc::not_found when the profile is not logged in.
+Status save_login(const ProfilePaths& paths, const Login& login);
+Result<Login> load_login(const ProfilePaths& paths);
+Status remove_login(const ProfilePaths& paths);
+
+}  // namespace coffer::profile

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "remote/types.hpp"
+#include "util/result.hpp"
+
+namespace coffer::remote {
+
+// What the VFS and the upload queue need from the server: the node, entry and content routes
+// of docs/api.md. Errors are typed (Errc), never HTTP statuses: Errc::conflict for a stale
+// base, Errc::already_exists for a taken name or id, Errc::not_empty, Errc::quota_exceeded,
+// Errc::unavailable when the server cannot be reached. Implementations are thread-safe.
+class RemoteApi {
+ public:
+  virtual ~RemoteApi() = default;
+
+  virtual Result<NodeInfo> get_node(const std::string& node_id) = 0;
+  virtual Result<EntryPage> list_entries(const std::string& parent_id, const std::optional<std::string>& after,
+                                         unsigned limit) = 0;
+  virtual Result<EntryInfo> lookup_entry(const std::string& parent_id, const std::string& name_tag) = 0;
+
+  virtual Result<EntryInfo> create_node(const CreateNode& request) = 0;
+  virtual Result<EntryInfo> add_link(const AddLink& request) = 0;
+  virtual Result<EntryInfo> move_entry(const MoveEntry& request) = 0;
+  virtual Status remove_entry(const RemoveEntry& request) = 0;
+  virtual Result<NodeInfo> set_attributes(const SetAttributes& request) = 0;
+
+  virtual Status put_blob(const std::string& blob_id, ByteView data) = 0;
+  virtual Result<Bytes> get_blob(const std::string& blob_id) = 0;
+  virtual Result<std::uint64_t> commit_version(const CommitVersion& request) = 0;
+  // `version` empty: the current one.
+  virtual Result<VersionInfo> get_version(const std::string& node_id, std::optional<std::uint64_t> version) = 0;
+
+  // One transaction of many ops; one Status per op, in order. The outer Result fails only
+  // when the batch as a whole did not run.
+  virtual Result<std::vector<Status>> batch(const std::vector<BatchOp>& ops) = 0;
+
+  virtual Result<Usage> usage() = 0;
+};
+
+}  // namespace coffer::remote

@@ -1,0 +1,21 @@
+#include "remote/types.hpp"
+
+namespace coffer::remote {
+
+const char* node_type_name(NodeType type) noexcept {
+  switch (type) {
+    case NodeType::file: return "file";
+    case NodeType::folder: return "folder";
+    case NodeType::symlink: return "symlink";
+  }
+  return "file";
+}
+
+std::optional<NodeType> node_type_from_name(std::string_view name) noexcept {
+  if (name == "file") return NodeType::file;
+  if (name == "folder") return NodeType::folder;
+  if (name == "symlink") return NodeType::symlink;
+  return std::nullopt;
+}
+
+}  // namespace coffer::remote

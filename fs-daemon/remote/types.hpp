@@ -1,0 +1,116 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "crypto/bytes.hpp"
+
+// The server's data model as the client sees it (docs/api.md), free of JSON and HTTP, so the
+// VFS and the upload queue can run against the real server or an in-memory one in unit tests.
+namespace coffer::remote {
+
+enum class NodeType { file, folder, symlink };
+
+const char* node_type_name(NodeType type) noexcept;
+std::optional<NodeType> node_type_from_name(std::string_view name) noexcept;
+
+struct NodeInfo {
+  std::string node_id;
+  NodeType type = NodeType::file;
+  std::string owner;
+  Bytes attributes;  // sealed attribute record
+  std::uint64_t attributes_revision = 0;
+  std::uint64_t version = 0;  // 0: no content yet
+  std::uint64_t size = 0;     // ciphertext bytes of the current version
+  std::uint32_t nlink = 1;
+};
+
+struct EntryInfo {
+  std::string parent_id;
+  std::string name;  // Fernet token under the parent's key
+  std::string name_tag;
+  Bytes wrapped_key;
+  NodeInfo node;
+};
+
+struct EntryPage {
+  std::vector<EntryInfo> entries;
+  std::optional<std::string> next;  // name tag to continue after
+};
+
+// A directory entry as written: the encrypted name, its tag and the node key wrapped under
+// the parent's key.
+struct SealedName {
+  std::string parent_id;
+  std::string name;
+  std::string name_tag;
+  Bytes wrapped_key;
+};
+
+struct CreateNode {
+  std::string node_id;
+  NodeType type = NodeType::file;
+  SealedName entry;
+  Bytes attributes;
+  std::uint64_t attributes_revision = 1;
+};
+
+struct RemoveEntry {
+  std::string parent_id;
+  std::string name_tag;
+};
+
+enum class MoveMode { noreplace, replace, exchange };
+
+struct MoveEntry {
+  RemoveEntry from;
+  SealedName to;
+  MoveMode mode = MoveMode::noreplace;
+  // Only for exchange: the target entry re-sealed for the source's folder.
+  std::optional<SealedName> exchange;
+};
+
+struct AddLink {
+  std::string node_id;
+  SealedName entry;
+};
+
+struct SetAttributes {
+  std::string node_id;
+  Bytes attributes;
+  std::uint64_t revision = 0;
+  std::uint64_t base_revision = 0;
+};
+
+struct InlineBlob {
+  std::string id;
+  Bytes data;
+};
+
+struct CommitVersion {
+  std::string node_id;
+  std::uint64_t base_version = 0;
+  std::uint64_t version = 0;
+  Bytes manifest;
+  std::vector<std::string> chunks;
+  std::vector<InlineBlob> blobs;  // only through the batch route
+};
+
+struct VersionInfo {
+  std::uint64_t version = 0;
+  Bytes manifest;
+  std::vector<std::string> chunks;
+};
+
+struct Usage {
+  std::uint64_t used = 0;
+  std::optional<std::uint64_t> quota;
+};
+
+using BatchOp = std::variant<CreateNode, SetAttributes, CommitVersion, RemoveEntry>;
+
+}  // namespace coffer::remote

@@ -1,0 +1,228 @@
+#include "sync/journal.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+
+#include "crypto/fernet.hpp"
+#include "profile/private_file.hpp"
+
+namespace coffer::sync {
+namespace {
+
+Error io_error(const std::filesystem::path& path, const char* what) {
+  return make_error(Errc::io, path.string() + ": " + what + ": " + std::strerror(errno));
+}
+
+bool write_all(int fd, const std::uint8_t* data, std::size_t size) {
+  while (size > 0) {
+    ssize_t n = ::write(fd, data, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data += n;
+    size -= static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+Result<Bytes> read_whole(int fd) {
+  Bytes content;
+  std::uint8_t buffer[1 << 16];
+  for (;;) {
+    ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return make_error(Errc::io, std::string("cannot read the journal: ") + std::strerror(errno));
+    if (n == 0) return content;
+    content.insert(content.end(), buffer, buffer + n);
+  }
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Journal>> Journal::open(const std::filesystem::path& dir, const crypto::FernetKey& key) {
+  COFFER_TRY_STATUS(profile::ensure_private_dir(dir / "blobs"));
+  std::unique_ptr<Journal> journal(new Journal(dir, key));
+  COFFER_TRY_STATUS(journal->load());
+  return journal;
+}
+
+Journal::~Journal() {
+  if (log_fd_ >= 0) ::close(log_fd_);
+  if (acked_fd_ >= 0) ::close(acked_fd_);
+}
+
+Status Journal::load() {
+  acked_fd_ = ::open((dir_ / "acked").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (acked_fd_ < 0) return io_error(dir_ / "acked", "cannot open");
+  auto acked_text = read_whole(acked_fd_);
+  if (!acked_text) return std::move(acked_text).error();
+  std::from_chars(reinterpret_cast<const char*>(acked_text->data()),
+                  reinterpret_cast<const char*>(acked_text->data() + acked_text->size()), acked_seq_);
+  last_seq_ = acked_seq_;
+
+  log_fd_ = ::open((dir_ / "ops.log").c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (log_fd_ < 0) return io_error(dir_ / "ops.log", "cannot open");
+  auto log = read_whole(log_fd_);
+  if (!log) return std::move(log).error();
+  std::size_t offset = 0;
+  while (offset + 4 <= log->size()) {
+    std::uint32_t length = 0;
+    std::memcpy(&length, log->data() + offset, 4);
+    if (offset + 4 + length > log->size()) break;
+    auto plain = crypto::fernet_decrypt_raw(key_, ByteView(log->data() + offset + 4, length));
+    if (!plain && offset == 0) {
+      // A whole first record that does not open is not a torn write: the key is wrong.
+      return make_error(Errc::integrity, (dir_ / "ops.log").string() +
+                                             " does not open with this profile's journal key; it is left as it is");
+    }
+    if (!plain) break;
+    auto op = decode_op(to_string(*plain));
+    secure_zero(plain->data(), plain->size());
+    if (!op) break;
+    last_seq_ = std::max(last_seq_, op->seq);
+    if (op->seq > acked_seq_) replayed_.push_back(std::move(op).value());
+    offset += 4 + length;
+  }
+  if (offset != log->size() && ::ftruncate(log_fd_, static_cast<off_t>(offset)) != 0) {
+    return io_error(dir_ / "ops.log", "cannot cut the torn tail");
+  }
+  synced_seq_ = last_seq_;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_ / "blobs")) {
+    if (entry.path().extension() == ".tmp") std::filesystem::remove(entry.path());
+  }
+  return {};
+}
+
+std::vector<JournalOp> Journal::take_replayed() {
+  std::lock_guard lock(mutex_);
+  return std::move(replayed_);
+}
+
+Result<std::uint64_t> Journal::append(OpBody body) {
+  std::lock_guard lock(mutex_);
+  JournalOp op{last_seq_ + 1, std::move(body)};
+  std::string text = encode_op(op);
+  Bytes token = crypto::fernet_encrypt_raw(key_, as_bytes(text));
+  secure_zero(text.data(), text.size());
+  auto length = static_cast<std::uint32_t>(token.size());
+  std::uint8_t header[4];
+  std::memcpy(header, &length, sizeof header);
+  Bytes record(header, header + sizeof header);
+  record.insert(record.end(), token.begin(), token.end());
+  if (!write_all(log_fd_, record.data(), record.size())) return io_error(dir_ / "ops.log", "cannot append");
+  last_seq_ = op.seq;
+  return op.seq;
+}
+
+Status Journal::sync(std::uint64_t seq) {
+  std::unique_lock lock(mutex_);
+  while (synced_seq_ < seq) {
+    if (syncing_) {
+      synced_cv_.wait(lock);
+      continue;
+    }
+    syncing_ = true;
+    std::uint64_t target = last_seq_;
+    lock.unlock();
+    int rc = ::fdatasync(log_fd_);
+    lock.lock();
+    syncing_ = false;
+    synced_cv_.notify_all();
+    if (rc != 0) return io_error(dir_ / "ops.log", "cannot sync");
+    synced_seq_ = std::max(synced_seq_, target);
+  }
+  return {};
+}
+
+Status Journal::acknowledge(std::uint64_t seq) {
+  std::lock_guard lock(mutex_);
+  if (seq <= acked_seq_) return {};
+  acked_seq_ = seq;
+  COFFER_TRY_STATUS(write_acked(seq));
+  // Everything is on the server: the log starts over (sequence numbers keep counting).
+  if (acked_seq_ == last_seq_ && !syncing_ && ::ftruncate(log_fd_, 0) != 0) {
+    return io_error(dir_ / "ops.log", "cannot truncate");
+  }
+  return {};
+}
+
+Status Journal::write_acked(std::uint64_t seq) {
+  char text[24] = {};
+  auto [end, ec] = std::to_chars(text, text + 20, seq);
+  std::fill(end, text + 21, ' ');
+  text[21] = '\n';
+  if (::pwrite(acked_fd_, text, 22, 0) != 22) return io_error(dir_ / "acked", "cannot write");
+  return {};
+}
+
+std::uint64_t Journal::last_seq() const {
+  std::lock_guard lock(mutex_);
+  return last_seq_;
+}
+
+std::uint64_t Journal::acked_seq() const {
+  std::lock_guard lock(mutex_);
+  return acked_seq_;
+}
+
+Status Journal::write_blob(const std::string& id, ByteView data, bool durable) {
+  auto final_path = blob_path(id);
+  auto temporary = final_path;
+  temporary += ".tmp";
+  int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return io_error(temporary, "cannot create");
+  bool ok = write_all(fd, data.data(), data.size()) && (!durable || ::fdatasync(fd) == 0);
+  ::close(fd);
+  if (!ok || ::rename(temporary.c_str(), final_path.c_str()) != 0) {
+    ::unlink(temporary.c_str());
+    return io_error(final_path, "cannot write the blob");
+  }
+  if (!durable) {
+    std::lock_guard lock(mutex_);
+    unsynced_blobs_.push_back(id);
+  }
+  return {};
+}
+
+Status Journal::flush() {
+  std::vector<std::string> blobs;
+  std::uint64_t seq = 0;
+  {
+    std::lock_guard lock(mutex_);
+    blobs.swap(unsynced_blobs_);
+    seq = last_seq_;
+  }
+  for (const auto& id : blobs) {
+    int fd = ::open(blob_path(id).c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;  // uploaded and moved to the cache meanwhile
+    int rc = ::fdatasync(fd);
+    ::close(fd);
+    if (rc != 0) return io_error(blob_path(id), "cannot sync");
+  }
+  return sync(seq);
+}
+
+Result<Bytes> Journal::read_blob(const std::string& id) const {
+  int fd = ::open(blob_path(id).c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return make_error(errno == ENOENT ? Errc::not_found : Errc::io, "journal blob " + id + ": " + std::strerror(errno));
+  auto content = read_whole(fd);
+  ::close(fd);
+  return content;
+}
+
+bool Journal::has_blob(const std::string& id) const { return std::filesystem::exists(blob_path(id)); }
+
+void Journal::remove_blob(const std::string& id) { ::unlink(blob_path(id).c_str()); }
+
+std::vector<std::string> Journal::list_blobs() const {
+  std::vector<std::string> ids;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_ / "blobs")) {
+    if (entry.path().extension() != ".tmp") ids.push_back(entry.path().filename().string());
+  }
+  return ids;
+}
+
+}  // namespace coffer::sync

@@ -1,0 +1,66 @@
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "crypto/fernet.hpp"
+#include "sync/journal_op.hpp"
+#include "util/result.hpp"
+
+namespace coffer::sync {
+
+// The crash-safe local journal (docs/client.md "Journal"):
+//   ops.log      records [u32 little-endian length][raw Fernet token of one JournalOp under the
+//                journal key]; a torn or tampered tail is cut off when the journal is opened
+//   acked        the highest sequence number the server has acknowledged
+//   blobs/<id>   raw chunk tokens (ciphertext under file keys) not yet known to be on the server
+// An appended record survives a crash of the daemon at once (it is in the kernel), and a crash
+// of the machine once sync() or flush() has returned. Thread-safe; mutex_ is a leaf lock.
+class Journal {
+ public:
+  static Result<std::unique_ptr<Journal>> open(const std::filesystem::path& dir, const crypto::FernetKey& key);
+  ~Journal();
+
+  // The records found at open() and not yet acknowledged, in order (moved out once).
+  std::vector<JournalOp> take_replayed();
+
+  Result<std::uint64_t> append(OpBody body);
+  Status sync(std::uint64_t seq);
+  // Makes everything written so far durable: blob files written without `durable`, then the log.
+  Status flush();
+  Status acknowledge(std::uint64_t seq);
+  std::uint64_t last_seq() const;
+  std::uint64_t acked_seq() const;
+
+  Status write_blob(const std::string& id, ByteView data, bool durable);
+  Result<Bytes> read_blob(const std::string& id) const;
+  bool has_blob(const std::string& id) const;
+  std::filesystem::path blob_path(const std::string& id) const { return dir_ / "blobs" / id; }
+  void remove_blob(const std::string& id);
+  std::vector<std::string> list_blobs() const;
+
+ private:
+  Journal(std::filesystem::path dir, crypto::FernetKey key) : dir_(std::move(dir)), key_(std::move(key)) {}
+  Status load();
+  Status write_acked(std::uint64_t seq);
+
+  const std::filesystem::path dir_;
+  const crypto::FernetKey key_;
+  int log_fd_ = -1;
+  int acked_fd_ = -1;
+  mutable std::mutex mutex_;  // guards everything below
+  std::condition_variable synced_cv_;
+  std::uint64_t last_seq_ = 0;
+  std::uint64_t acked_seq_ = 0;
+  std::uint64_t synced_seq_ = 0;
+  bool syncing_ = false;
+  std::vector<JournalOp> replayed_;
+  std::vector<std::string> unsynced_blobs_;
+};
+
+}  // namespace coffer::sync

@@ -1,0 +1,177 @@
+#include "sync/journal_op.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <set>
+
+#include "crypto/encoding.hpp"
+
+namespace coffer::sync {
+namespace {
+
+using nlohmann::json;
+
+std::string b64(ByteView data) { return crypto::base64url_encode(data); }
+
+Bytes unb64(const json& value) {
+  auto bytes = crypto::base64url_decode(value.get<std::string>());
+  if (!bytes) throw std::invalid_argument(bytes.error().message);
+  return std::move(bytes).value();
+}
+
+SecureBytes unb64_secret(const json& value) {
+  Bytes bytes = unb64(value);
+  SecureBytes secret(bytes.begin(), bytes.end());
+  secure_zero(bytes.data(), bytes.size());
+  return secret;
+}
+
+json time_json(const crypto::Timestamp& t) { return json::array({t.sec, t.nsec}); }
+crypto::Timestamp time_from(const json& j) { return {j.at(0).get<std::int64_t>(), j.at(1).get<std::uint32_t>()}; }
+
+json attributes_json(const crypto::Attributes& a) {
+  json xattrs = json::object();
+  for (const auto& [name, value] : a.xattrs) xattrs[name] = b64(value);
+  return {{"mode", a.mode}, {"uid", a.uid}, {"gid", a.gid}, {"atime", time_json(a.atime)},
+          {"mtime", time_json(a.mtime)}, {"ctime", time_json(a.ctime)}, {"xattrs", xattrs},
+          {"target", a.symlink_target}};
+}
+
+crypto::Attributes attributes_from(const json& j) {
+  crypto::Attributes a;
+  a.mode = j.at("mode").get<std::uint32_t>();
+  a.uid = j.at("uid").get<std::uint32_t>();
+  a.gid = j.at("gid").get<std::uint32_t>();
+  a.atime = time_from(j.at("atime"));
+  a.mtime = time_from(j.at("mtime"));
+  a.ctime = time_from(j.at("ctime"));
+  for (const auto& [name, value] : j.at("xattrs").items()) a.xattrs[name] = unb64(value);
+  a.symlink_target = j.at("target").get<std::string>();
+  return a;
+}
+
+json sealed_name_json(const remote::SealedName& n) {
+  return {{"parent", n.parent_id}, {"name", n.name}, {"tag", n.name_tag}, {"key", b64(n.wrapped_key)}};
+}
+
+remote::SealedName sealed_name_from(const json& j) {
+  return {j.at("parent").get<std::string>(), j.at("name").get<std::string>(), j.at("tag").get<std::string>(),
+          unb64(j.at("key"))};
+}
+
+struct Encoder {
+  json operator()(const CreateOp& op) const {
+    return {{"op", "create"}, {"node", op.node_id}, {"type", remote::node_type_name(op.type)},
+            {"entry", sealed_name_json(op.entry)}, {"key", b64(op.node_key)}, {"attrs", attributes_json(op.attributes)}};
+  }
+  json operator()(const SetAttributesOp& op) const {
+    return {{"op", "attrs"}, {"node", op.node_id}, {"key", b64(op.node_key)},
+            {"attrs", attributes_json(op.attributes)}, {"size", op.size}};
+  }
+  json operator()(const CommitOp& op) const {
+    json blobs = json::array();
+    for (const auto& blob : op.inline_blobs) blobs.push_back({{"id", blob.id}, {"data", b64(blob.data)}});
+    return {{"op", "commit"}, {"node", op.node_id}, {"key", b64(op.node_key)}, {"size", op.size},
+            {"chunk_size", op.chunk_size}, {"chunks", op.chunks}, {"attrs", attributes_json(op.attributes)},
+            {"inline", blobs}};
+  }
+  json operator()(const RemoveOp& op) const {
+    return {{"op", "remove"}, {"parent", op.entry.parent_id}, {"tag", op.entry.name_tag}, {"node", op.node_id}};
+  }
+  json operator()(const MoveOp& op) const {
+    json j = {{"op", "move"}, {"parent", op.move.from.parent_id}, {"tag", op.move.from.name_tag},
+              {"to", sealed_name_json(op.move.to)}, {"mode", static_cast<int>(op.move.mode)}};
+    if (op.move.exchange) j["exchange"] = sealed_name_json(*op.move.exchange);
+    return j;
+  }
+  json operator()(const LinkOp& op) const {
+    return {{"op", "link"}, {"node", op.link.node_id}, {"entry", sealed_name_json(op.link.entry)}};
+  }
+};
+
+remote::NodeType type_from(const json& j) {
+  auto type = remote::node_type_from_name(j.get<std::string>());
+  if (!type) throw std::invalid_argument("unknown node type");
+  return *type;
+}
+
+OpBody decode_body(const json& j) {
+  const std::string kind = j.at("op").get<std::string>();
+  if (kind == "create") {
+    return CreateOp{j.at("node").get<std::string>(), type_from(j.at("type")),
+                    sealed_name_from(j.at("entry")), unb64_secret(j.at("key")), attributes_from(j.at("attrs"))};
+  }
+  if (kind == "attrs") {
+    return SetAttributesOp{j.at("node").get<std::string>(), unb64_secret(j.at("key")), attributes_from(j.at("attrs")),
+                           j.at("size").get<std::uint64_t>()};
+  }
+  if (kind == "commit") {
+    CommitOp op{j.at("node").get<std::string>(), unb64_secret(j.at("key")), j.at("size").get<std::uint64_t>(),
+                j.at("chunk_size").get<std::uint32_t>(), j.at("chunks").get<std::vector<std::string>>(),
+                attributes_from(j.at("attrs")), {}};
+    for (const auto& blob : j.at("inline")) op.inline_blobs.push_back({blob.at("id").get<std::string>(), unb64(blob.at("data"))});
+    return op;
+  }
+  if (kind == "remove") {
+    return RemoveOp{{j.at("parent").get<std::string>(), j.at("tag").get<std::string>()}, j.at("node").get<std::string>()};
+  }
+  if (kind == "move") {
+    MoveOp op;
+    op.move.from = {j.at("parent").get<std::string>(), j.at("tag").get<std::string>()};
+    op.move.to = sealed_name_from(j.at("to"));
+    op.move.mode = static_cast<remote::MoveMode>(j.at("mode").get<int>());
+    if (j.contains("exchange")) op.move.exchange = sealed_name_from(j.at("exchange"));
+    return op;
+  }
+  if (kind == "link") return LinkOp{{j.at("node").get<std::string>(), sealed_name_from(j.at("entry"))}};
+  throw std::invalid_argument("unknown journal op '" + kind + "'");
+}
+
+}  // namespace
+
+std::string op_node_id(const OpBody& body) {
+  struct Visitor {
+    std::string operator()(const CreateOp& op) const { return op.node_id; }
+    std::string operator()(const SetAttributesOp& op) const { return op.node_id; }
+    std::string operator()(const CommitOp& op) const { return op.node_id; }
+    std::string operator()(const RemoveOp& op) const { return op.entry.parent_id; }
+    std::string operator()(const MoveOp& op) const { return op.move.from.parent_id; }
+    std::string operator()(const LinkOp& op) const { return op.link.node_id; }
+  };
+  return std::visit(Visitor{}, body);
+}
+
+const char* op_name(const OpBody& body) {
+  static constexpr const char* kNames[] = {"create", "set attributes", "commit", "remove", "move", "link"};
+  return kNames[body.index()];
+}
+
+std::vector<std::string> op_blob_files(const OpBody& body) {
+  const auto* commit = std::get_if<CommitOp>(&body);
+  if (commit == nullptr) return {};
+  std::set<std::string> inline_ids;
+  for (const auto& blob : commit->inline_blobs) inline_ids.insert(blob.id);
+  std::set<std::string> ids;
+  for (const auto& id : commit->chunks) {
+    if (!inline_ids.contains(id)) ids.insert(id);
+  }
+  return {ids.begin(), ids.end()};
+}
+
+std::string encode_op(const JournalOp& op) {
+  json j = std::visit(Encoder{}, op.body);
+  j["seq"] = op.seq;
+  return j.dump();
+}
+
+Result<JournalOp> decode_op(std::string_view text) {
+  auto j = json::parse(text, nullptr, false);
+  if (!j.is_object()) return make_error(Errc::integrity, "a journal record is not JSON");
+  try {
+    return JournalOp{j.at("seq").get<std::uint64_t>(), decode_body(j)};
+  } catch (const std::exception& e) {
+    return make_error(Errc::integrity, std::string("a journal record is malformed: ") + e.what());
+  }
+}
+
+}  // namespace coffer::sync

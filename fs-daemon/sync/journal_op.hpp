@@ -1,0 +1,73 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "crypto/attributes.hpp"
+#include "crypto/bytes.hpp"
+#include "remote/types.hpp"
+
+// The operations a mount records in its journal and replays to the server in order. They hold
+// what the server needs and what the uploader needs to seal records at upload time (the node
+// key, plaintext attributes and sizes); each record is a Fernet token under the profile's
+// journal key, so the journal on disk is ciphertext only.
+namespace coffer::sync {
+
+struct CreateOp {
+  std::string node_id;
+  remote::NodeType type = remote::NodeType::file;
+  remote::SealedName entry;
+  SecureBytes node_key;
+  crypto::Attributes attributes;
+};
+
+struct SetAttributesOp {
+  std::string node_id;
+  SecureBytes node_key;
+  crypto::Attributes attributes;
+  std::uint64_t size = 0;  // plaintext size of the content the record describes
+};
+
+struct CommitOp {
+  std::string node_id;
+  SecureBytes node_key;
+  std::uint64_t size = 0;
+  std::uint32_t chunk_size = 0;
+  std::vector<std::string> chunks;  // ids in file order
+  crypto::Attributes attributes;
+  std::vector<remote::InlineBlob> inline_blobs;  // small files: no blob files
+};
+
+struct RemoveOp {
+  remote::RemoveEntry entry;
+  std::string node_id;
+};
+
+struct MoveOp {
+  remote::MoveEntry move;
+};
+
+struct LinkOp {
+  remote::AddLink link;
+};
+
+using OpBody = std::variant<CreateOp, SetAttributesOp, CommitOp, RemoveOp, MoveOp, LinkOp>;
+
+struct JournalOp {
+  std::uint64_t seq = 0;
+  OpBody body;
+};
+
+// The node an op is about (for MoveOp and RemoveOp: the entry's parent).
+std::string op_node_id(const OpBody& body);
+const char* op_name(const OpBody& body);
+// Blob files the op needs uploaded first.
+std::vector<std::string> op_blob_files(const OpBody& body);
+
+std::string encode_op(const JournalOp& op);
+Result<JournalOp> decode_op(std::string_view text);
+
+}  // namespace coffer::sync

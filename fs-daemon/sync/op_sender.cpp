@@ -1,0 +1,265 @@
+#include "sync/op_sender.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <set>
+
+#include "crypto/manifest.hpp"
+#include "sync/record_meta.hpp"
+
+namespace coffer::sync {
+namespace {
+
+bool batchable(const OpBody& body) {
+  return !std::holds_alternative<MoveOp>(body) && !std::holds_alternative<LinkOp>(body);
+}
+
+std::uint64_t request_cost(const OpBody& body) {
+  constexpr std::uint64_t kRecordCost = 1024;
+  const auto* commit = std::get_if<CommitOp>(&body);
+  if (commit == nullptr) return kRecordCost;
+  std::uint64_t cost = kRecordCost + 140 * commit->chunks.size();
+  for (const auto& blob : commit->inline_blobs) cost += blob.data.size() * 4 / 3 + 100;
+  return cost;
+}
+
+Result<crypto::FernetKey> key_of(const SecureBytes& raw) {
+  return crypto::FernetKey::from_raw(ByteView(raw.data(), raw.size()));
+}
+
+}  // namespace
+
+bool is_transient(Errc code) {
+  return code == Errc::unavailable || code == Errc::rate_limited || code == Errc::unauthenticated;
+}
+
+std::size_t OpSender::window_size(std::span<const JournalOp> pending) const {
+  if (pending.empty()) return 0;
+  if (!batchable(pending.front().body)) return 1;
+  std::size_t count = 0;
+  std::size_t batch_ops = 0;
+  std::uint64_t bytes = 0;
+  for (const auto& op : pending) {
+    if (!batchable(op.body)) break;
+    std::uint64_t cost = request_cost(op.body);
+    std::size_t ops = std::holds_alternative<CommitOp>(op.body) ? 2 : 1;
+    if (count > 0 && (bytes + cost > options_.batch_bytes || batch_ops + ops > options_.batch_ops)) break;
+    bytes += cost;
+    batch_ops += ops;
+    ++count;
+  }
+  return count;
+}
+
+Result<std::vector<Status>> OpSender::send(std::span<const JournalOp> window) {
+  if (window.size() == 1 && !batchable(window.front().body)) {
+    Status status = send_single(window.front().body);
+    if (!status && is_transient(status.error().code)) return std::move(status).error();
+    return std::vector<Status>{status};
+  }
+  return send_batch(window);
+}
+
+Status OpSender::upload_blob_files(std::span<const JournalOp> window) {
+  std::set<std::string> ids;
+  for (const auto& op : window) {
+    for (auto& id : op_blob_files(op.body)) ids.insert(std::move(id));
+  }
+  std::vector<std::function<Status()>> tasks;
+  for (const auto& id : ids) {
+    if (!journal_.has_blob(id)) continue;  // uploaded before and moved to the cache
+    tasks.push_back([this, id]() -> Status {
+      auto data = journal_.read_blob(id);
+      if (!data) return data.error().code == Errc::not_found ? Status{} : Status{std::move(data).error()};
+      return remote_.put_blob(id, *data);
+    });
+  }
+  return uploads_.run_all(std::move(tasks));
+}
+
+Result<OpSender::ServerState> OpSender::state_of(const std::string& node_id) {
+  if (auto it = states_.find(node_id); it != states_.end()) return it->second;
+  auto node = remote_.get_node(node_id);
+  if (!node) return std::move(node).error();
+  ServerState state{node->version, node->attributes_revision};
+  states_[node_id] = state;
+  return state;
+}
+
+remote::CommitVersion OpSender::seal_commit(const CommitOp& op, const ServerState& state) const {
+  crypto::Manifest manifest;
+  manifest.node_id = op.node_id;
+  manifest.version = state.version + 1;
+  manifest.size = op.size;
+  manifest.chunk_size = op.chunk_size;
+  for (const auto& id : op.chunks) manifest.chunks.push_back(*crypto::ChunkId::from_hex(id));
+  manifest.attributes = op.attributes;
+  auto key = key_of(op.node_key);
+  remote::CommitVersion commit;
+  commit.node_id = op.node_id;
+  commit.base_version = state.version;
+  commit.version = state.version + 1;
+  commit.manifest = crypto::seal_manifest(*key, manifest);
+  commit.chunks = op.chunks;
+  commit.blobs = op.inline_blobs;
+  return commit;
+}
+
+remote::SetAttributes OpSender::seal_attributes(const std::string& node_id, const SecureBytes& key,
+                                                crypto::Attributes attributes, std::uint64_t size,
+                                                const ServerState& state) const {
+  set_content_meta(attributes, {size, state.version});
+  crypto::AttributeRecord record{node_id, state.revision + 1, std::move(attributes)};
+  return {node_id, crypto::seal_attribute_record(*key_of(key), record), state.revision + 1, state.revision};
+}
+
+Result<std::vector<Status>> OpSender::send_batch(std::span<const JournalOp> window) {
+  COFFER_TRY_STATUS(upload_blob_files(window));
+  std::vector<remote::BatchOp> ops;
+  std::vector<std::size_t> owner;  // index in `window` of each batch op
+  std::vector<Status> results(window.size());
+  std::unordered_map<std::string, ServerState> working;
+  auto state_for = [&](const std::string& id) -> Result<ServerState> {
+    if (auto it = working.find(id); it != working.end()) return it->second;
+    return state_of(id);
+  };
+  for (std::size_t i = 0; i < window.size(); ++i) {
+    const OpBody& body = window[i].body;
+    if (const auto* create = std::get_if<CreateOp>(&body)) {
+      crypto::Attributes attributes = create->attributes;
+      set_content_meta(attributes, {0, 0});
+      crypto::AttributeRecord record{create->node_id, 1, std::move(attributes)};
+      ops.push_back(remote::CreateNode{create->node_id, create->type, create->entry,
+                                       crypto::seal_attribute_record(*key_of(create->node_key), record), 1});
+      owner.push_back(i);
+      working[create->node_id] = {0, 1};
+    } else if (const auto* remove = std::get_if<RemoveOp>(&body)) {
+      ops.push_back(remove->entry);
+      owner.push_back(i);
+    } else {
+      const std::string id = op_node_id(body);
+      auto state = state_for(id);
+      if (!state) {
+        if (is_transient(state.error().code)) return std::move(state).error();
+        results[i] = std::move(state).error();
+        continue;
+      }
+      if (const auto* commit = std::get_if<CommitOp>(&body)) {
+        ops.push_back(seal_commit(*commit, *state));
+        owner.push_back(i);
+        ServerState next{state->version + 1, state->revision};
+        ops.push_back(seal_attributes(id, commit->node_key, commit->attributes, commit->size, next));
+        owner.push_back(i);
+        working[id] = {state->version + 1, state->revision + 1};
+      } else {
+        const auto& attrs = std::get<SetAttributesOp>(body);
+        ops.push_back(seal_attributes(id, attrs.node_key, attrs.attributes, attrs.size, *state));
+        owner.push_back(i);
+        working[id] = {state->version, state->revision + 1};
+      }
+    }
+  }
+  if (!ops.empty()) {
+    auto answers = remote_.batch(ops);
+    if (!answers) {
+      if (is_transient(answers.error().code)) return std::move(answers).error();
+      for (std::size_t index : owner) results[index] = answers.error();
+    } else {
+      for (std::size_t k = 0; k < answers->size(); ++k) {
+        if (!(*answers)[k] && results[owner[k]]) results[owner[k]] = (*answers)[k];
+      }
+    }
+  }
+  std::set<std::string> failed_nodes;
+  for (std::size_t i = 0; i < window.size(); ++i) {
+    if (!results[i]) failed_nodes.insert(op_node_id(window[i].body));
+  }
+  for (auto& [id, state] : working) {
+    if (failed_nodes.contains(id)) states_.erase(id);
+    else states_[id] = state;
+  }
+  for (std::size_t i = 0; i < window.size(); ++i) {
+    results[i] = finish_op(window[i].body, results[i]);
+    if (!results[i] && is_transient(results[i].error().code)) return results[i].error();
+  }
+  return results;
+}
+
+Status OpSender::finish_op(const OpBody& body, const Status& result) {
+  const std::string id = op_node_id(body);
+  if (result) {
+    if (std::holds_alternative<CommitOp>(body)) {
+      auto state = states_.find(id);
+      if (state != states_.end()) {
+        (void)guard_.check_version(id, state->second.version);
+        (void)guard_.check_revision(id, state->second.revision);
+        if (listener_) listener_(id, state->second.version);
+      }
+    }
+    return {};
+  }
+  Errc code = result.error().code;
+  if (const auto* create = std::get_if<CreateOp>(&body); create && code == Errc::already_exists) {
+    return check_replayed_entry(create->entry, create->node_id);
+  }
+  if (std::holds_alternative<RemoveOp>(body) && code == Errc::not_found) return {};
+  bool content_op = std::holds_alternative<CommitOp>(body) || std::holds_alternative<SetAttributesOp>(body);
+  if (content_op && code == Errc::not_found) {
+    spdlog::debug("{} of node {} skipped: the node is gone from the server", op_name(body), id);
+    return {};
+  }
+  if (content_op && code == Errc::conflict) return repair_conflict(body);
+  return result;
+}
+
+// A stale base: the server moved on (a replay of an op it already applied, or another
+// device). The op is sealed again on the server's current state and sent alone.
+Status OpSender::repair_conflict(const OpBody& body) {
+  const std::string id = op_node_id(body);
+  states_.erase(id);
+  auto state = state_of(id);
+  if (!state) return std::move(state).error();
+  if (const auto* commit = std::get_if<CommitOp>(&body)) {
+    auto committed = remote_.commit_version(seal_commit(*commit, *state));
+    if (!committed) return std::move(committed).error();
+    ServerState next{state->version + 1, state->revision};
+    auto attributes = remote_.set_attributes(seal_attributes(id, commit->node_key, commit->attributes, commit->size, next));
+    if (!attributes) return std::move(attributes).error();
+    states_[id] = {next.version, next.revision + 1};
+    return finish_op(body, {});
+  }
+  const auto& attrs = std::get<SetAttributesOp>(body);
+  auto node = remote_.set_attributes(seal_attributes(id, attrs.node_key, attrs.attributes, attrs.size, *state));
+  if (!node) return std::move(node).error();
+  states_[id] = {state->version, state->revision + 1};
+  return {};
+}
+
+Status OpSender::check_replayed_entry(const remote::SealedName& entry, const std::string& node_id) {
+  auto existing = remote_.lookup_entry(entry.parent_id, entry.name_tag);
+  if (!existing) return std::move(existing).error();
+  if (existing->node.node_id == node_id) return {};
+  return make_error(Errc::already_exists, "the name is taken on the server by another node");
+}
+
+Status OpSender::send_single(const OpBody& body) {
+  Status result;
+  if (const auto* move = std::get_if<MoveOp>(&body)) {
+    auto moved = remote_.move_entry(move->move);
+    if (!moved && moved.error().code == Errc::not_found) {
+      // Replayed after a crash: the entry already left its old place.
+      auto target = remote_.lookup_entry(move->move.to.parent_id, move->move.to.name_tag);
+      if (target) return {};
+    }
+    if (!moved) result = std::move(moved).error();
+  } else if (const auto* link = std::get_if<LinkOp>(&body)) {
+    auto linked = remote_.add_link(link->link);
+    if (!linked && linked.error().code == Errc::already_exists) {
+      return check_replayed_entry(link->link.entry, link->link.node_id);
+    }
+    if (!linked) result = std::move(linked).error();
+  }
+  return result;
+}
+
+}  // namespace coffer::sync

@@ -1,0 +1,75 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "cache/version_guard.hpp"
+#include "remote/remote_api.hpp"
+#include "sync/journal.hpp"
+#include "sync/worker_pool.hpp"
+
+namespace coffer::sync {
+
+struct UploadOptions {
+  unsigned parallel = 4;
+  std::uint64_t batch_bytes = 8ull << 20;
+  std::size_t batch_ops = 1000;
+};
+
+// Called after the server committed a version of a node (node id, version).
+using CommitListener = std::function<void(const std::string&, std::uint64_t)>;
+
+// Turns journal ops into server requests: seals manifests and attribute records with the
+// version and revision numbers that follow the server's current ones, uploads blob files in
+// parallel, groups runs of create/attributes/commit/remove ops into one batch request, and
+// makes replays after a crash harmless (an op the server already applied counts as done).
+// Used by the upload queue's one sequencer thread only.
+class OpSender {
+ public:
+  OpSender(remote::RemoteApi& remote, Journal& journal, cache::VersionGuard& guard, WorkerPool& uploads,
+           UploadOptions options)
+      : remote_(remote), journal_(journal), guard_(guard), uploads_(uploads), options_(options) {}
+
+  void set_listener(CommitListener listener) { listener_ = std::move(listener); }
+
+  // How many ops from the front of `pending` go in the next request.
+  std::size_t window_size(std::span<const JournalOp> pending) const;
+  // One Status per op (done, or failed for good), or an error when the whole window should be
+  // tried again later (server unreachable, overloaded, session expired).
+  Result<std::vector<Status>> send(std::span<const JournalOp> window);
+
+ private:
+  struct ServerState {
+    std::uint64_t version = 0;
+    std::uint64_t revision = 0;
+  };
+
+  Result<std::vector<Status>> send_batch(std::span<const JournalOp> window);
+  Status send_single(const OpBody& body);
+  Status upload_blob_files(std::span<const JournalOp> window);
+  Result<ServerState> state_of(const std::string& node_id);
+  remote::CommitVersion seal_commit(const CommitOp& op, const ServerState& state) const;
+  remote::SetAttributes seal_attributes(const std::string& node_id, const SecureBytes& key,
+                                        crypto::Attributes attributes, std::uint64_t size,
+                                        const ServerState& state) const;
+  Status finish_op(const OpBody& body, const Status& result);
+  Status repair_conflict(const OpBody& body);
+  Status check_replayed_entry(const remote::SealedName& entry, const std::string& node_id);
+
+  remote::RemoteApi& remote_;
+  Journal& journal_;
+  cache::VersionGuard& guard_;
+  WorkerPool& uploads_;
+  UploadOptions options_;
+  CommitListener listener_;
+  std::unordered_map<std::string, ServerState> states_;
+};
+
+// Transient failures leave ops in the queue; everything else fails the op for good.
+bool is_transient(Errc code);
+
+}  // namespace coffer::sync

@@ -1,0 +1,197 @@
+#include "sync/upload_queue.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+namespace coffer::sync {
+namespace {
+
+constexpr std::size_t kRememberedFailures = 4096;
+constexpr std::size_t kMaxWindow = 2048;
+constexpr auto kMaxBackoff = std::chrono::seconds(30);
+
+}  // namespace
+
+UploadQueue::UploadQueue(remote::RemoteApi& remote, Journal& journal, cache::ChunkCache& cache,
+                         cache::VersionGuard& guard, UploadOptions options)
+    : journal_(journal),
+      cache_(cache),
+      uploads_(options.parallel),
+      sender_(remote, journal, guard, uploads_, options),
+      acked_seq_(journal.acked_seq()) {
+  sender_.set_listener([this](const std::string& node_id, std::uint64_t version) {
+    std::lock_guard lock(listener_mutex_);
+    if (listener_) listener_(node_id, version);
+  });
+}
+
+void UploadQueue::set_listener(CommitListener listener) {
+  std::lock_guard lock(listener_mutex_);
+  listener_ = std::move(listener);
+}
+
+UploadQueue::~UploadQueue() { stop(); }
+
+void UploadQueue::start() {
+  std::vector<JournalOp> replayed = journal_.take_replayed();
+  std::set<std::string> referenced;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& op : replayed) {
+      for (auto& id : op_blob_files(op.body)) referenced.insert(std::move(id));
+      enqueue_locked(std::move(op));
+    }
+  }
+  for (const auto& id : journal_.list_blobs()) {
+    if (!referenced.contains(id)) journal_.remove_blob(id);
+  }
+  if (!replayed.empty()) spdlog::info("journal: {} operations from an earlier run are queued for upload", replayed.size());
+  thread_ = std::thread([this] { run(); });
+}
+
+void UploadQueue::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  work_ready_.notify_all();
+  progress_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::uint64_t UploadQueue::op_bytes(const OpBody& body) const {
+  std::uint64_t bytes = 0;
+  if (const auto* commit = std::get_if<CommitOp>(&body)) {
+    for (const auto& blob : commit->inline_blobs) bytes += blob.data.size();
+    for (const auto& id : op_blob_files(body)) {
+      std::error_code ec;
+      auto size = std::filesystem::file_size(journal_.blob_path(id), ec);
+      if (!ec) bytes += size;
+    }
+  }
+  return bytes;
+}
+
+void UploadQueue::enqueue_locked(JournalOp op) {
+  for (const auto& id : op_blob_files(op.body)) ++blob_refs_[id];
+  pending_bytes_ += op_bytes(op.body);
+  pending_.push_back(std::move(op));
+}
+
+Result<std::uint64_t> UploadQueue::submit(OpBody body) {
+  std::uint64_t seq = 0;
+  {
+    std::lock_guard lock(mutex_);
+    auto appended = journal_.append(body);
+    if (!appended) return std::move(appended).error();
+    seq = *appended;
+    enqueue_locked(JournalOp{seq, std::move(body)});
+  }
+  work_ready_.notify_one();
+  return seq;
+}
+
+Status UploadQueue::wait_for(std::uint64_t seq, std::chrono::steady_clock::time_point deadline) {
+  std::unique_lock lock(mutex_);
+  bool done = progress_.wait_until(lock, deadline, [&] { return acked_seq_ >= seq || stopping_; });
+  if (auto it = failures_.find(seq); it != failures_.end()) return it->second;
+  if (!done || acked_seq_ < seq) {
+    std::string why = last_error_.empty() ? "" : " (" + last_error_ + ")";
+    return make_error(Errc::unavailable, "the server has not confirmed the upload yet" + why);
+  }
+  return {};
+}
+
+Status UploadQueue::drain(std::chrono::steady_clock::time_point deadline) { return wait_for(last_seq(), deadline); }
+
+void UploadQueue::retry_now() {
+  {
+    std::lock_guard lock(mutex_);
+    retry_requested_ = true;
+  }
+  work_ready_.notify_all();
+}
+
+QueueStatus UploadQueue::status() const {
+  std::lock_guard lock(mutex_);
+  return {pending_.size(), pending_bytes_, failed_ops_, last_error_};
+}
+
+std::uint64_t UploadQueue::last_seq() const {
+  std::lock_guard lock(mutex_);
+  return pending_.empty() ? acked_seq_ : pending_.back().seq;
+}
+
+std::uint64_t UploadQueue::acked_seq() const {
+  std::lock_guard lock(mutex_);
+  return acked_seq_;
+}
+
+void UploadQueue::run() {
+  auto backoff = std::chrono::milliseconds(250);
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    work_ready_.wait(lock, [&] { return stopping_ || !pending_.empty(); });
+    if (stopping_) return;
+    // The sequencer is the only consumer, so the front ops stay put while unlocked.
+    auto candidates_end = pending_.begin() + static_cast<std::ptrdiff_t>(std::min(pending_.size(), kMaxWindow));
+    std::vector<JournalOp> window(pending_.begin(), candidates_end);
+    std::size_t count = sender_.window_size(window);
+    window.resize(count);
+    lock.unlock();
+    auto results = sender_.send(window);
+    lock.lock();
+    if (results) {
+      backoff = std::chrono::milliseconds(250);
+      lock.unlock();
+      complete(count, *results);
+      lock.lock();
+      continue;
+    }
+    last_error_ = results.error().message;
+    spdlog::warn("upload: {}; retrying in {} ms", last_error_, backoff.count());
+    retry_requested_ = false;
+    work_ready_.wait_for(lock, backoff, [&] { return stopping_ || retry_requested_; });
+    backoff = std::min(backoff * 2, std::chrono::duration_cast<std::chrono::milliseconds>(kMaxBackoff));
+  }
+}
+
+void UploadQueue::complete(std::size_t count, const std::vector<Status>& results) {
+  std::unique_lock lock(mutex_);
+  std::uint64_t last = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    JournalOp op = std::move(pending_.front());
+    pending_.pop_front();
+    last = op.seq;
+    pending_bytes_ -= std::min(pending_bytes_, op_bytes(op.body));
+    if (!results[i]) {
+      spdlog::error("upload: {} of node {} failed for good: {}", op_name(op.body), op_node_id(op.body),
+                    results[i].error().message);
+      ++failed_ops_;
+      last_error_ = results[i].error().message;
+      failures_.emplace(op.seq, results[i].error());
+      if (failures_.size() > kRememberedFailures) failures_.erase(failures_.begin());
+    }
+    release_blobs_locked(op);
+  }
+  acked_seq_ = last;
+  if (pending_.empty() && failed_ops_ == 0) last_error_.clear();
+  lock.unlock();
+  if (auto status = journal_.acknowledge(last); !status) spdlog::error("journal: {}", status.error().message);
+  progress_.notify_all();
+}
+
+// Blob files of an acknowledged op are on the server now; the cache keeps them for reads.
+void UploadQueue::release_blobs_locked(const JournalOp& op) {
+  for (const auto& id : op_blob_files(op.body)) {
+    auto it = blob_refs_.find(id);
+    if (it == blob_refs_.end() || --it->second > 0) continue;
+    blob_refs_.erase(it);
+    if (journal_.has_blob(id)) cache_.adopt(id, journal_.blob_path(id));
+  }
+}
+
+}  // namespace coffer::sync

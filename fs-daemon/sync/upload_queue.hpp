@@ -1,0 +1,84 @@
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+
+#include "cache/chunk_cache.hpp"
+#include "sync/op_sender.hpp"
+
+namespace coffer::sync {
+
+struct QueueStatus {
+  std::uint64_t pending_ops = 0;
+  std::uint64_t pending_bytes = 0;  // blob files and inline data still to send
+  std::uint64_t failed_ops = 0;     // given up for good since the mount started
+  std::string last_error;           // the latest failure, "" once the queue drains
+};
+
+// Replays journal ops to the server in order, on one sequencer thread, with blob uploads in
+// parallel on a worker pool. An op is appended to the journal before it is queued and
+// acknowledged in the journal once the server has it; a transient failure (server down,
+// overloaded, session expired) keeps every op and retries with backoff.
+// Lock order: a caller's locks -> mutex_ -> Journal's; listeners run without mutex_.
+class UploadQueue {
+ public:
+  UploadQueue(remote::RemoteApi& remote, Journal& journal, cache::ChunkCache& cache, cache::VersionGuard& guard,
+              UploadOptions options);
+  ~UploadQueue();
+
+  // Told of every version the server commits (from the sequencer thread).
+  void set_listener(CommitListener listener);
+  // Queues what the journal held at open (removing blob files no op refers to) and starts.
+  void start();
+  void stop();
+
+  Result<std::uint64_t> submit(OpBody body);
+  // Until the server has acknowledged op `seq`: its own failure, or Errc::unavailable at the
+  // deadline (the op stays queued).
+  Status wait_for(std::uint64_t seq, std::chrono::steady_clock::time_point deadline);
+  Status drain(std::chrono::steady_clock::time_point deadline);
+  // Ends a backoff pause at once (`coffer sync`).
+  void retry_now();
+
+  QueueStatus status() const;
+  std::uint64_t last_seq() const;
+  std::uint64_t acked_seq() const;
+
+ private:
+  void run();
+  void enqueue_locked(JournalOp op);
+  void complete(std::size_t count, const std::vector<Status>& results);
+  void release_blobs_locked(const JournalOp& op);
+  std::uint64_t op_bytes(const OpBody& body) const;
+
+  Journal& journal_;
+  cache::ChunkCache& cache_;
+  WorkerPool uploads_;
+  OpSender sender_;
+
+  std::mutex listener_mutex_;  // guards listener_; taken before any lock the listener takes
+  CommitListener listener_;
+
+  mutable std::mutex mutex_;  // guards everything below
+  std::condition_variable work_ready_;
+  std::condition_variable progress_;
+  std::deque<JournalOp> pending_;
+  std::unordered_map<std::string, unsigned> blob_refs_;  // blob file -> pending ops using it
+  std::map<std::uint64_t, Error> failures_;               // recent ops that failed for good
+  std::uint64_t acked_seq_ = 0;
+  std::uint64_t pending_bytes_ = 0;
+  std::uint64_t failed_ops_ = 0;
+  std::string last_error_;
+  bool retry_requested_ = false;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace coffer::sync

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "remote/types.hpp"
+#include "util/result.hpp"
+#include "vfs/node.hpp"
+
+namespace coffer::vfs {
+
+// A directory entry as the server stores it: the name encrypted and tagged under the folder's
+// key, the node's key wrapped under it.
+remote::SealedName seal_entry(const Node& folder, std::string_view name, const crypto::FernetKey& node_key);
+
+struct OpenedEntry {
+  std::string name;
+  std::shared_ptr<Node> node;  // a fresh Node built from the entry
+};
+
+// Decrypts an entry read from the server and builds its node (attributes opened and checked
+// against the node id). Any failure is Errc::integrity: the server's data was altered.
+Result<OpenedEntry> open_entry(const Node& folder, const remote::EntryInfo& entry);
+
+// Builds a node from its server record under a known key (the root).
+Result<std::shared_ptr<Node>> open_node(const remote::NodeInfo& info, crypto::FernetKey key);
+
+// Refreshes a node's attributes from a newer record of the server.
+Status apply_node_record(Node& node, const remote::NodeInfo& info);
+
+}  // namespace coffer::vfs

@@ -1,0 +1,269 @@
+#include "vfs/file_content.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace coffer::vfs {
+
+FileContent::FileContent(ContentServices& services, crypto::FernetKey key, BaseContent base)
+    : services_(services), key_(std::move(key)), chunk_size_(base.chunk_size), size_(base.size) {
+  chunks_.assign(base.chunks.begin(), base.chunks.end());
+  chunks_.resize((size_ + chunk_size_ - 1) / chunk_size_);
+}
+
+FileContent::~FileContent() {
+  // Written but never committed (the file was removed or truncated while open).
+  for (const auto& id : fresh_blobs_) services_.journal.remove_blob(id);
+}
+
+std::size_t FileContent::covered(std::uint64_t index) const {
+  std::uint64_t start = index * chunk_size_;
+  if (start >= size_) return 0;
+  return static_cast<std::size_t>(std::min<std::uint64_t>(chunk_size_, size_ - start));
+}
+
+std::uint64_t FileContent::size() const {
+  std::lock_guard lock(mutex_);
+  return size_;
+}
+
+bool FileContent::dirty() const {
+  std::lock_guard lock(mutex_);
+  return changed_;
+}
+
+Result<Bytes*> FileContent::dirty_chunk(std::uint64_t index, bool overwritten_whole) {
+  if (auto it = dirty_.find(index); it != dirty_.end()) {
+    it->second.stamp = ++stamp_;
+    return &it->second.data;
+  }
+  Bytes data;
+  if (auto flying = in_flight_.find(index); flying != in_flight_.end()) {
+    data = *flying->second.data;
+    in_flight_.erase(flying);  // the worker's result is stale now
+  } else if (!overwritten_whole && chunks_[index]) {
+    auto base = services_.reader.read(key_, *chunks_[index], covered(index));
+    if (!base) return std::move(base).error();
+    data = **base;
+  }
+  data.resize(covered(index));
+  auto& slot = dirty_[index];
+  slot = Dirty{std::move(data), ++stamp_};
+  return &slot.data;
+}
+
+Status FileContent::resize_locked(std::uint64_t new_size) {
+  const std::uint64_t old_size = size_;
+  if (new_size == old_size) return {};
+  // The chunk that ends the file changes length: it is rewritten, so every stored chunk keeps
+  // exactly the length it covers.
+  std::uint64_t edge = new_size > old_size ? old_size : new_size;
+  bool partial_edge = edge % chunk_size_ != 0 && edge / chunk_size_ < chunks_.size();
+  if (partial_edge) {
+    auto buffer = dirty_chunk(edge / chunk_size_, false);
+    if (!buffer) return std::move(buffer).error();
+  }
+  std::uint64_t count = (new_size + chunk_size_ - 1) / chunk_size_;
+  if (new_size < old_size) {
+    dirty_.erase(dirty_.lower_bound(count), dirty_.end());
+    in_flight_.erase(in_flight_.lower_bound(count), in_flight_.end());
+  }
+  chunks_.resize(count);
+  size_ = new_size;
+  if (partial_edge) {
+    auto it = dirty_.find(edge / chunk_size_);
+    if (it != dirty_.end()) it->second.data.resize(covered(edge / chunk_size_));
+  }
+  changed_ = true;
+  return {};
+}
+
+Status FileContent::truncate(std::uint64_t new_size) {
+  std::unique_lock lock(mutex_);
+  return resize_locked(new_size);
+}
+
+Status FileContent::write(std::uint64_t offset, ByteView data) {
+  std::unique_lock lock(mutex_);
+  if (spill_error_) {
+    Error error = *spill_error_;
+    spill_error_.reset();
+    return error;
+  }
+  const std::uint64_t end = offset + data.size();
+  if (end > size_) COFFER_TRY_STATUS(resize_locked(end));
+  for (std::uint64_t pos = offset; pos < end;) {
+    std::uint64_t index = pos / chunk_size_;
+    std::size_t in_chunk = static_cast<std::size_t>(pos % chunk_size_);
+    std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(chunk_size_ - in_chunk, end - pos));
+    auto buffer = dirty_chunk(index, in_chunk == 0 && n == covered(index));
+    if (!buffer) return std::move(buffer).error();
+    std::memcpy((*buffer)->data() + in_chunk, data.data() + (pos - offset), n);
+    if (in_chunk + n == chunk_size_) spill_locked(index);
+    pos += n;
+  }
+  changed_ = true;
+  limit_memory_locked(lock);
+  return {};
+}
+
+void FileContent::limit_memory_locked(std::unique_lock<std::mutex>& lock) {
+  while (dirty_.size() > services_.max_dirty_chunks) {
+    auto oldest = std::min_element(dirty_.begin(), dirty_.end(),
+                                   [](const auto& a, const auto& b) { return a.second.stamp < b.second.stamp; });
+    if (covered(oldest->first) != chunk_size_) break;
+    spill_locked(oldest->first);
+  }
+  spilled_.wait(lock, [&] { return in_flight_.size() <= services_.max_in_flight; });
+}
+
+// Hands a full chunk to the encryption workers; reads see it in in_flight_ meanwhile.
+void FileContent::spill_locked(std::uint64_t index) {
+  auto it = dirty_.find(index);
+  if (it == dirty_.end() || it->second.data.size() != chunk_size_) return;
+  auto data = std::make_shared<const Bytes>(std::move(it->second.data));
+  std::uint64_t stamp = ++stamp_;
+  dirty_.erase(it);
+  in_flight_[index] = InFlight{data, stamp};
+  services_.encryptors.post([self = shared_from_this(), index, stamp, data] {
+    auto chunk = crypto::encrypt_chunk(self->key_, *data);
+    Status written = self->services_.journal.write_blob(chunk.id.hex(), chunk.stored, self->services_.durable_blobs);
+    if (written) self->services_.reader.remember(chunk.id, data);
+    self->finish_spill(index, stamp, chunk, written);
+  });
+}
+
+void FileContent::finish_spill(std::uint64_t index, std::uint64_t stamp, const crypto::EncryptedChunk& chunk,
+                               Status written) {
+  std::lock_guard lock(mutex_);
+  auto it = in_flight_.find(index);
+  bool current = it != in_flight_.end() && it->second.stamp == stamp;
+  if (!current) {
+    if (written) services_.journal.remove_blob(chunk.id.hex());
+  } else if (!written) {
+    dirty_[index] = Dirty{*it->second.data, ++stamp_};
+    spill_error_ = written.error();
+    in_flight_.erase(it);
+  } else {
+    if (chunks_[index] && fresh_blobs_.erase(chunks_[index]->hex()) > 0) {
+      services_.journal.remove_blob(chunks_[index]->hex());
+    }
+    chunks_[index] = chunk.id;
+    fresh_blobs_.insert(chunk.id.hex());
+    in_flight_.erase(it);
+  }
+  spilled_.notify_all();
+}
+
+void FileContent::prefetch_after_locked(std::uint64_t index) {
+  std::vector<crypto::ChunkId> ids;
+  for (std::uint64_t i = index + 1; i < chunks_.size() && i <= index + services_.readahead; ++i) {
+    if (chunks_[i] && !dirty_.contains(i) && !in_flight_.contains(i)) ids.push_back(*chunks_[i]);
+  }
+  if (!ids.empty()) services_.reader.prefetch(ids);
+}
+
+Result<std::size_t> FileContent::read(std::uint64_t offset, std::span<std::uint8_t> out) {
+  struct Fetch {
+    std::size_t out_pos;
+    std::size_t in_chunk;
+    std::size_t length;
+    crypto::ChunkId id;
+    std::size_t chunk_length;
+  };
+  std::vector<Fetch> fetches;
+  std::size_t total = 0;
+  {
+    std::lock_guard lock(mutex_);
+    if (offset >= size_) return std::size_t{0};
+    total = static_cast<std::size_t>(std::min<std::uint64_t>(out.size(), size_ - offset));
+    for (std::size_t done = 0; done < total;) {
+      std::uint64_t index = (offset + done) / chunk_size_;
+      std::size_t in_chunk = static_cast<std::size_t>((offset + done) % chunk_size_);
+      std::size_t n = std::min<std::size_t>(chunk_size_ - in_chunk, total - done);
+      const Bytes* local = nullptr;
+      if (auto d = dirty_.find(index); d != dirty_.end()) local = &d->second.data;
+      else if (auto f = in_flight_.find(index); f != in_flight_.end()) local = f->second.data.get();
+      if (local != nullptr) std::memcpy(out.data() + done, local->data() + in_chunk, n);
+      else if (!chunks_[index]) std::memset(out.data() + done, 0, n);
+      else fetches.push_back({done, in_chunk, n, *chunks_[index], covered(index)});
+      done += n;
+    }
+    if (offset == next_sequential_ && total > 0) prefetch_after_locked((offset + total - 1) / chunk_size_);
+    next_sequential_ = offset + total;
+  }
+  for (const auto& fetch : fetches) {
+    auto plain = services_.reader.read(key_, fetch.id, fetch.chunk_length);
+    if (!plain) return std::move(plain).error();
+    std::memcpy(out.data() + fetch.out_pos, (*plain)->data() + fetch.in_chunk, fetch.length);
+  }
+  return total;
+}
+
+Status FileContent::store_locked(std::uint64_t index, const crypto::EncryptedChunk& chunk, bool inline_data,
+                                 CommitContent& commit) {
+  std::string hex = chunk.id.hex();
+  if (inline_data) {
+    commit.inline_blobs.push_back({hex, chunk.stored});
+  } else {
+    COFFER_TRY_STATUS(services_.journal.write_blob(hex, chunk.stored, services_.durable_blobs));
+  }
+  if (chunks_[index] && fresh_blobs_.erase(chunks_[index]->hex()) > 0) services_.journal.remove_blob(chunks_[index]->hex());
+  chunks_[index] = chunk.id;
+  return {};
+}
+
+Result<crypto::ChunkId> FileContent::zero_chunk_locked(std::size_t length, bool inline_data, CommitContent& commit) {
+  auto it = zero_chunks_.find(length);
+  if (it == zero_chunks_.end()) {
+    it = zero_chunks_.emplace(length, crypto::encrypt_chunk(key_, Bytes(length, 0))).first;
+    if (!inline_data) {
+      COFFER_TRY_STATUS(services_.journal.write_blob(it->second.id.hex(), it->second.stored, services_.durable_blobs));
+    }
+  }
+  std::string hex = it->second.id.hex();
+  bool listed = std::any_of(commit.inline_blobs.begin(), commit.inline_blobs.end(),
+                            [&](const remote::InlineBlob& blob) { return blob.id == hex; });
+  if (inline_data && !listed && !services_.journal.has_blob(hex)) commit.inline_blobs.push_back({hex, it->second.stored});
+  return it->second.id;
+}
+
+Result<CommitContent> FileContent::prepare_commit(std::uint64_t inline_limit) {
+  std::unique_lock lock(mutex_);
+  spilled_.wait(lock, [&] { return in_flight_.empty(); });
+  if (spill_error_) {
+    Error error = *spill_error_;
+    spill_error_.reset();
+    return error;
+  }
+  const bool inline_data = size_ <= inline_limit;
+  CommitContent commit{size_, chunk_size_, {}, {}};
+  std::vector<std::pair<std::uint64_t, crypto::EncryptedChunk>> sealed(dirty_.size());
+  std::vector<std::function<Status()>> tasks;
+  std::size_t k = 0;
+  for (auto& [index, chunk] : dirty_) {
+    tasks.push_back([this, &sealed, k, index = index, &data = chunk.data]() -> Status {
+      sealed[k] = {index, crypto::encrypt_chunk(key_, data)};
+      return {};
+    });
+    ++k;
+  }
+  COFFER_TRY_STATUS(services_.encryptors.run_all(std::move(tasks)));
+  for (auto& [index, chunk] : sealed) {
+    COFFER_TRY_STATUS(store_locked(index, chunk, inline_data, commit));
+    services_.reader.remember(chunk.id, std::make_shared<const Bytes>(std::move(dirty_[index].data)));
+  }
+  for (std::uint64_t i = 0; i < chunks_.size(); ++i) {
+    if (chunks_[i]) continue;
+    auto zero = zero_chunk_locked(covered(i), inline_data, commit);
+    if (!zero) return std::move(zero).error();
+    chunks_[i] = *zero;
+  }
+  for (const auto& id : chunks_) commit.chunks.push_back(id->hex());
+  dirty_.clear();
+  fresh_blobs_.clear();
+  changed_ = false;
+  return commit;
+}
+
+}  // namespace coffer::vfs

@@ -1,0 +1,107 @@
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "crypto/chunk.hpp"
+#include "remote/types.hpp"
+#include "sync/journal.hpp"
+#include "sync/worker_pool.hpp"
+#include "vfs/chunk_reader.hpp"
+
+namespace coffer::vfs {
+
+// What every file's content shares within one mount.
+struct ContentServices {
+  ChunkReader& reader;
+  sync::Journal& journal;
+  sync::WorkerPool& encryptors;
+  bool durable_blobs = true;          // fdatasync each blob file as it is written
+  std::size_t max_dirty_chunks = 64;  // plaintext chunks held in memory per file
+  std::size_t max_in_flight = 8;      // chunks being encrypted per file before a writer waits
+  std::size_t readahead = 4;          // chunks fetched ahead of a sequential reader
+};
+
+// A committed version's content (empty for a new file).
+struct BaseContent {
+  std::uint64_t size = 0;
+  std::uint32_t chunk_size = crypto::kDefaultChunkSize;
+  std::vector<crypto::ChunkId> chunks;
+};
+
+// What a commit op needs: every chunk id in order, the ciphertext of small files inline.
+struct CommitContent {
+  std::uint64_t size = 0;
+  std::uint32_t chunk_size = 0;
+  std::vector<std::string> chunks;
+  std::vector<remote::InlineBlob> inline_blobs;
+};
+
+// One file's bytes: the chunk list of its base version, chunks written since (plaintext in
+// memory until full, then encrypted on worker threads into journal blob files), and holes
+// that read as zeros. A chunk that is neither written nor in the base is a hole; on commit
+// every hole becomes one shared encrypted zero chunk, so sparse files stay sparse.
+// Invariant: a stored chunk's plaintext length equals the part of the file it covers.
+// Lock order: Vfs tree mutex -> mutex_ -> ChunkReader/Journal leaf locks.
+class FileContent : public std::enable_shared_from_this<FileContent> {
+ public:
+  FileContent(ContentServices& services, crypto::FernetKey key, BaseContent base);
+  ~FileContent();
+
+  Result<std::size_t> read(std::uint64_t offset, std::span<std::uint8_t> out);
+  Status write(std::uint64_t offset, ByteView data);
+  Status truncate(std::uint64_t size);
+  std::uint64_t size() const;
+  bool dirty() const;
+  // Encrypts what is still in memory, waits for the workers and describes the content for a
+  // commit (files up to `inline_limit` bytes carry their new chunks inline, with no blob
+  // file). Afterwards the content counts as clean.
+  Result<CommitContent> prepare_commit(std::uint64_t inline_limit);
+
+ private:
+  struct Dirty {
+    Bytes data;
+    std::uint64_t stamp = 0;
+  };
+  struct InFlight {
+    std::shared_ptr<const Bytes> data;
+    std::uint64_t stamp = 0;
+  };
+
+  std::size_t covered(std::uint64_t index) const;
+  Result<Bytes*> dirty_chunk(std::uint64_t index, bool overwritten_whole);
+  Status resize_locked(std::uint64_t new_size);
+  void spill_locked(std::uint64_t index);
+  void finish_spill(std::uint64_t index, std::uint64_t stamp, const crypto::EncryptedChunk& chunk, Status written);
+  void limit_memory_locked(std::unique_lock<std::mutex>& lock);
+  Status store_locked(std::uint64_t index, const crypto::EncryptedChunk& chunk, bool inline_data,
+                      CommitContent& commit);
+  Result<crypto::ChunkId> zero_chunk_locked(std::size_t length, bool inline_data, CommitContent& commit);
+  void prefetch_after_locked(std::uint64_t index);
+
+  ContentServices& services_;
+  const crypto::FernetKey key_;
+  const std::uint32_t chunk_size_;
+  mutable std::mutex mutex_;  // guards everything below
+  std::condition_variable spilled_;
+  std::uint64_t size_ = 0;
+  std::vector<std::optional<crypto::ChunkId>> chunks_;  // nullopt: a hole
+  std::map<std::uint64_t, Dirty> dirty_;
+  std::map<std::uint64_t, InFlight> in_flight_;
+  std::set<std::string> fresh_blobs_;  // blob files written since the last commit
+  std::map<std::size_t, crypto::EncryptedChunk> zero_chunks_;  // by plaintext length
+  std::optional<Error> spill_error_;
+  std::uint64_t stamp_ = 0;
+  std::uint64_t next_sequential_ = 0;
+  bool changed_ = false;
+};
+
+}  // namespace coffer::vfs

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "crypto/attributes.hpp"
+#include "crypto/fernet.hpp"
+#include "remote/types.hpp"
+#include "util/error.hpp"
+
+namespace coffer::vfs {
+
+class FileContent;
+struct Node;
+
+struct ChildEntry {
+  std::string name_tag;
+  std::shared_ptr<Node> node;
+};
+
+// A folder's entries by plaintext name: complete once loaded, then kept current by every
+// change this mount makes (and, later, by the change feed through Vfs::invalidate_node).
+using Listing = std::map<std::string, ChildEntry>;
+
+// Everything the mount knows about one node (file, folder or symlink). A file with hard links
+// is one Node reachable from several listings. All fields are guarded by the Vfs tree mutex;
+// a file's bytes live in its FileContent, which has its own lock.
+struct Node {
+  Node(std::string node_id, remote::NodeType node_type, crypto::FernetKey node_key)
+      : id(std::move(node_id)), type(node_type), key(std::move(node_key)) {}
+
+  const std::string id;
+  const remote::NodeType type;
+  const crypto::FernetKey key;
+
+  crypto::Attributes attrs;           // the reserved content entries stripped (sync/record_meta.hpp)
+  std::uint64_t size = 0;             // plaintext size as programs see it
+  std::uint64_t committed_size = 0;   // size of the latest commit (queued or on the server)
+  bool size_unknown = false;          // the record predates the current version: read the manifest
+  std::uint32_t nlink = 1;
+  std::uint64_t server_version = 0;   // content version on the server when last seen
+  std::uint64_t last_op_seq = 0;      // the latest journal op about this node
+  std::uint64_t ino = 0;              // 0 while the kernel does not know the node
+  std::string parent_id;              // folders: their one parent ("" for the root)
+  std::optional<Listing> children;    // folders, once listed
+  std::shared_ptr<FileContent> content;  // files, once opened or truncated
+  unsigned open_count = 0;
+  std::optional<Error> broken;        // tampering seen: every access fails with it
+};
+
+}  // namespace coffer::vfs

@@ -1,0 +1,211 @@
+#pragma once
+
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "cache/version_guard.hpp"
+#include "remote/remote_api.hpp"
+#include "sync/upload_queue.hpp"
+#include "vfs/file_content.hpp"
+#include "vfs/inode_table.hpp"
+#include "vfs/node.hpp"
+
+namespace coffer::vfs {
+
+// Who asks: the kernel's view of the calling process.
+struct Caller {
+  std::uint32_t uid = 0;
+  std::uint32_t gid = 0;
+};
+
+struct EntryReply {
+  std::uint64_t ino = 0;
+  std::uint64_t generation = 0;
+  struct stat attr {};
+};
+
+struct OpenReply {
+  std::uint64_t fh = 0;
+  bool keep_cache = false;  // the kernel's cached pages of this file are still current
+};
+
+struct CreateReply {
+  EntryReply entry;
+  OpenReply open;
+};
+
+struct DirEntryReply {
+  std::string name;
+  std::optional<EntryReply> entry;  // readdirplus: the node's entry (one lookup counted); "." and "..": none
+  std::uint32_t mode = 0;           // file type bits
+  std::uint64_t ino = 0;
+  std::uint64_t next_offset = 0;
+};
+
+// Receives readdir entries; false: no room for this one (it is not counted as returned).
+using DirEntrySink = std::function<bool(const DirEntryReply&)>;
+inline constexpr std::uint64_t kUnknownIno = 0xffffffff;
+
+struct TimeChange {
+  bool now = false;
+  crypto::Timestamp time;
+};
+
+struct SetAttrRequest {
+  std::optional<std::uint32_t> mode;
+  std::optional<std::uint32_t> uid;
+  std::optional<std::uint32_t> gid;
+  std::optional<std::uint64_t> size;
+  std::optional<TimeChange> atime;
+  std::optional<TimeChange> mtime;
+  std::optional<crypto::Timestamp> ctime;
+};
+
+enum class RenameMode { replace, noreplace, exchange };
+enum class XattrMode { any, create, replace };
+
+// Tells the kernel to drop what it cached (implemented by the FUSE adaptor).
+class KernelNotifier {
+ public:
+  virtual ~KernelNotifier() = default;
+  virtual void invalidate_inode(std::uint64_t ino) = 0;
+  virtual void invalidate_entry(std::uint64_t parent_ino, const std::string& name) = 0;
+};
+
+struct VfsOptions {
+  std::uint32_t chunk_size = crypto::kDefaultChunkSize;  // for new content
+  std::uint64_t inline_limit = 256u << 10;
+  bool journal_sync = true;                              // close waits for the journal's fsync
+  std::chrono::seconds fsync_timeout{300};
+};
+
+struct VfsServices {
+  remote::RemoteApi& remote;
+  sync::UploadQueue& queue;
+  sync::Journal& journal;
+  cache::VersionGuard& guard;
+  ContentServices& content;
+};
+
+// The file system without FUSE: every operation of the mount on nodes, names and bytes,
+// returning values or coffer::Errc errors (the FUSE adaptor maps them to errno once).
+// Changes apply here at once and reach the server through the journal and upload queue.
+//
+// Lock order: tree_ -> FileContent::mutex_ -> UploadQueue::mutex_ -> leaf locks (Journal,
+// ChunkCache, PlainChunkCache, VersionGuard, ChunkReader). tree_ guards every Node, the
+// inode table and the handle tables; network calls made under it are limited to loading a
+// folder's listing the first time it is used.
+class Vfs {
+ public:
+  Vfs(VfsServices services, VfsOptions options, std::shared_ptr<Node> root);
+  ~Vfs();
+
+  Result<EntryReply> lookup(std::uint64_t parent, const std::string& name);
+  void forget(std::uint64_t ino, std::uint64_t count);
+  Result<struct stat> getattr(std::uint64_t ino);
+  Result<struct stat> setattr(std::uint64_t ino, const SetAttrRequest& request);
+  Result<std::string> readlink(std::uint64_t ino);
+
+  Result<EntryReply> mkdir(std::uint64_t parent, const std::string& name, std::uint32_t mode, const Caller& caller);
+  Result<EntryReply> mknod(std::uint64_t parent, const std::string& name, std::uint32_t mode, const Caller& caller);
+  Result<EntryReply> symlink(const std::string& target, std::uint64_t parent, const std::string& name,
+                             const Caller& caller);
+  Result<EntryReply> link(std::uint64_t ino, std::uint64_t new_parent, const std::string& new_name);
+  Status unlink(std::uint64_t parent, const std::string& name);
+  Status rmdir(std::uint64_t parent, const std::string& name);
+  Status rename(std::uint64_t parent, const std::string& name, std::uint64_t new_parent, const std::string& new_name,
+                RenameMode mode);
+
+  Result<OpenReply> open(std::uint64_t ino, int flags);
+  Result<CreateReply> create(std::uint64_t parent, const std::string& name, std::uint32_t mode, int flags,
+                             const Caller& caller);
+  Result<std::size_t> read(std::uint64_t fh, std::uint64_t offset, std::span<std::uint8_t> out);
+  Result<std::size_t> write(std::uint64_t fh, std::uint64_t offset, ByteView data, const Caller& caller);
+  Status flush(std::uint64_t fh);
+  Status release(std::uint64_t fh);
+  Status fsync(std::uint64_t ino);
+
+  Result<std::uint64_t> opendir(std::uint64_t ino);
+  // Hands entries from `offset` on to `add` until it returns false (the reply buffer is full).
+  Status readdir(std::uint64_t fh, std::uint64_t offset, bool plus, const DirEntrySink& add);
+  void releasedir(std::uint64_t fh);
+
+  Result<struct statvfs> statfs();
+  Status setxattr(std::uint64_t ino, const std::string& name, ByteView value, XattrMode mode);
+  Result<Bytes> getxattr(std::uint64_t ino, const std::string& name);
+  Result<std::vector<std::string>> listxattr(std::uint64_t ino);
+  Status removexattr(std::uint64_t ino, const std::string& name);
+
+  // The change feed's entry point: forget what is cached about a node and tell the kernel.
+  void invalidate_node(const std::string& node_id);
+  void set_notifier(KernelNotifier* notifier);
+  // The upload queue's listener: the server committed `version` of a node.
+  void on_committed(const std::string& node_id, std::uint64_t version);
+
+ private:
+  struct Handle {
+    std::shared_ptr<Node> node;
+    int flags = 0;
+  };
+  struct DirHandle {
+    std::vector<std::pair<std::string, std::shared_ptr<Node>>> entries;
+  };
+  using Lock = std::unique_lock<std::mutex>;
+
+  // vfs_tree.cpp
+  Result<std::shared_ptr<Node>> node_of(std::uint64_t ino) const;
+  Result<std::shared_ptr<Node>> folder_of(std::uint64_t ino);
+  Status load_listing(Node& folder);
+  std::shared_ptr<Node> adopt(std::shared_ptr<Node> fresh);
+  EntryReply reply_entry(const std::shared_ptr<Node>& node);
+  Status ensure_size(Node& node);
+  struct stat stat_of(const Node& node) const;
+  Result<std::shared_ptr<Node>> child_of(Node& folder, const std::string& name);
+
+  // vfs_namespace.cpp
+  Result<std::shared_ptr<Node>> make_node(Node& parent, const std::string& name, remote::NodeType type,
+                                          std::uint32_t mode, const Caller& caller, std::string symlink_target);
+  Status remove_entry(Node& parent, const std::string& name, bool folder);
+  Status detach_child(Node& parent, const std::string& name, const ChildEntry& child);
+  Status check_rename(const Node& from, Node& to, const std::string& new_name, RenameMode mode,
+                      const ChildEntry& source, const ChildEntry* target);
+  bool is_ancestor(const Node& maybe_ancestor, const Node& node) const;
+
+  // vfs_attr.cpp
+  Status record_attributes(Node& node);
+  void touch_change(Node& node);
+  void touch_modify(Node& node);
+
+  // vfs_file.cpp
+  Result<std::shared_ptr<FileContent>> content_of(Node& node, Lock& lock);
+  Status commit_content(Node& node, Lock& lock);
+  Status revalidate(const std::shared_ptr<Node>& node, Lock& lock, bool& changed);
+  Result<Handle> handle_of(std::uint64_t fh) const;
+  Status record_op(Node& node, sync::OpBody op);
+
+  VfsServices services_;
+  VfsOptions options_;
+  mutable std::mutex tree_;
+  std::shared_ptr<Node> root_;
+  InodeTable inodes_;
+  std::unordered_map<std::string, std::weak_ptr<Node>> nodes_;  // by node id: one Node per node
+  std::unordered_map<std::uint64_t, Handle> handles_;
+  std::unordered_map<std::uint64_t, DirHandle> dir_handles_;
+  std::uint64_t next_handle_ = 1;
+  KernelNotifier* notifier_ = nullptr;
+};
+
+crypto::Timestamp now_timestamp();
+
+}  // namespace coffer::vfs

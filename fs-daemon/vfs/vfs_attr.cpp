@@ -1,0 +1,148 @@
+#include <sys/stat.h>
+
+#include <algorithm>
+
+#include "sync/record_meta.hpp"
+#include "vfs/fs_errc.hpp"
+#include "vfs/vfs.hpp"
+
+// Attributes: mode, owner, times, extended attributes and the file system's totals. They live
+// in the node's attribute record; a change queues a new record, never new content.
+namespace coffer::vfs {
+namespace {
+
+constexpr std::size_t kMaxXattrName = 255;
+constexpr std::size_t kMaxXattrValue = 65536;
+constexpr std::uint64_t kStatfsBlock = 4096;
+constexpr std::uint64_t kUnlimitedBytes = 1ull << 50;
+
+SecureBytes raw_key(const crypto::FernetKey& key) { return SecureBytes(key.raw().begin(), key.raw().end()); }
+
+crypto::Timestamp resolve(const TimeChange& change, const crypto::Timestamp& now) {
+  return change.now ? now : change.time;
+}
+
+// Linux clears set-user-ID and set-group-ID (when group-executable) on a change of owner.
+std::uint32_t without_privileges(std::uint32_t mode) {
+  mode &= ~static_cast<std::uint32_t>(S_ISUID);
+  if (mode & S_IXGRP) mode &= ~static_cast<std::uint32_t>(S_ISGID);
+  return mode;
+}
+
+}  // namespace
+
+void Vfs::touch_change(Node& node) { node.attrs.ctime = now_timestamp(); }
+
+void Vfs::touch_modify(Node& node) { node.attrs.mtime = node.attrs.ctime = now_timestamp(); }
+
+Status Vfs::record_attributes(Node& node) {
+  return record_op(node, sync::SetAttributesOp{node.id, raw_key(node.key), node.attrs, node.committed_size});
+}
+
+Result<struct stat> Vfs::setattr(std::uint64_t ino, const SetAttrRequest& request) {
+  Lock lock(tree_);
+  auto found = node_of(ino);
+  if (!found) return std::move(found).error();
+  std::shared_ptr<Node> node = *found;
+  const auto now = now_timestamp();
+  if (request.size) {
+    if (node->type == remote::NodeType::folder) return fs_error(FsErrc::is_a_directory, "a folder has no size");
+    auto content = content_of(*node, lock);
+    if (!content) return std::move(content).error();
+    COFFER_TRY_STATUS((*content)->truncate(*request.size));
+    node->size = *request.size;
+    node->attrs.mtime = now;
+  }
+  if (request.uid || request.gid) {
+    if (request.uid) node->attrs.uid = *request.uid;
+    if (request.gid) node->attrs.gid = *request.gid;
+    if (node->type == remote::NodeType::file) node->attrs.mode = without_privileges(node->attrs.mode);
+  }
+  if (request.mode) node->attrs.mode = (node->attrs.mode & S_IFMT) | (*request.mode & 07777);
+  if (request.atime) node->attrs.atime = resolve(*request.atime, now);
+  if (request.mtime) node->attrs.mtime = resolve(*request.mtime, now);
+  node->attrs.ctime = request.ctime.value_or(now);
+  if (request.size && node->open_count == 0) {
+    COFFER_TRY_STATUS(commit_content(*node, lock));
+  } else {
+    COFFER_TRY_STATUS(record_attributes(*node));
+  }
+  return stat_of(*node);
+}
+
+Result<std::string> Vfs::readlink(std::uint64_t ino) {
+  std::lock_guard lock(tree_);
+  auto node = node_of(ino);
+  if (!node) return std::move(node).error();
+  if ((*node)->type != remote::NodeType::symlink) return make_error(Errc::invalid_argument, "not a symlink");
+  return (*node)->attrs.symlink_target;
+}
+
+Status Vfs::setxattr(std::uint64_t ino, const std::string& name, ByteView value, XattrMode mode) {
+  if (name.rfind("system.", 0) == 0 || sync::is_reserved_xattr(name)) {
+    return make_error(Errc::unsupported, "this attribute namespace is not stored");
+  }
+  if (name.size() > kMaxXattrName) return fs_error(FsErrc::out_of_range, "an xattr name is too long");
+  if (value.size() > kMaxXattrValue) return fs_error(FsErrc::value_too_large, "an xattr value is too large");
+  std::lock_guard lock(tree_);
+  auto node = node_of(ino);
+  if (!node) return std::move(node).error();
+  auto& xattrs = (*node)->attrs.xattrs;
+  bool exists = xattrs.contains(name);
+  if (mode == XattrMode::create && exists) return make_error(Errc::already_exists, "the attribute exists");
+  if (mode == XattrMode::replace && !exists) return fs_error(FsErrc::no_attribute, "no such attribute");
+  xattrs[name] = Bytes(value.begin(), value.end());
+  touch_change(**node);
+  return record_attributes(**node);
+}
+
+Result<Bytes> Vfs::getxattr(std::uint64_t ino, const std::string& name) {
+  std::lock_guard lock(tree_);
+  auto node = node_of(ino);
+  if (!node) return std::move(node).error();
+  auto it = (*node)->attrs.xattrs.find(name);
+  if (it == (*node)->attrs.xattrs.end() || sync::is_reserved_xattr(name)) {
+    return fs_error(FsErrc::no_attribute, "no such attribute");
+  }
+  return it->second;
+}
+
+Result<std::vector<std::string>> Vfs::listxattr(std::uint64_t ino) {
+  std::lock_guard lock(tree_);
+  auto node = node_of(ino);
+  if (!node) return std::move(node).error();
+  std::vector<std::string> names;
+  for (const auto& [name, value] : (*node)->attrs.xattrs) {
+    if (!sync::is_reserved_xattr(name)) names.push_back(name);
+  }
+  return names;
+}
+
+Status Vfs::removexattr(std::uint64_t ino, const std::string& name) {
+  std::lock_guard lock(tree_);
+  auto node = node_of(ino);
+  if (!node) return std::move(node).error();
+  if (sync::is_reserved_xattr(name) || (*node)->attrs.xattrs.erase(name) == 0) {
+    return fs_error(FsErrc::no_attribute, "no such attribute");
+  }
+  touch_change(**node);
+  return record_attributes(**node);
+}
+
+Result<struct statvfs> Vfs::statfs() {
+  auto usage = services_.remote.usage();
+  if (!usage) return std::move(usage).error();
+  std::uint64_t total = usage->quota.value_or(std::max(kUnlimitedBytes, usage->used * 2));
+  std::uint64_t free = total > usage->used ? total - usage->used : 0;
+  struct statvfs st {};
+  st.f_bsize = kStatfsBlock;
+  st.f_frsize = kStatfsBlock;
+  st.f_blocks = total / kStatfsBlock;
+  st.f_bfree = st.f_bavail = free / kStatfsBlock;
+  st.f_files = 1ull << 32;
+  st.f_ffree = st.f_favail = 1ull << 32;
+  st.f_namemax = 255;
+  return st;
+}
+
+}  // namespace coffer::vfs

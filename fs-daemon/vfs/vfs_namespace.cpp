@@ -1,0 +1,239 @@
+#include <sys/stat.h>
+
+#include "crypto/encoding.hpp"
+#include "crypto/random.hpp"
+#include "vfs/entry_codec.hpp"
+#include "vfs/fs_errc.hpp"
+#include "vfs/vfs.hpp"
+
+// Names: creating, linking, removing and moving entries. Each change applies to the listings
+// at once and is queued for the server as one journal op.
+namespace coffer::vfs {
+namespace {
+
+constexpr std::size_t kMaxName = 255;
+constexpr std::size_t kMaxSymlink = 4095;
+
+SecureBytes raw_key(const crypto::FernetKey& key) { return SecureBytes(key.raw().begin(), key.raw().end()); }
+
+std::uint32_t type_bits(remote::NodeType type) {
+  switch (type) {
+    case remote::NodeType::folder: return S_IFDIR;
+    case remote::NodeType::symlink: return S_IFLNK;
+    case remote::NodeType::file: break;
+  }
+  return S_IFREG;
+}
+
+}  // namespace
+
+Status Vfs::record_op(Node& node, sync::OpBody op) {
+  auto seq = services_.queue.submit(std::move(op));
+  if (!seq) return std::move(seq).error();
+  node.last_op_seq = *seq;
+  return {};
+}
+
+Result<std::shared_ptr<Node>> Vfs::make_node(Node& parent, const std::string& name, remote::NodeType type,
+                                             std::uint32_t mode, const Caller& caller, std::string symlink_target) {
+  if (name.size() > kMaxName) return fs_error(FsErrc::name_too_long, "a name is longer than 255 bytes");
+  if (parent.children->contains(name)) return make_error(Errc::already_exists, "the name exists");
+  auto node = std::make_shared<Node>(crypto::hex_encode(crypto::random_bytes(16)), type, crypto::FernetKey::generate());
+  const auto now = now_timestamp();
+  auto& attrs = node->attrs;
+  attrs.mode = type_bits(type) | (mode & 07777);
+  attrs.uid = caller.uid;
+  attrs.gid = caller.gid;
+  if (parent.attrs.mode & S_ISGID) {
+    attrs.gid = parent.attrs.gid;
+    if (type == remote::NodeType::folder) attrs.mode |= S_ISGID;
+  }
+  attrs.atime = attrs.mtime = attrs.ctime = now;
+  attrs.symlink_target = std::move(symlink_target);
+  node->size = node->committed_size = attrs.symlink_target.size();
+  if (type == remote::NodeType::folder) {
+    node->children.emplace();
+    node->parent_id = parent.id;
+  }
+  auto entry = seal_entry(parent, name, node->key);
+  std::string tag = entry.name_tag;
+  COFFER_TRY_STATUS(record_op(*node, sync::CreateOp{node->id, type, std::move(entry), raw_key(node->key), attrs}));
+  (*parent.children)[name] = ChildEntry{std::move(tag), node};
+  nodes_[node->id] = node;
+  touch_modify(parent);
+  COFFER_TRY_STATUS(record_attributes(parent));
+  return node;
+}
+
+Result<EntryReply> Vfs::mkdir(std::uint64_t parent, const std::string& name, std::uint32_t mode, const Caller& caller) {
+  std::lock_guard lock(tree_);
+  auto folder = folder_of(parent);
+  if (!folder) return std::move(folder).error();
+  auto node = make_node(**folder, name, remote::NodeType::folder, mode, caller, {});
+  if (!node) return std::move(node).error();
+  return reply_entry(*node);
+}
+
+Result<EntryReply> Vfs::mknod(std::uint64_t parent, const std::string& name, std::uint32_t mode, const Caller& caller) {
+  if (!S_ISREG(mode)) return fs_error(FsErrc::not_permitted, "only regular files, folders and symlinks are stored");
+  std::lock_guard lock(tree_);
+  auto folder = folder_of(parent);
+  if (!folder) return std::move(folder).error();
+  auto node = make_node(**folder, name, remote::NodeType::file, mode, caller, {});
+  if (!node) return std::move(node).error();
+  return reply_entry(*node);
+}
+
+Result<EntryReply> Vfs::symlink(const std::string& target, std::uint64_t parent, const std::string& name,
+                                const Caller& caller) {
+  if (target.size() > kMaxSymlink) return fs_error(FsErrc::name_too_long, "a symlink target is longer than 4095 bytes");
+  std::lock_guard lock(tree_);
+  auto folder = folder_of(parent);
+  if (!folder) return std::move(folder).error();
+  auto node = make_node(**folder, name, remote::NodeType::symlink, 0777, caller, target);
+  if (!node) return std::move(node).error();
+  return reply_entry(*node);
+}
+
+Result<EntryReply> Vfs::link(std::uint64_t ino, std::uint64_t new_parent, const std::string& new_name) {
+  std::lock_guard lock(tree_);
+  auto node = node_of(ino);
+  if (!node) return std::move(node).error();
+  if ((*node)->type != remote::NodeType::file) return fs_error(FsErrc::not_permitted, "only files have hard links");
+  auto folder = folder_of(new_parent);
+  if (!folder) return std::move(folder).error();
+  if (new_name.size() > kMaxName) return fs_error(FsErrc::name_too_long, "a name is longer than 255 bytes");
+  if ((*folder)->children->contains(new_name)) return make_error(Errc::already_exists, "the name exists");
+  auto entry = seal_entry(**folder, new_name, (*node)->key);
+  std::string tag = entry.name_tag;
+  COFFER_TRY_STATUS(record_op(**node, sync::LinkOp{{(*node)->id, std::move(entry)}}));
+  (*(*folder)->children)[new_name] = ChildEntry{std::move(tag), *node};
+  ++(*node)->nlink;
+  touch_change(**node);
+  touch_modify(**folder);
+  COFFER_TRY_STATUS(record_attributes(**folder));
+  return reply_entry(*node);
+}
+
+Status Vfs::detach_child(Node& parent, const std::string& name, const ChildEntry& child) {
+  parent.children->erase(name);
+  if (child.node->nlink > 0) --child.node->nlink;
+  if (child.node->nlink > 0) touch_change(*child.node);
+  touch_modify(parent);
+  return record_attributes(parent);
+}
+
+Status Vfs::remove_entry(Node& parent, const std::string& name, bool folder) {
+  auto child = child_of(parent, name);
+  if (!child) return std::move(child).error();
+  bool is_folder = (*child)->type == remote::NodeType::folder;
+  if (folder && !is_folder) return fs_error(FsErrc::not_a_directory, "not a folder");
+  if (!folder && is_folder) return fs_error(FsErrc::is_a_directory, "a folder");
+  if (is_folder) {
+    COFFER_TRY_STATUS(load_listing(**child));
+    if (!(*child)->children->empty()) return make_error(Errc::not_empty, "the folder is not empty");
+  }
+  ChildEntry entry = parent.children->at(name);
+  COFFER_TRY_STATUS(record_op(*entry.node, sync::RemoveOp{{parent.id, entry.name_tag}, entry.node->id}));
+  return detach_child(parent, name, entry);
+}
+
+Status Vfs::unlink(std::uint64_t parent, const std::string& name) {
+  std::lock_guard lock(tree_);
+  auto folder = folder_of(parent);
+  if (!folder) return std::move(folder).error();
+  return remove_entry(**folder, name, false);
+}
+
+Status Vfs::rmdir(std::uint64_t parent, const std::string& name) {
+  std::lock_guard lock(tree_);
+  auto folder = folder_of(parent);
+  if (!folder) return std::move(folder).error();
+  return remove_entry(**folder, name, true);
+}
+
+bool Vfs::is_ancestor(const Node& maybe_ancestor, const Node& node) const {
+  const Node* current = &node;
+  while (current != nullptr) {
+    if (current == &maybe_ancestor) return true;
+    auto it = nodes_.find(current->parent_id);
+    auto parent = it == nodes_.end() ? nullptr : it->second.lock();
+    current = parent.get();
+  }
+  return false;
+}
+
+Status Vfs::check_rename(const Node& from, Node& to, const std::string& new_name, RenameMode mode,
+                         const ChildEntry& source, const ChildEntry* target) {
+  if (new_name.size() > kMaxName) return fs_error(FsErrc::name_too_long, "a name is longer than 255 bytes");
+  bool source_folder = source.node->type == remote::NodeType::folder;
+  if (source_folder && is_ancestor(*source.node, to)) {
+    return make_error(Errc::invalid_argument, "a folder cannot move into itself");
+  }
+  if (mode == RenameMode::exchange) {
+    if (target == nullptr) return make_error(Errc::not_found, "nothing to exchange with");
+    bool target_folder = target->node->type == remote::NodeType::folder;
+    if (target_folder && is_ancestor(*target->node, from)) {
+      return make_error(Errc::invalid_argument, "a folder cannot move into itself");
+    }
+    return {};
+  }
+  if (target == nullptr) return {};
+  if (mode == RenameMode::noreplace) return make_error(Errc::already_exists, "the target exists");
+  bool target_folder = target->node->type == remote::NodeType::folder;
+  if (source_folder && !target_folder) return fs_error(FsErrc::not_a_directory, "the target is not a folder");
+  if (!source_folder && target_folder) return fs_error(FsErrc::is_a_directory, "the target is a folder");
+  if (target_folder) {
+    COFFER_TRY_STATUS(load_listing(*target->node));
+    if (!target->node->children->empty()) return make_error(Errc::not_empty, "the target folder is not empty");
+  }
+  return {};
+}
+
+Status Vfs::rename(std::uint64_t parent, const std::string& name, std::uint64_t new_parent,
+                   const std::string& new_name, RenameMode mode) {
+  std::lock_guard lock(tree_);
+  auto from = folder_of(parent);
+  if (!from) return std::move(from).error();
+  auto to = folder_of(new_parent);
+  if (!to) return std::move(to).error();
+  COFFER_TRY_STATUS(child_of(**from, name));
+  const ChildEntry source = (*from)->children->at(name);
+  auto target_it = (*to)->children->find(new_name);
+  std::optional<ChildEntry> target;
+  if (target_it != (*to)->children->end()) target = target_it->second;
+  COFFER_TRY_STATUS(check_rename(**from, **to, new_name, mode, source, target ? &*target : nullptr));
+  if (target && target->node == source.node && mode != RenameMode::exchange) return {};
+
+  remote::MoveEntry move;
+  move.from = {(*from)->id, source.name_tag};
+  move.to = seal_entry(**to, new_name, source.node->key);
+  move.mode = mode == RenameMode::exchange ? remote::MoveMode::exchange
+              : mode == RenameMode::noreplace ? remote::MoveMode::noreplace
+                                              : remote::MoveMode::replace;
+  if (mode == RenameMode::exchange) move.exchange = seal_entry(**from, name, target->node->key);
+  const std::string new_tag = move.to.name_tag;
+  const std::string exchange_tag = move.exchange ? move.exchange->name_tag : std::string();
+  COFFER_TRY_STATUS(record_op(*source.node, sync::MoveOp{std::move(move)}));
+
+  (*from)->children->erase(name);
+  if (mode == RenameMode::exchange) {
+    (*(*from)->children)[name] = ChildEntry{exchange_tag, target->node};
+    if (target->node->type == remote::NodeType::folder) target->node->parent_id = (*from)->id;
+    touch_change(*target->node);
+  } else if (target) {
+    if (target->node->nlink > 0) --target->node->nlink;
+  }
+  (*(*to)->children)[new_name] = ChildEntry{new_tag, source.node};
+  if (source.node->type == remote::NodeType::folder) source.node->parent_id = (*to)->id;
+  touch_change(*source.node);
+  touch_modify(**from);
+  COFFER_TRY_STATUS(record_attributes(**from));
+  if (*to != *from) {
+    touch_modify(**to);
+    COFFER_TRY_STATUS(record_attributes(**to));
+  }
+  return {};
+}
+
+}  // namespace coffer::vfs

@@ -1,0 +1,276 @@
+#include "memory_remote.hpp"
+
+#include "crypto/chunk.hpp"
+
+namespace coffer::test {
+
+Status MemoryRemote::reachable() const {
+  if (offline_) return make_error(Errc::unavailable, "the test server is offline");
+  return {};
+}
+
+void MemoryRemote::add_root(const std::string& node_id, Bytes attributes) {
+  std::lock_guard lock(mutex_);
+  remote::NodeInfo info;
+  info.node_id = node_id;
+  info.type = remote::NodeType::folder;
+  info.owner = "tester";
+  info.attributes = std::move(attributes);
+  info.attributes_revision = 1;
+  nodes_[node_id] = StoredNode{info, {}};
+}
+
+Result<remote::NodeInfo> MemoryRemote::get_node(const std::string& node_id) {
+  COFFER_TRY_STATUS(reachable());
+  std::lock_guard lock(mutex_);
+  auto it = nodes_.find(node_id);
+  if (it == nodes_.end()) return make_error(Errc::not_found, "no such node");
+  return it->second.info;
+}
+
+Result<remote::EntryInfo> MemoryRemote::entry_locked(const std::string& parent_id, const std::string& tag) {
+  auto folder = entries_.find(parent_id);
+  if (folder == entries_.end() || !folder->second.contains(tag)) return make_error(Errc::not_found, "no such entry");
+  const auto& stored = folder->second.at(tag);
+  return remote::EntryInfo{parent_id, stored.name, tag, stored.wrapped_key, nodes_.at(stored.node_id).info};
+}
+
+Result<remote::EntryPage> MemoryRemote::list_entries(const std::string& parent_id, const std::optional<std::string>& after,
+                                                     unsigned limit) {
+  COFFER_TRY_STATUS(reachable());
+  std::lock_guard lock(mutex_);
+  if (!nodes_.contains(parent_id)) return make_error(Errc::not_found, "no such node");
+  remote::EntryPage page;
+  auto& folder = entries_[parent_id];
+  auto it = after ? folder.upper_bound(*after) : folder.begin();
+  for (; it != folder.end() && page.entries.size() < limit; ++it) page.entries.push_back(*entry_locked(parent_id, it->first));
+  if (it != folder.end()) page.next = page.entries.back().name_tag;
+  return page;
+}
+
+Result<remote::EntryInfo> MemoryRemote::lookup_entry(const std::string& parent_id, const std::string& name_tag) {
+  COFFER_TRY_STATUS(reachable());
+  std::lock_guard lock(mutex_);
+  return entry_locked(parent_id, name_tag);
+}
+
+Result<remote::EntryInfo> MemoryRemote::create_locked(const remote::CreateNode& r) {
+  if (nodes_.contains(r.node_id)) return make_error(Errc::already_exists, "node id in use");
+  if (!nodes_.contains(r.entry.parent_id)) return make_error(Errc::not_found, "no such parent");
+  if (entries_[r.entry.parent_id].contains(r.entry.name_tag)) return make_error(Errc::already_exists, "name exists");
+  remote::NodeInfo info;
+  info.node_id = r.node_id;
+  info.type = r.type;
+  info.owner = "tester";
+  info.attributes = r.attributes;
+  info.attributes_revision = r.attributes_revision;
+  nodes_[r.node_id] = StoredNode{info, {}};
+  entries_[r.entry.parent_id][r.entry.name_tag] = StoredEntry{r.entry.name, r.entry.wrapped_key, r.node_id};
+  return entry_locked(r.entry.parent_id, r.entry.name_tag);
+}
+
+Result<remote::EntryInfo> MemoryRemote::create_node(const remote::CreateNode& request) {
+  COFFER_TRY_STATUS(reachable());
+  std::lock_guard lock(mutex_);
+  return create_locked(request);
+}
+
+Result<remote::EntryInfo> MemoryRemote::add_link(const remote::AddLink& r) {
+  COFFER_TRY_STATUS(reachable());
+  std::lock_guard lock(mutex_);
+  auto node = nodes_.find(r.node_id);
+  if (node == nodes_.end()) return make_error(Errc::not_found, "no such node");
+  if (node->second.info.type != remote::NodeType::file) return make_error(Errc::invalid_argument, "not a file");
+  if (entries_[r.entry.parent_id].contains(r.entry.name_tag)) return make_error(Errc::already_exists, "name exists");
+  entries_[r.entry.parent_id][r.entry.name_tag] = StoredEntry{r.entry.name, r.entry.wrapped_key, r.node_id};
+  ++node->second.info.nlink;
+  return entry_locked(r.entry.parent_id, r.entry.name_tag);
+}
+
+Result<remote::EntryInfo> MemoryRemote::move_entry(const remote::MoveEntry& r) {
+  COFFER_TRY_STATUS(reachable());
+  std::lock_guard lock(mutex_);
+  auto& from = entries_[r.from.parent_id];
+  auto source = from.find(r.from.name_tag);
+  if (source == from.end()) return make_error(Errc::not_found, "no such entry");
+  auto& to = entries_[r.to.parent_id];
+  bool target_exists = to.contains(r.to.name_tag) && !(r.from.parent_id == r.to.parent_id && r.from.name_tag == r.to.name_tag);
+  StoredEntry moved{r.to.name, r.to.wrapped_key, source->second.node_id};
+  if (r.mode == remote::MoveMode::exchange) {
+    if (!target_exists || !r.exchange) return make_error(Errc::not_found, "nothing to exchange with");
+    StoredEntry other = to.at(r.to.name_tag);
+    from[r.from.name_tag] = StoredEntry{r.exchange->name, r.exchange->wrapped_key, other.node_id};
+    to[r.to.name_tag] = moved;
+    return entry_locked(r.to.parent_id, r.to.name_tag);
+  }
+  if (target_exists && r.mode == remote::MoveMode::noreplace) return make_error(Errc::already_exists, "target exists");
+  if (target_exists) COFFER_TRY_STATUS(remove_locked({r.to.parent_id, r.to.name_tag}));
+  from.erase(r.from.name_tag);
+  to[r.to.name_tag] = moved;
+  return entry_locked(r.to.parent_id, r.to.name_tag);
+}
+
+Status MemoryRemote::remove_locked(const remote::RemoveEntry& r) {
+  auto& folder = entries_[r.parent_id];
+  auto it = folder.find(r.name_tag);
+  if (it == folder.end()) return make_error(Errc::not_found, "no such entry");
+  if (!entries_[it->second.node_id].empty()) return make_error(Errc::not_empty, "folder not empty");
+  auto& info = nodes_.at(it->second.node_id).info;
+  if (info.nlink > 0) --info.nlink;
+  folder.erase(it);
+  return {};
+}
+
+Status MemoryRemote::remove_entry(const remote::RemoveEntry& request) {
+  COFFER_TRY_STATUS(reachable());
+  std::lock_guard lock(mutex_);
+  return remove_locked(request);
+}
+
+Result<remote::NodeInfo> MemoryRemote::set_attributes_locked(const remote::SetAttributes& r) {
+  auto it = nodes_.find(r.node_id);
+  if (it == nodes_.end()) return make_error(Errc::not_found, "no such node");
+  auto& info = it->second.info;
+  if (info.attributes_revision != r.base_revision) return make_error(Errc::conflict, "stale revision");
+  info.attributes = r.attributes;
+  info.attributes_revision = r.revision;
+  return info;
+}
+
+Result<remote::NodeInfo> MemoryRemote::set_attributes(const remote::SetAttributes& request) {
+  COFFER_TRY_STATUS(reachable());
+  std::lock_guard lock(mutex_);
+  return set_attributes_locked(request);
+}
+
+Status MemoryRemote::store_blob_locked(const std::string& blob_id, ByteView data) {
+  if (crypto::ChunkId::of(data).hex() != blob_id) return make_error(Errc::invalid_argument, "hash mismatch");
+  blobs_[blob_id] = Bytes(data.begin(), data.end());
+  ++blob_puts_;
+  return {};
+}
+
+Status MemoryRemote::put_blob(const std::string& blob_id, ByteView data) {
+  COFFER_TRY_STATUS(reachable());
+  std::lock_guard lock(mutex_);
+  return store_blob_locked(blob_id, data);
+}
+
+Result<Bytes> MemoryRemote::get_blob(const std::string& blob_id) {
+  COFFER_TRY_STATUS(reachable());
+  std::lock_guard lock(mutex_);
+  auto it = blobs_.find(blob_id);
+  if (it == blobs_.end()) return make_error(Errc::not_found, "no such blob");
+  return it->second;
+}
+
+Result<std::uint64_t> MemoryRemote::commit_locked(const remote::CommitVersion& r) {
+  auto it = nodes_.find(r.node_id);
+  if (it == nodes_.end()) return make_error(Errc::not_found, "no such node");
+  auto& node = it->second;
+  if (node.info.version != r.base_version || r.version != r.base_version + 1) {
+    return make_error(Errc::conflict, "stale base version");
+  }
+  for (const auto& blob : r.blobs) COFFER_TRY_STATUS(store_blob_locked(blob.id, blob.data));
+  std::uint64_t size = 0;
+  for (const auto& id : r.chunks) {
+    auto blob = blobs_.find(id);
+    if (blob == blobs_.end()) return make_error(Errc::invalid_argument, "a chunk is not stored");
+    size += blob->second.size();
+  }
+  node.versions[r.version] = remote::VersionInfo{r.version, r.manifest, r.chunks};
+  node.info.version = r.version;
+  node.info.size = size;
+  return r.version;
+}
+
+Result<std::uint64_t> MemoryRemote::commit_version(const remote::CommitVersion& request) {
+  COFFER_TRY_STATUS(reachable());
+  std::lock_guard lock(mutex_);
+  return commit_locked(request);
+}
+
+Result<remote::VersionInfo> MemoryRemote::get_version(const std::string& node_id, std::optional<std::uint64_t> version) {
+  COFFER_TRY_STATUS(reachable());
+  std::lock_guard lock(mutex_);
+  auto it = nodes_.find(node_id);
+  if (it == nodes_.end()) return make_error(Errc::not_found, "no such node");
+  auto found = it->second.versions.find(version.value_or(it->second.info.version));
+  if (found == it->second.versions.end()) return make_error(Errc::not_found, "no such version");
+  return found->second;
+}
+
+Result<std::vector<Status>> MemoryRemote::batch(const std::vector<remote::BatchOp>& ops) {
+  COFFER_TRY_STATUS(reachable());
+  std::lock_guard lock(mutex_);
+  std::vector<Status> results;
+  for (const auto& op : ops) {
+    if (const auto* create = std::get_if<remote::CreateNode>(&op)) {
+      auto created = create_locked(*create);
+      results.push_back(created ? Status{} : Status{created.error()});
+    } else if (const auto* attrs = std::get_if<remote::SetAttributes>(&op)) {
+      auto set = set_attributes_locked(*attrs);
+      results.push_back(set ? Status{} : Status{set.error()});
+    } else if (const auto* commit = std::get_if<remote::CommitVersion>(&op)) {
+      auto committed = commit_locked(*commit);
+      results.push_back(committed ? Status{} : Status{committed.error()});
+    } else {
+      results.push_back(remove_locked(std::get<remote::RemoveEntry>(op)));
+    }
+  }
+  return results;
+}
+
+Result<remote::Usage> MemoryRemote::usage() {
+  COFFER_TRY_STATUS(reachable());
+  std::lock_guard lock(mutex_);
+  remote::Usage usage;
+  for (const auto& [id, blob] : blobs_) usage.used += blob.size();
+  return usage;
+}
+
+std::size_t MemoryRemote::blob_count() {
+  std::lock_guard lock(mutex_);
+  return blobs_.size();
+}
+
+void MemoryRemote::flip_byte(const std::string& blob_id) {
+  std::lock_guard lock(mutex_);
+  auto& blob = blobs_.at(blob_id);
+  blob[blob.size() / 2] ^= 0x01;
+}
+
+void MemoryRemote::roll_back(const std::string& node_id, std::uint64_t version) {
+  std::lock_guard lock(mutex_);
+  nodes_.at(node_id).info.version = version;
+}
+
+std::optional<MemoryRemote::StoredNode> MemoryRemote::node(const std::string& node_id) {
+  std::lock_guard lock(mutex_);
+  auto it = nodes_.find(node_id);
+  if (it == nodes_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<std::string> MemoryRemote::entry_tags(const std::string& parent_id) {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> tags;
+  for (const auto& [tag, entry] : entries_[parent_id]) tags.push_back(tag);
+  return tags;
+}
+
+Bytes MemoryRemote::everything_stored() {
+  std::lock_guard lock(mutex_);
+  Bytes all;
+  for (const auto& [id, blob] : blobs_) all.insert(all.end(), blob.begin(), blob.end());
+  for (const auto& [id, node] : nodes_) {
+    all.insert(all.end(), node.info.attributes.begin(), node.info.attributes.end());
+    for (const auto& [v, version] : node.versions) all.insert(all.end(), version.manifest.begin(), version.manifest.end());
+  }
+  for (const auto& [parent, folder] : entries_) {
+    for (const auto& [tag, entry] : folder) all.insert(all.end(), entry.name.begin(), entry.name.end());
+  }
+  return all;
+}
+
+}  // namespace coffer::test

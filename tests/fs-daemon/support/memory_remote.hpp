@@ -1,0 +1,76 @@
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+
+#include "remote/remote_api.hpp"
+
+namespace coffer::test {
+
+// The server's node, entry and content routes in memory, with its rules (docs/api.md): ids
+// and names unique, stale bases refused, chunks hashed on upload, a folder removed only when
+// empty. For unit tests of the VFS and the upload queue; integration tests use cofferd.
+class MemoryRemote : public remote::RemoteApi {
+ public:
+  struct StoredNode {
+    remote::NodeInfo info;
+    std::map<std::uint64_t, remote::VersionInfo> versions;
+  };
+  struct StoredEntry {
+    std::string name;
+    Bytes wrapped_key;
+    std::string node_id;
+  };
+
+  // The user's root folder, as `coffer register` creates it.
+  void add_root(const std::string& node_id, Bytes attributes);
+
+  Result<remote::NodeInfo> get_node(const std::string& node_id) override;
+  Result<remote::EntryPage> list_entries(const std::string& parent_id, const std::optional<std::string>& after,
+                                         unsigned limit) override;
+  Result<remote::EntryInfo> lookup_entry(const std::string& parent_id, const std::string& name_tag) override;
+  Result<remote::EntryInfo> create_node(const remote::CreateNode& request) override;
+  Result<remote::EntryInfo> add_link(const remote::AddLink& request) override;
+  Result<remote::EntryInfo> move_entry(const remote::MoveEntry& request) override;
+  Status remove_entry(const remote::RemoveEntry& request) override;
+  Result<remote::NodeInfo> set_attributes(const remote::SetAttributes& request) override;
+  Status put_blob(const std::string& blob_id, ByteView data) override;
+  Result<Bytes> get_blob(const std::string& blob_id) override;
+  Result<std::uint64_t> commit_version(const remote::CommitVersion& request) override;
+  Result<remote::VersionInfo> get_version(const std::string& node_id, std::optional<std::uint64_t> version) override;
+  Result<std::vector<Status>> batch(const std::vector<remote::BatchOp>& ops) override;
+  Result<remote::Usage> usage() override;
+
+  // Test controls.
+  void set_offline(bool offline) { offline_ = offline; }
+  std::size_t blob_puts() const { return blob_puts_; }
+  std::size_t blob_count();
+  void flip_byte(const std::string& blob_id);
+  // Makes an older version current again (a rollback by the server).
+  void roll_back(const std::string& node_id, std::uint64_t version);
+  std::optional<StoredNode> node(const std::string& node_id);
+  std::vector<std::string> entry_tags(const std::string& parent_id);
+  // All stored bytes: blobs, sealed records, names (for "no plaintext on the server").
+  Bytes everything_stored();
+
+ private:
+  Status reachable() const;
+  Result<remote::EntryInfo> entry_locked(const std::string& parent_id, const std::string& tag);
+  Result<remote::EntryInfo> create_locked(const remote::CreateNode& request);
+  Status remove_locked(const remote::RemoveEntry& request);
+  Result<remote::NodeInfo> set_attributes_locked(const remote::SetAttributes& request);
+  Status store_blob_locked(const std::string& blob_id, ByteView data);
+  Result<std::uint64_t> commit_locked(const remote::CommitVersion& request);
+
+  std::mutex mutex_;
+  std::map<std::string, StoredNode> nodes_;
+  std::map<std::string, std::map<std::string, StoredEntry>> entries_;  // parent -> tag -> entry
+  std::map<std::string, Bytes> blobs_;
+  std::atomic<bool> offline_{false};
+  std::atomic<std::size_t> blob_puts_{0};
+};
+
+}  // namespace coffer::test

@@ -1,0 +1,45 @@
+// Mounts the FUSE adaptor over the in-memory remote, for trying programs against the file
+// system while developing: memory_mount MOUNTPOINT PROFILE_DIR (foreground; unmount to stop).
+#define DOCTEST_CONFIG_IMPLEMENT
+#include <doctest/doctest.h>
+
+#include <iostream>
+
+#include "fuse/fuse_mount.hpp"
+#include "log/logging.hpp"
+#include "test_mount.hpp"
+
+namespace {
+
+int fail(const coffer::Error& error) {
+  std::cerr << "memory_mount: " << error.message << '\n';
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 3) {
+    std::cerr << "usage: memory_mount MOUNTPOINT PROFILE_DIR\n";
+    return 2;
+  }
+  coffer::log::init("memory_mount", "info");
+  coffer::test::MemoryRemote remote;
+  auto account = coffer::test::TestAccount::create(remote);
+  coffer::profile::ClientConfig config;
+  coffer::profile::ProfilePaths paths(argv[2]);
+  coffer::profile::LoginInfo login;
+  login.root_node_id = account.root_id;
+  login.root_wrapped_key = account.root_wrapped_key;
+  coffer::profile::ProfileKeys keys{account.master_key, {}, account.journal_key};
+  auto stores = coffer::mount::ProfileStores::open(paths, config, keys);
+  if (!stores) return fail(stores.error());
+  coffer::mount::MountRuntime runtime(remote, *stores, config);
+  if (auto opened = runtime.open_root(login, account.master_key); !opened) return fail(opened.error());
+  auto fuse = coffer::fuse::FuseMount::mount({argv[1], {}, 60, 10});
+  if (!fuse) return fail(fuse.error());
+  runtime.vfs().set_notifier(fuse->get());
+  auto status = (*fuse)->run(runtime.vfs());
+  runtime.vfs().set_notifier(nullptr);
+  return status ? 0 : fail(status.error());
+}
