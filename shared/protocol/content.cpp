@@ -31,6 +31,7 @@ void CommitRequest::read(ObjectReader& in, CommitRequest& out) {
   in.number("version", out.version);
   in.text("manifest", out.manifest, manifest_rule());
   in.text_array("chunks", out.chunks, blob_id_rule(), kMaxChunksPerVersion);
+  in.optional_number("plain_size_hint", out.plain_size_hint);
 }
 
 Status CommitRequest::check() const {
@@ -52,6 +53,7 @@ void to_json(Json& out, const CommitRequest& value) {
              {"version", value.version},
              {"manifest", value.manifest},
              {"chunks", value.chunks}};
+  if (value.plain_size_hint) out["plain_size_hint"] = *value.plain_size_hint;
 }
 
 Result<CommitResponse> CommitResponse::from_json(const Json& value, const std::string& path) {

@@ -23,6 +23,9 @@ struct CommitRequest {
   std::uint64_t version = 0;  // base_version + 1
   std::string manifest;       // base64url sealed manifest
   std::vector<std::string> chunks;  // blob ids in file order
+  // Optional, null or a whole number; kept from the first draft of the contract, which clients
+  // send. The server does not use it.
+  std::optional<std::uint64_t> plain_size_hint;
   static void read(ObjectReader& in, CommitRequest& out);
   Status check() const;
   static Result<CommitRequest> from_json(const Json& value, const std::string& path = "");

@@ -46,7 +46,9 @@ def check_versions(s):
     assert a.client.expect(200, "GET", f"/v1/nodes/{f}/versions/1")["chunks"] == chunks[:2]
     assert a.client.get(f"/v1/nodes/{f}/versions/3")[0] == 404
     node = a.client.expect(200, "GET", f"/v1/nodes/{f}")
-    assert node["version"] == 2 and node["size"] == 3003
+    assert node["version"] == 2 and node["size"] == 3003, node
+    hinted = {"base_version": 2, "version": 3, "manifest": any_b64(), "chunks": chunks, "plain_size_hint": None}
+    assert a.client.post(f"/v1/nodes/{f}/versions", hinted) == (201, {"version": 3})
     folder_commit = a.commit(s.folder, [])
     assert folder_commit[0] == 400, folder_commit
     print("versions: stale base 409 with current_version, list, current, detail")

@@ -82,6 +82,17 @@ TEST_CASE("cross-field rules") {
         "chunks[0]: expected 64 lowercase hex characters");
 }
 
+TEST_CASE("a commit may carry plain_size_hint, null or a number") {
+  Json commit{{"base_version", 0}, {"version", 1}, {"manifest", "AAAA"}, {"chunks", Json::array()}};
+  CHECK(CommitRequest::from_json(commit));
+  commit["plain_size_hint"] = nullptr;
+  CHECK(CommitRequest::from_json(commit));
+  commit["plain_size_hint"] = 1234;
+  CHECK(CommitRequest::from_json(commit)->plain_size_hint == 1234u);
+  commit["plain_size_hint"] = "big";
+  CHECK_FALSE(CommitRequest::from_json(commit).ok());
+}
+
 TEST_CASE("kdf parameters are bounded") {
   Json kdf{{"algorithm", "scrypt"}, {"n", 32768}, {"r", 8}, {"p", 1}, {"salt", "AAAAAAAAAAAAAAAAAAAAAA=="}};
   CHECK(KdfParams::from_json(kdf));
