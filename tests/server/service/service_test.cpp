@@ -116,7 +116,7 @@ TEST_CASE("a batch applies the good ops and undoes the failed ones") {
   const std::string data = "small file";
   const auto digest = coffer::crypto::sha256(coffer::as_bytes(data));
   const std::string id = coffer::crypto::hex_encode(digest);
-  protocol::BatchCommit commit{hex_id('1'), protocol::CommitRequest{0, 1, "AAAA", {id}},
+  protocol::BatchCommit commit{hex_id('1'), protocol::CommitRequest{0, 1, "AAAA", {id}, {}},
                                {{id, coffer::crypto::base64url_encode(coffer::as_bytes(data))}}};
   ops.emplace_back(protocol::BatchOp(commit));
   ops.emplace_back(protocol::BatchOp(protocol::BatchRemove{hex_id('a'), hex_id('9', 64)}));
@@ -137,10 +137,10 @@ TEST_CASE("a batch applies the good ops and undoes the failed ones") {
 TEST_CASE("commits check the base version and the chunks") {
   World w;
   REQUIRE(w.services->nodes.create(w.alice, w.file(hex_id('1'), '1')));
-  auto missing = w.services->content.commit(w.alice, hex_id('1'), protocol::CommitRequest{0, 1, "AAAA", {hex_id('f', 64)}});
+  auto missing = w.services->content.commit(w.alice, hex_id('1'), protocol::CommitRequest{0, 1, "AAAA", {hex_id('f', 64)}, {}});
   CHECK(missing.error().code == Errc::invalid_argument);
-  REQUIRE(w.services->content.commit(w.alice, hex_id('1'), protocol::CommitRequest{0, 1, "AAAA", {}}));
-  auto stale = w.services->content.commit(w.alice, hex_id('1'), protocol::CommitRequest{0, 1, "AAAA", {}});
+  REQUIRE(w.services->content.commit(w.alice, hex_id('1'), protocol::CommitRequest{0, 1, "AAAA", {}, {}}));
+  auto stale = w.services->content.commit(w.alice, hex_id('1'), protocol::CommitRequest{0, 1, "AAAA", {}, {}});
   CHECK(stale.error().code == Errc::conflict);
   CHECK(stale.details().at("current_version") == 1);
 }
