@@ -33,7 +33,7 @@ run_tar_x() { tar -xf "$DATA/tree.tar" -C "${MNT[$1]}" && "$1_durable"; }
 # Listing and no-change rsync start with the kernel's caches dropped, so that they measure
 # the file system's lookups and getattrs, not the kernel's dentry cache; the daemons keep
 # whatever metadata cache they have (as they would after any earlier use).
-prep_ls_lR() { drop_kernel_caches && warm_sources; }
+prep_ls_lR() { drop_kernel_caches; }
 run_ls_lR() { ls -lR "${MNT[$1]}/tree" >/dev/null; }
 
 # rsync's quick check compares size and mtime; the itemized list shows what it still changed.

@@ -2,8 +2,9 @@
 # the closest peer, encrypted FUSE over HTTP. Server, config, cache and mount live in a temp dir.
 #
 # Write-back delay: rclone uploads a closed file after --vfs-write-back (default 5s). 0s is
-# not usable with rclone 1.60: a file renamed while its upload runs (rsync's temp file -> final
-# name) stays on the server under its temp name. 1s keeps renames right and waits least.
+# not usable with rclone 1.60: files that rsync renames (temp name -> final name) while their
+# upload runs stay on the server under the temp name, or are lost. 1s keeps them right (the
+# verify step checks it after a remount) and waits the least.
 RCLONE_WRITE_BACK=${RCLONE_WRITE_BACK:-1s}
 
 rclone_setup() {
@@ -43,8 +44,9 @@ rclone_mount() {
 # close, so after the workload's last close every upload is counted). For one FILE, also wait
 # until the server's folder holds its ciphertext at full size (crypt: 32 + 16 per 64 KiB + size).
 rclone_durable() {
-  local stats size blocks
+  local stats size blocks deadline=$((SECONDS + 1800))
   while :; do
+    ((SECONDS < deadline)) || { echo "rclone: uploads still running after 30 min" >&2; return 1; }
     stats=$(curl -s -X POST "http://127.0.0.1:$RCLONE_RC_PORT/vfs/stats") || { echo "rclone rc failed" >&2; return 1; }
     [[ $stats =~ \"uploadsInProgress\":\ ([0-9]+) ]] && ((BASH_REMATCH[1] == 0)) &&
       [[ $stats =~ \"uploadsQueued\":\ ([0-9]+) ]] && ((BASH_REMATCH[1] == 0)) && break
@@ -53,7 +55,10 @@ rclone_durable() {
   done
   [[ -n ${1:-} ]] || return 0
   size=$(stat -c %s "$1") && blocks=$(((size + 65535) / 65536))
-  until [[ -n $(find "$WORK/rclone/srv" -type f -size "$((32 + 16 * blocks + size))c" -print -quit) ]]; do sleep 0.05; done
+  until [[ -n $(find "$WORK/rclone/srv" -type f -size "$((32 + 16 * blocks + size))c" -print -quit) ]]; do
+    ((SECONDS < deadline)) || { echo "rclone: $1 is not on the server at full size" >&2; return 1; }
+    sleep 0.05
+  done
 }
 
 # Cold: unmount (after the uploads), empty the VFS cache, mount again.
