@@ -140,7 +140,7 @@ LOAD_END=$(load)
 # --- The table: median seconds of complete cells (every run succeeded), else n/a.
 median() {  # TARGET WORKLOAD -> median seconds, or nothing
   awk -v t="$1" -v w="$2" -v runs="$RUNS" '$1 == t && $2 == w { print $3 }' "$RESULTS" | sort -g |
-    awk -v runs="$RUNS" '{ v[NR] = $1 } END { if (NR == runs) printf "%.2f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+    awk -v runs="$RUNS" '{ v[NR] = $1 } END { if (NR == runs) printf "%.3f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 declare -A MED=()
 for t in "${TARGETS[@]}"; do for w in "${WORKLOADS[@]}"; do MED[$t.$w]=$(median "$t" "$w"); done; done
@@ -151,7 +151,10 @@ version_of() {
     bindfs) bindfs --version 2>/dev/null | head -1 ;;
     gocryptfs) gocryptfs -version 2>/dev/null | cut -d';' -f1 ;;
     rclone) echo "$(rclone version 2>/dev/null | head -1), --vfs-write-back $RCLONE_WRITE_BACK" ;;
-    coffer) echo "$BUILD_DIR/bin, $(git -C "$ROOT" describe --always --dirty 2>/dev/null)" ;;
+    coffer) # the build's source commit, from its CMake cache
+      local src
+      src=$(sed -n 's/^CMAKE_HOME_DIRECTORY:INTERNAL=//p' "$BUILD_DIR/CMakeCache.txt" 2>/dev/null)
+      echo "$("$BUILD_DIR/bin/coffer" --version 2>/dev/null | head -1) in $BUILD_DIR, source ${src:-?} at $(git -C "${src:-/nonexistent}" describe --always --dirty 2>/dev/null || echo "?")" ;;
   esac
 }
 
@@ -162,12 +165,13 @@ for t in "${TARGETS[@]}"; do echo "- $t: $(version_of "$t")${NA[$t]:+; n/a: ${NA
 echo
 echo "Median seconds of $RUNS runs (lower is better):"
 echo
+show() { [[ -z $1 ]] && echo n/a || awk -v s="$1" 'BEGIN { printf(s < 1 ? "%.3f" : "%.2f", s) }'; }
 header="| Workload |" rule="|---|"
 for t in "${TARGETS[@]}"; do header+=" $t |"; rule+="---:|"; done
 echo "$header"; echo "$rule"
 for w in "${WORKLOADS[@]}"; do
   row="| $(workload_label "$w") |"
-  for t in "${TARGETS[@]}"; do row+=" ${MED[$t.$w]:-n/a} |"; done
+  for t in "${TARGETS[@]}"; do row+=" $(show "${MED[$t.$w]:-}") |"; done
   echo "$row"
 done
 for t in "${TARGETS[@]}"; do
@@ -178,31 +182,29 @@ done
 echo
 echo "Goals (ratios of the medians above):"
 echo
-echo "| Goal | Workload | Measured | Result |"
+echo "| Goal (ratio of median seconds) | Workload | Ratio | Result |"
 echo "|---|---|---:|---|"
-goal() {  # PEER KIND WORKLOAD: KIND speedup (peer/coffer >= 2), throughput (bindfs/coffer >= 0.5),
-  #                          within2 (coffer/peer <= 2), noslower (coffer/peer <= 1)
+goal() {  # PEER KIND WORKLOAD, KIND one of: faster2 within2 noslower (times), half (throughput)
   local peer=$1 kind=$2 w=$3 c=${MED[coffer.$3]:-} p=${MED[$1.$3]:-} text measured="n/a" result="n/a"
   case $kind in
-    speedup) text="at least 2x faster than $peer" ;;
-    throughput) text="at least half the throughput of $peer" ;;
-    within2) text="within 2x of $peer" ;;
-    noslower) text="no slower than $peer" ;;
+    faster2) text="at least 2x faster than $peer: $peer s / coffer s >= 2" ;;
+    half) text="at least half the throughput of $peer: $peer s / coffer s >= 0.5" ;;
+    within2) text="within 2x of $peer: coffer s / $peer s <= 2" ;;
+    noslower) text="no slower than $peer: coffer s / $peer s <= 1" ;;
   esac
   if [[ " ${TARGETS[*]} " != *" coffer "* || " ${TARGETS[*]} " != *" $peer "* ]]; then
     result="not in --targets"
   elif [[ -n $c && -n $p ]]; then
-    IFS=$'\t' read -r measured result < <(awk -v c="$c" -v p="$p" -v k="$kind" 'BEGIN {
-      if (k == "speedup") { r = c > 0 ? p / c : 1e9; ok = r >= 2; s = sprintf("%.2fx faster", r) }
-      if (k == "throughput") { r = c > 0 ? p / c : 1e9; ok = r >= 0.5; s = sprintf("%.0f%%", 100 * r) }
-      if (k == "within2") { r = p > 0 ? c / p : 1e9; ok = r <= 2; s = sprintf("%.2fx the time", r) }
-      if (k == "noslower") { r = p > 0 ? c / p : 1e9; ok = r <= 1; s = sprintf("%.2fx the time", r) }
-      printf "%s\t%s\n", s, (ok ? "met" : "not met") }')
+    read -r measured result < <(awk -v c="$c" -v p="$p" -v k="$kind" 'BEGIN {
+      if (k == "faster2" || k == "half") { r = c > 0 ? p / c : 1e9; ok = (k == "half") ? r >= 0.5 : r >= 2 }
+      else { r = p > 0 ? c / p : 1e9; ok = (k == "within2") ? r <= 2 : r <= 1 }
+      printf "%.2f %s\n", r, (ok ? "met" : "not-met") }')
+    result=${result/not-met/not met}
   fi
   echo "| coffer $text | $(workload_label "$w") | $measured | $result |"
 }
-for w in "${WORKLOADS[@]}"; do goal rclone speedup "$w"; done
-for w in seq_write cold_read; do goal bindfs throughput "$w"; done
+for w in "${WORKLOADS[@]}"; do goal rclone faster2 "$w"; done
+for w in seq_write cold_read; do goal bindfs half "$w"; done
 for w in tar_x rsync_copy rm_rf; do goal gocryptfs within2 "$w"; done
 for w in ls_lR rsync_same; do goal gocryptfs noslower "$w"; done
 [[ -n ${NA[coffer]:-} ]] && echo && echo "coffer is n/a: ${NA[coffer]}"
