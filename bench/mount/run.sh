@@ -111,7 +111,9 @@ done
 # machine's load during the session falls on all targets alike.
 RESULTS=$WORK/results
 : >"$RESULTS"
+RUN_LOADS=()
 for ((run = 1; run <= RUNS; run++)); do
+  RUN_LOADS+=("$(cut -d' ' -f1 /proc/loadavg)")
   for t in "${ACTIVE[@]}"; do
     [[ -n ${NA[$t]:-} ]] && continue
     for w in "${WORKLOADS[@]}"; do
@@ -160,7 +162,7 @@ version_of() {
 
 echo "Command: $COMMAND"
 echo "Machine: $(nproc) CPUs ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM, $(uname -sr), $(. /etc/os-release; echo "$PRETTY_NAME")"
-echo "Load average (1, 5, 15 min): $LOAD_START at the start, $LOAD_END at the end"
+echo "Load average (1, 5, 15 min): $LOAD_START at the start, $LOAD_END at the end; 1 min at the start of each run: ${RUN_LOADS[*]}"
 for t in "${TARGETS[@]}"; do echo "- $t: $(version_of "$t")${NA[$t]:+; n/a: ${NA[$t]}}"; done
 echo
 echo "Median seconds of $RUNS runs (lower is better):"
