@@ -107,6 +107,16 @@ bool ChunkCache::contains(const std::string& id) const {
   return items_.contains(id);
 }
 
+void ChunkCache::remove(const std::string& id) {
+  std::lock_guard lock(mutex_);
+  auto it = items_.find(id);
+  if (it == items_.end()) return;
+  used_ -= it->second.size;
+  order_.erase(it->second.position);
+  items_.erase(it);
+  ::unlink(path_of(id).c_str());
+}
+
 std::uint64_t ChunkCache::used_bytes() const {
   std::lock_guard lock(mutex_);
   return used_;

@@ -28,6 +28,7 @@ class ChunkCache {
   // Moves a file that holds a chunk (a journal blob once uploaded) into the cache.
   void adopt(const std::string& id, const std::filesystem::path& file);
   bool contains(const std::string& id) const;
+  void remove(const std::string& id);
 
   std::uint64_t used_bytes() const;
   std::uint64_t capacity() const { return capacity_; }

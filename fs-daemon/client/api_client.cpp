@@ -197,7 +197,8 @@ Result<Bytes> ApiClient::get_blob(const std::string& blob_id) {
   auto response = http_->send(get_request("/v1/blobs/" + blob_id));
   if (!response) return std::move(response).error();
   if (response->status != 200) return error_from_response(*response, "get blob");
-  return Bytes(response->body.begin(), response->body.end());
+  const auto* data = reinterpret_cast<const std::uint8_t*>(response->body.data());
+  return Bytes(data, data + response->body.size());
 }
 
 Result<std::uint64_t> ApiClient::commit_version(const remote::CommitVersion& r) {

@@ -35,20 +35,28 @@ size_t append_body(char* data, size_t size, size_t count, void* user) {
   return size * count;
 }
 
-// Picks Retry-After (seconds form) out of the response headers.
+// The number after a header's name when `line` is that header ("Retry-After: 3").
+std::optional<long> header_number(std::string_view line, std::string_view name) {
+  if (line.size() <= name.size()) return std::nullopt;
+  std::string lower(line.substr(0, name.size()));
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (lower != name) return std::nullopt;
+  auto value = line.substr(name.size());
+  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  long number = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
+  if (ec != std::errc()) return std::nullopt;
+  return number;
+}
+
+// Retry-After (seconds form), and Content-Length to size the body once.
 size_t read_header(char* data, size_t size, size_t count, void* user) {
+  constexpr long kMaxReserve = 64l << 20;
+  auto* response = static_cast<HttpResponse*>(user);
   std::string_view line(data, size * count);
-  constexpr std::string_view kName = "retry-after:";
-  if (line.size() > kName.size()) {
-    std::string lower(line.substr(0, kName.size()));
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-    if (lower == kName) {
-      auto value = line.substr(kName.size());
-      while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-      long seconds = 0;
-      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
-      if (ec == std::errc()) static_cast<HttpResponse*>(user)->retry_after_seconds = seconds;
-    }
+  if (auto seconds = header_number(line, "retry-after:")) response->retry_after_seconds = *seconds;
+  if (auto length = header_number(line, "content-length:"); length && *length > 0 && *length <= kMaxReserve) {
+    response->body.reserve(static_cast<std::size_t>(*length));
   }
   return size * count;
 }

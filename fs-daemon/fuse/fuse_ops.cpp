@@ -4,6 +4,7 @@
 #include <sys/xattr.h>
 
 #include <cstring>
+#include <memory>
 #include <vector>
 
 #include "fuse/errno_map.hpp"
@@ -174,10 +175,10 @@ void op_create(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode,
 
 void op_read(fuse_req_t req, fuse_ino_t, size_t size, off_t offset, fuse_file_info* fi) {
   guarded(req, [&] {
-    std::vector<std::uint8_t> buffer(size);
-    auto n = vfs_of(req).read(fi->fh, static_cast<std::uint64_t>(offset), buffer);
+    std::unique_ptr<std::uint8_t[]> buffer(new std::uint8_t[size]);  // filled by read, not zeroed first
+    auto n = vfs_of(req).read(fi->fh, static_cast<std::uint64_t>(offset), {buffer.get(), size});
     if (!n) return (void)fuse_reply_err(req, errno_of(n.error()));
-    fuse_reply_buf(req, reinterpret_cast<const char*>(buffer.data()), *n);
+    fuse_reply_buf(req, reinterpret_cast<const char*>(buffer.get()), *n);
   });
 }
 

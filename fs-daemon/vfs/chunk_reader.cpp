@@ -11,11 +11,43 @@ void ChunkReader::remember(const crypto::ChunkId& id, std::shared_ptr<const Byte
 Result<std::shared_ptr<const Bytes>> ChunkReader::read(const crypto::FernetKey& key, const crypto::ChunkId& id,
                                                        std::size_t expected_length) {
   const std::string hex = id.hex();
-  if (auto plain = memory_.get(hex); plain && plain->size() == expected_length) return plain;
-  wait_for_prefetch(hex);
-  auto stored = stored_bytes(hex, id);
+  for (;;) {
+    if (auto plain = memory_.get(hex); plain && plain->size() == expected_length) return plain;
+    std::promise<void> done;
+    {
+      std::unique_lock lock(mutex_);
+      auto it = loading_.find(hex);
+      if (it != loading_.end()) {
+        auto pending = it->second;
+        lock.unlock();
+        pending.wait();
+        continue;  // loaded by the other reader (or failed: then try here)
+      }
+      loading_.emplace(hex, done.get_future().share());
+    }
+    auto loaded = load(key, id, hex, expected_length);
+    {
+      std::lock_guard lock(mutex_);
+      loading_.erase(hex);
+    }
+    done.set_value();
+    return loaded;
+  }
+}
+
+Result<std::shared_ptr<const Bytes>> ChunkReader::load(const crypto::FernetKey& key, const crypto::ChunkId& id,
+                                                       const std::string& hex, std::size_t expected_length) {
+  auto stored = stored_bytes(hex, false);
   if (!stored) return std::move(stored).error();
-  auto plain = crypto::decrypt_chunk(key, id, *stored);
+  auto plain = crypto::decrypt_chunk(key, id, stored->bytes);
+  if (!plain && stored->source == Source::cache) {
+    spdlog::warn("chunk {}: the cached copy is damaged; fetching it again", hex);
+    disk_.remove(hex);
+    stored = stored_bytes(hex, true);
+    if (!stored) return std::move(stored).error();
+    plain = crypto::decrypt_chunk(key, id, stored->bytes);
+  }
+  if (plain && stored->source == Source::server) disk_.put(hex, stored->bytes);
   if (!plain) {
     spdlog::error("chunk {}: {} (tampered data refused)", hex, plain.error().message);
     return make_error(Errc::integrity, "chunk " + hex + ": " + plain.error().message);
@@ -29,53 +61,25 @@ Result<std::shared_ptr<const Bytes>> ChunkReader::read(const crypto::FernetKey& 
   return shared;
 }
 
-Result<Bytes> ChunkReader::stored_bytes(const std::string& hex, const crypto::ChunkId& id) {
-  if (auto journaled = journal_.read_blob(hex)) return journaled;
-  if (auto cached = disk_.get(hex)) {
-    if (crypto::ChunkId::of(*cached) == id) return std::move(cached).value();
-    spdlog::warn("chunk {}: the cached copy is damaged; fetching it again", hex);
+Result<ChunkReader::Stored> ChunkReader::stored_bytes(const std::string& hex, bool skip_cache) {
+  if (auto journaled = journal_.read_blob(hex)) return Stored{std::move(journaled).value(), Source::journal};
+  if (!skip_cache) {
+    if (auto cached = disk_.get(hex)) return Stored{std::move(cached).value(), Source::cache};
   }
-  return fetch_remote(hex, id);
-}
-
-Result<Bytes> ChunkReader::fetch_remote(const std::string& hex, const crypto::ChunkId& id) {
   auto fetched = remote_.get_blob(hex);
   if (!fetched) return std::move(fetched).error();
-  if (!(crypto::ChunkId::of(*fetched) == id)) {
-    spdlog::error("chunk {}: the server's bytes do not hash to the id in the manifest (tampered data refused)", hex);
-    return make_error(Errc::integrity, "chunk " + hex + ": the stored bytes do not match their id");
-  }
-  disk_.put(hex, *fetched);
-  return fetched;
+  return Stored{std::move(fetched).value(), Source::server};
 }
 
-void ChunkReader::wait_for_prefetch(const std::string& hex) {
-  std::shared_future<void> pending;
-  {
-    std::lock_guard lock(mutex_);
-    auto it = prefetching_.find(hex);
-    if (it == prefetching_.end()) return;
-    pending = it->second;
-  }
-  pending.wait();
-}
-
-void ChunkReader::prefetch(const std::vector<crypto::ChunkId>& ids) {
-  for (const auto& id : ids) {
-    std::string hex = id.hex();
-    if (memory_.get(hex) || disk_.contains(hex) || journal_.has_blob(hex)) continue;
-    auto promise = std::make_shared<std::promise<void>>();
+void ChunkReader::prefetch(const crypto::FernetKey& key, const std::vector<Wanted>& chunks) {
+  for (const auto& wanted : chunks) {
+    std::string hex = wanted.id.hex();
+    if (memory_.get(hex)) continue;
     {
       std::lock_guard lock(mutex_);
-      if (prefetching_.contains(hex)) continue;
-      prefetching_.emplace(hex, promise->get_future().share());
+      if (loading_.contains(hex)) continue;
     }
-    fetchers_.post([this, hex, id, promise] {
-      (void)fetch_remote(hex, id);
-      std::lock_guard lock(mutex_);
-      prefetching_.erase(hex);
-      promise->set_value();
-    });
+    fetchers_.post([this, key, wanted] { (void)read(key, wanted.id, wanted.length); });
   }
 }
 

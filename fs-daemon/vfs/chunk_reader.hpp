@@ -20,33 +20,44 @@ namespace coffer::vfs {
 // Where a chunk's plaintext comes from, nearest first: decrypted chunks in memory, the
 // journal's blob files, the on-disk ciphertext cache, the server. Every stored chunk is
 // verified before use (SHA-256 of the stored bytes equals the id the manifest names, then the
-// Fernet MAC, then the plaintext length); bytes from the server are cached only once their
-// hash checks out. Thread-safe; mutex_ is a leaf lock.
+// Fernet MAC, then the plaintext length); bytes from the server are cached only once they
+// passed, and a cached copy that fails is dropped and fetched again.
+// Thread-safe; mutex_ is a leaf lock.
 class ChunkReader {
  public:
   ChunkReader(remote::RemoteApi& remote, sync::Journal& journal, cache::ChunkCache& disk,
               cache::PlainChunkCache& memory, sync::WorkerPool& fetchers)
       : remote_(remote), journal_(journal), disk_(disk), memory_(memory), fetchers_(fetchers) {}
 
+  // One load per chunk at a time: concurrent readers of a chunk being loaded wait for it.
   Result<std::shared_ptr<const Bytes>> read(const crypto::FernetKey& key, const crypto::ChunkId& id,
                                             std::size_t expected_length);
-  // Starts fetching chunks' ciphertext into the disk cache (readahead); returns at once.
-  void prefetch(const std::vector<crypto::ChunkId>& ids);
+  struct Wanted {
+    crypto::ChunkId id;
+    std::size_t length = 0;
+  };
+  // Loads chunks into memory on the fetch workers (readahead); returns at once.
+  void prefetch(const crypto::FernetKey& key, const std::vector<Wanted>& chunks);
   // Keeps the plaintext of a chunk just encrypted here.
   void remember(const crypto::ChunkId& id, std::shared_ptr<const Bytes> plaintext);
 
  private:
-  Result<Bytes> stored_bytes(const std::string& hex, const crypto::ChunkId& id);
-  Result<Bytes> fetch_remote(const std::string& hex, const crypto::ChunkId& id);
-  void wait_for_prefetch(const std::string& hex);
+  Result<std::shared_ptr<const Bytes>> load(const crypto::FernetKey& key, const crypto::ChunkId& id,
+                                            const std::string& hex, std::size_t expected_length);
+  enum class Source { journal, cache, server };
+  struct Stored {
+    Bytes bytes;
+    Source source = Source::server;
+  };
+  Result<Stored> stored_bytes(const std::string& hex, bool skip_cache);
 
   remote::RemoteApi& remote_;
   sync::Journal& journal_;
   cache::ChunkCache& disk_;
   cache::PlainChunkCache& memory_;
   sync::WorkerPool& fetchers_;
-  std::mutex mutex_;  // guards prefetching_
-  std::unordered_map<std::string, std::shared_future<void>> prefetching_;
+  std::mutex mutex_;  // guards loading_
+  std::unordered_map<std::string, std::shared_future<void>> loading_;
 };
 
 }  // namespace coffer::vfs

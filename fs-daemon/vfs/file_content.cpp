@@ -156,11 +156,11 @@ void FileContent::finish_spill(std::uint64_t index, std::uint64_t stamp, const c
 }
 
 void FileContent::prefetch_after_locked(std::uint64_t index) {
-  std::vector<crypto::ChunkId> ids;
+  std::vector<ChunkReader::Wanted> wanted;
   for (std::uint64_t i = index + 1; i < chunks_.size() && i <= index + services_.readahead; ++i) {
-    if (chunks_[i] && !dirty_.contains(i) && !in_flight_.contains(i)) ids.push_back(*chunks_[i]);
+    if (chunks_[i] && !dirty_.contains(i) && !in_flight_.contains(i)) wanted.push_back({*chunks_[i], covered(i)});
   }
-  if (!ids.empty()) services_.reader.prefetch(ids);
+  if (!wanted.empty()) services_.reader.prefetch(key_, wanted);
 }
 
 Result<std::size_t> FileContent::read(std::uint64_t offset, std::span<std::uint8_t> out) {
@@ -189,8 +189,10 @@ Result<std::size_t> FileContent::read(std::uint64_t offset, std::span<std::uint8
       else fetches.push_back({done, in_chunk, n, *chunks_[index], covered(index)});
       done += n;
     }
-    if (offset == next_sequential_ && total > 0) prefetch_after_locked((offset + total - 1) / chunk_size_);
-    next_sequential_ = offset + total;
+    // The kernel's readahead sends neighbouring reads concurrently and slightly out of order.
+    bool sequential = offset + chunk_size_ >= next_sequential_ && offset <= next_sequential_ + chunk_size_;
+    if (sequential && total > 0) prefetch_after_locked((offset + total - 1) / chunk_size_);
+    next_sequential_ = sequential ? std::max(next_sequential_, offset + total) : offset + total;
   }
   for (const auto& fetch : fetches) {
     auto plain = services_.reader.read(key_, fetch.id, fetch.chunk_length);
