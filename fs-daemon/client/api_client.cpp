@@ -136,46 +136,6 @@ Result<remote::EntryInfo> ApiClient::lookup_entry(const std::string& parent_id, 
   return decode<remote::EntryInfo>("lookup entry", [&] { return body->get<remote::EntryInfo>(); });
 }
 
-Result<remote::EntryInfo> ApiClient::create_node(const remote::CreateNode& r) {
-  std::string payload = remote::to_json(r).dump();
-  auto body = call(json_request("POST", "/v1/nodes", payload, false), "create node", Errc::already_exists);
-  if (!body) return std::move(body).error();
-  return decode<remote::EntryInfo>("create node", [&] { return body->get<remote::EntryInfo>(); });
-}
-
-Result<remote::EntryInfo> ApiClient::add_link(const remote::AddLink& r) {
-  std::string payload = remote::to_json(r.entry).dump();
-  auto body = call(json_request("POST", "/v1/nodes/" + r.node_id + "/links", payload, false), "add link",
-                   Errc::already_exists);
-  if (!body) return std::move(body).error();
-  return decode<remote::EntryInfo>("add link", [&] { return body->get<remote::EntryInfo>(); });
-}
-
-Result<remote::EntryInfo> ApiClient::move_entry(const remote::MoveEntry& r) {
-  static constexpr const char* kModes[] = {"noreplace", "replace", "exchange"};
-  nlohmann::json payload = {{"new_parent_id", r.to.parent_id}, {"name", r.to.name}, {"name_tag", r.to.name_tag},
-                            {"wrapped_key", encode_b64(r.to.wrapped_key)},
-                            {"mode", kModes[static_cast<int>(r.mode)]}};
-  if (r.exchange) {
-    payload["exchange_name"] = r.exchange->name;
-    payload["exchange_name_tag"] = r.exchange->name_tag;
-    payload["exchange_wrapped_key"] = encode_b64(r.exchange->wrapped_key);
-  }
-  std::string text = payload.dump();
-  std::string target = "/v1/nodes/" + r.from.parent_id + "/entries/" + r.from.name_tag + "/move";
-  auto body = call(json_request("POST", target, text, false), "move entry", Errc::already_exists);
-  if (!body) return std::move(body).error();
-  return decode<remote::EntryInfo>("move entry", [&] { return body->get<remote::EntryInfo>(); });
-}
-
-Status ApiClient::remove_entry(const remote::RemoveEntry& r) {
-  HttpRequest request;
-  request.method = "DELETE";
-  request.target = "/v1/nodes/" + r.parent_id + "/entries/" + r.name_tag;
-  request.idempotent = true;
-  return call_no_body(request, "remove entry", Errc::not_empty);
-}
-
 Result<remote::NodeInfo> ApiClient::set_attributes(const remote::SetAttributes& r) {
   std::string payload = remote::to_json(r).dump();
   auto body = call(json_request("PUT", "/v1/nodes/" + r.node_id + "/attributes", payload, false), "set attributes");
@@ -235,9 +195,11 @@ Result<std::vector<Status>> ApiClient::batch(const std::vector<remote::BatchOp>&
         results.emplace_back();
       } else {
         Error error = error_from_response(response, "batch op");
-        bool naming_op = std::holds_alternative<remote::CreateNode>(ops.at(i));
+        const auto& op = ops.at(i);
+        bool naming_op = std::holds_alternative<remote::CreateNode>(op) || std::holds_alternative<remote::MoveEntry>(op) ||
+                         std::holds_alternative<remote::AddLink>(op);
         if (response.status == 409 && naming_op && error.code == Errc::conflict) error.code = Errc::already_exists;
-        if (response.status == 409 && std::holds_alternative<remote::RemoveEntry>(ops.at(i))) error.code = Errc::not_empty;
+        if (response.status == 409 && std::holds_alternative<remote::RemoveEntry>(op)) error.code = Errc::not_empty;
         results.emplace_back(std::move(error));
       }
       ++i;

@@ -30,10 +30,6 @@ class ApiClient : public remote::RemoteApi {
   Result<remote::EntryPage> list_entries(const std::string& parent_id, const std::optional<std::string>& after,
                                          unsigned limit) override;
   Result<remote::EntryInfo> lookup_entry(const std::string& parent_id, const std::string& name_tag) override;
-  Result<remote::EntryInfo> create_node(const remote::CreateNode& request) override;
-  Result<remote::EntryInfo> add_link(const remote::AddLink& request) override;
-  Result<remote::EntryInfo> move_entry(const remote::MoveEntry& request) override;
-  Status remove_entry(const remote::RemoveEntry& request) override;
   Result<remote::NodeInfo> set_attributes(const remote::SetAttributes& request) override;
   Status put_blob(const std::string& blob_id, ByteView data) override;
   Result<Bytes> get_blob(const std::string& blob_id) override;

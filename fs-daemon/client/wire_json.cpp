@@ -116,6 +116,18 @@ nlohmann::json to_json(const CommitVersion& r) {
           {"chunks", r.chunks}, {"plain_size_hint", nullptr}};
 }
 
+nlohmann::json to_json(const MoveEntry& r) {
+  static constexpr const char* kModes[] = {"noreplace", "replace", "exchange"};
+  nlohmann::json body = {{"new_parent_id", r.to.parent_id}, {"name", r.to.name}, {"name_tag", r.to.name_tag},
+                         {"wrapped_key", encode_b64(r.to.wrapped_key)}, {"mode", kModes[static_cast<int>(r.mode)]}};
+  if (r.exchange) {
+    body["exchange_name"] = r.exchange->name;
+    body["exchange_name_tag"] = r.exchange->name_tag;
+    body["exchange_wrapped_key"] = encode_b64(r.exchange->wrapped_key);
+  }
+  return body;
+}
+
 nlohmann::json to_json(const BatchOp& op) {
   struct Visitor {
     nlohmann::json operator()(const CreateNode& r) const {
@@ -137,6 +149,19 @@ nlohmann::json to_json(const BatchOp& op) {
     }
     nlohmann::json operator()(const RemoveEntry& r) const {
       return {{"op", "remove"}, {"parent_id", r.parent_id}, {"name_tag", r.name_tag}};
+    }
+    nlohmann::json operator()(const MoveEntry& r) const {
+      auto body = to_json(r);
+      body["op"] = "move";
+      body["from_parent_id"] = r.from.parent_id;
+      body["from_name_tag"] = r.from.name_tag;
+      return body;
+    }
+    nlohmann::json operator()(const AddLink& r) const {
+      auto body = to_json(r.entry);
+      body["op"] = "link";
+      body["node_id"] = r.node_id;
+      return body;
     }
   };
   return std::visit(Visitor{}, op);

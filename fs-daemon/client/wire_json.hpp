@@ -15,6 +15,7 @@ nlohmann::json to_json(const CreateNode& request);
 nlohmann::json to_json(const SealedName& entry);
 nlohmann::json to_json(const SetAttributes& request);
 nlohmann::json to_json(const CommitVersion& request);
+nlohmann::json to_json(const MoveEntry& request);
 nlohmann::json to_json(const BatchOp& op);
 NodeType node_type_from(const std::string& text);
 

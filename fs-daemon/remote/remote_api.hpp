@@ -22,10 +22,7 @@ class RemoteApi {
                                          unsigned limit) = 0;
   virtual Result<EntryInfo> lookup_entry(const std::string& parent_id, const std::string& name_tag) = 0;
 
-  virtual Result<EntryInfo> create_node(const CreateNode& request) = 0;
-  virtual Result<EntryInfo> add_link(const AddLink& request) = 0;
-  virtual Result<EntryInfo> move_entry(const MoveEntry& request) = 0;
-  virtual Status remove_entry(const RemoveEntry& request) = 0;
+  // Creating, linking, moving and removing entries go through batch().
   virtual Result<NodeInfo> set_attributes(const SetAttributes& request) = 0;
 
   virtual Status put_blob(const std::string& blob_id, ByteView data) = 0;

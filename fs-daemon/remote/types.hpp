@@ -111,6 +111,6 @@ struct Usage {
   std::optional<std::uint64_t> quota;
 };
 
-using BatchOp = std::variant<CreateNode, SetAttributes, CommitVersion, RemoveEntry>;
+using BatchOp = std::variant<CreateNode, SetAttributes, CommitVersion, RemoveEntry, MoveEntry, AddLink>;
 
 }  // namespace coffer::remote

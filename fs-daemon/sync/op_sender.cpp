@@ -10,10 +10,6 @@
 namespace coffer::sync {
 namespace {
 
-bool batchable(const OpBody& body) {
-  return !std::holds_alternative<MoveOp>(body) && !std::holds_alternative<LinkOp>(body);
-}
-
 std::uint64_t request_cost(const OpBody& body) {
   constexpr std::uint64_t kRecordCost = 1024;
   const auto* commit = std::get_if<CommitOp>(&body);
@@ -34,13 +30,10 @@ bool is_transient(Errc code) {
 }
 
 std::size_t OpSender::window_size(std::span<const JournalOp> pending) const {
-  if (pending.empty()) return 0;
-  if (!batchable(pending.front().body)) return 1;
   std::size_t count = 0;
   std::size_t batch_ops = 0;
   std::uint64_t bytes = 0;
   for (const auto& op : pending) {
-    if (!batchable(op.body)) break;
     std::uint64_t cost = request_cost(op.body);
     std::size_t ops = std::holds_alternative<CommitOp>(op.body) ? 2 : 1;
     if (count > 0 && (bytes + cost > options_.batch_bytes || batch_ops + ops > options_.batch_ops)) break;
@@ -49,15 +42,6 @@ std::size_t OpSender::window_size(std::span<const JournalOp> pending) const {
     ++count;
   }
   return count;
-}
-
-Result<std::vector<Status>> OpSender::send(std::span<const JournalOp> window) {
-  if (window.size() == 1 && !batchable(window.front().body)) {
-    Status status = send_single(window.front().body);
-    if (!status && is_transient(status.error().code)) return std::move(status).error();
-    return std::vector<Status>{status};
-  }
-  return send_batch(window);
 }
 
 Status OpSender::upload_blob_files(std::span<const JournalOp> window) {
@@ -113,7 +97,7 @@ remote::SetAttributes OpSender::seal_attributes(const std::string& node_id, cons
   return {node_id, crypto::seal_attribute_record(*key_of(key), record), state.revision + 1, state.revision};
 }
 
-Result<std::vector<Status>> OpSender::send_batch(std::span<const JournalOp> window) {
+Result<std::vector<Status>> OpSender::send(std::span<const JournalOp> window) {
   COFFER_TRY_STATUS(upload_blob_files(window));
   std::vector<remote::BatchOp> ops;
   std::vector<std::size_t> owner;  // index in `window` of each batch op
@@ -135,6 +119,12 @@ Result<std::vector<Status>> OpSender::send_batch(std::span<const JournalOp> wind
       working[create->node_id] = {0, 1};
     } else if (const auto* remove = std::get_if<RemoveOp>(&body)) {
       ops.push_back(remove->entry);
+      owner.push_back(i);
+    } else if (const auto* move = std::get_if<MoveOp>(&body)) {
+      ops.push_back(move->move);
+      owner.push_back(i);
+    } else if (const auto* link = std::get_if<LinkOp>(&body)) {
+      ops.push_back(link->link);
       owner.push_back(i);
     } else {
       const std::string id = op_node_id(body);
@@ -203,6 +193,12 @@ Status OpSender::finish_op(const OpBody& body, const Status& result) {
     return check_replayed_entry(create->entry, create->node_id);
   }
   if (std::holds_alternative<RemoveOp>(body) && code == Errc::not_found) return {};
+  if (const auto* move = std::get_if<MoveOp>(&body); move && code == Errc::not_found) {
+    return check_replayed_move(move->move, result);
+  }
+  if (const auto* link = std::get_if<LinkOp>(&body); link && code == Errc::already_exists) {
+    return check_replayed_entry(link->link.entry, link->link.node_id);
+  }
   bool content_op = std::holds_alternative<CommitOp>(body) || std::holds_alternative<SetAttributesOp>(body);
   if (content_op && code == Errc::not_found) {
     spdlog::debug("{} of node {} skipped: the node is gone from the server", op_name(body), id);
@@ -242,23 +238,11 @@ Status OpSender::check_replayed_entry(const remote::SealedName& entry, const std
   return make_error(Errc::already_exists, "the name is taken on the server by another node");
 }
 
-Status OpSender::send_single(const OpBody& body) {
-  Status result;
-  if (const auto* move = std::get_if<MoveOp>(&body)) {
-    auto moved = remote_.move_entry(move->move);
-    if (!moved && moved.error().code == Errc::not_found) {
-      // Replayed after a crash: the entry already left its old place.
-      auto target = remote_.lookup_entry(move->move.to.parent_id, move->move.to.name_tag);
-      if (target) return {};
-    }
-    if (!moved) result = std::move(moved).error();
-  } else if (const auto* link = std::get_if<LinkOp>(&body)) {
-    auto linked = remote_.add_link(link->link);
-    if (!linked && linked.error().code == Errc::already_exists) {
-      return check_replayed_entry(link->link.entry, link->link.node_id);
-    }
-    if (!linked) result = std::move(linked).error();
-  }
+// Replayed after a crash: the entry already left its old place and is at its new one.
+Status OpSender::check_replayed_move(const remote::MoveEntry& move, const Status& result) {
+  auto target = remote_.lookup_entry(move.to.parent_id, move.to.name_tag);
+  if (target) return {};
+  if (is_transient(target.error().code)) return std::move(target).error();
   return result;
 }
 

@@ -25,7 +25,7 @@ using CommitListener = std::function<void(const std::string&, std::uint64_t)>;
 
 // Turns journal ops into server requests: seals manifests and attribute records with the
 // version and revision numbers that follow the server's current ones, uploads blob files in
-// parallel, groups runs of create/attributes/commit/remove ops into one batch request, and
+// parallel, sends runs of ops (any kind, in journal order) as one batch request, and
 // makes replays after a crash harmless (an op the server already applied counts as done).
 // Used by the upload queue's one sequencer thread only.
 class OpSender {
@@ -48,8 +48,6 @@ class OpSender {
     std::uint64_t revision = 0;
   };
 
-  Result<std::vector<Status>> send_batch(std::span<const JournalOp> window);
-  Status send_single(const OpBody& body);
   Status upload_blob_files(std::span<const JournalOp> window);
   Result<ServerState> state_of(const std::string& node_id);
   remote::CommitVersion seal_commit(const CommitOp& op, const ServerState& state) const;
@@ -59,6 +57,7 @@ class OpSender {
   Status finish_op(const OpBody& body, const Status& result);
   Status repair_conflict(const OpBody& body);
   Status check_replayed_entry(const remote::SealedName& entry, const std::string& node_id);
+  Status check_replayed_move(const remote::MoveEntry& move, const Status& result);
 
   remote::RemoteApi& remote_;
   Journal& journal_;

@@ -69,6 +69,13 @@ BatchOpResult BatchService::apply(storage::Transaction& txn, const Caller& calle
   if (const auto* remove = std::get_if<protocol::BatchRemove>(&op)) {
     return from_outcome(nodes_.remove_in(txn, caller, remove->parent_id, remove->name_tag), Success::no_content);
   }
+  if (const auto* move = std::get_if<protocol::BatchMove>(&op)) {
+    return from_outcome(nodes_.move_in(txn, caller, move->from_parent_id, move->from_name_tag, move->request),
+                        Success::ok);
+  }
+  if (const auto* link = std::get_if<protocol::BatchLink>(&op)) {
+    return from_outcome(nodes_.link_in(txn, caller, link->node_id, link->request), Success::created);
+  }
   const auto& commit = std::get<protocol::BatchCommit>(op);
   for (const auto& blob : blobs) {
     auto held = content_.hold_in(txn, caller, blob.id, blob.bytes.size());

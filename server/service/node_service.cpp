@@ -84,33 +84,40 @@ Outcome<protocol::Entry> NodeService::get_entry(const Caller& caller, const std:
   });
 }
 
+Outcome<protocol::Entry> NodeService::link_in(Transaction& txn, const Caller& caller, const std::string& node_id,
+                                              const protocol::LinkRequest& request) {
+  auto node = acl::check_access(txn, caller.user_id, node_id, Access::read);
+  if (!node) return node.error();
+  auto parent = acl::check_access(txn, caller.user_id, request.parent_id, Access::write);
+  if (!parent) return parent.error();
+  if (node->type != storage::NodeType::file) return make_error(Errc::invalid_argument, "only files can have hard links");
+  COFFER_TRY_STATUS(check_folder_open(*parent));
+  if (parent->owner_id != node->owner_id) return cross_owner();
+  auto existing = txn.nodes().find_entry(request.parent_id, request.name_tag);
+  if (!existing) return existing.error();
+  if (*existing) return name_taken<protocol::Entry>(txn, **existing);
+  const std::int64_t now = context_.clock();
+  const storage::EntryRecord entry{request.parent_id, request.name_tag, node_id, request.name, request.wrapped_key, now};
+  COFFER_TRY_STATUS(leave_trash(txn, *node));
+  COFFER_TRY_STATUS(txn.nodes().insert_entry(entry));
+  COFFER_TRY_STATUS(record_change(txn, node->owner_id, node_id, entry.parent_id, "entry_added", now));
+  return entry_view(txn, entry);
+}
+
 Outcome<protocol::Entry> NodeService::link(const Caller& caller, const std::string& node_id,
                                            const protocol::LinkRequest& request) {
-  return in_write<protocol::Entry>(context_, [&](Transaction& txn) -> Outcome<protocol::Entry> {
-    auto node = acl::check_access(txn, caller.user_id, node_id, Access::read);
-    if (!node) return node.error();
-    auto parent = acl::check_access(txn, caller.user_id, request.parent_id, Access::write);
-    if (!parent) return parent.error();
-    if (node->type != storage::NodeType::file) return make_error(Errc::invalid_argument, "only files can have hard links");
-    COFFER_TRY_STATUS(check_folder_open(*parent));
-    if (parent->owner_id != node->owner_id) return cross_owner();
-    auto existing = txn.nodes().find_entry(request.parent_id, request.name_tag);
-    if (!existing) return existing.error();
-    if (*existing) return name_taken<protocol::Entry>(txn, **existing);
-    const std::int64_t now = context_.clock();
-    const storage::EntryRecord entry{request.parent_id, request.name_tag, node_id, request.name, request.wrapped_key, now};
-    COFFER_TRY_STATUS(leave_trash(txn, *node));
-    COFFER_TRY_STATUS(txn.nodes().insert_entry(entry));
-    COFFER_TRY_STATUS(record_change(txn, node->owner_id, node_id, entry.parent_id, "entry_added", now));
-    return entry_view(txn, entry);
-  });
+  return in_write<protocol::Entry>(context_, [&](Transaction& txn) { return link_in(txn, caller, node_id, request); });
+}
+
+Outcome<protocol::Entry> NodeService::move_in(Transaction& txn, const Caller& caller, const std::string& parent_id,
+                                              const std::string& name_tag, const protocol::MoveRequest& request) {
+  return MoveOperation(txn, caller, context_.clock()).run(parent_id, name_tag, request);
 }
 
 Outcome<protocol::Entry> NodeService::move(const Caller& caller, const std::string& parent_id,
                                            const std::string& name_tag, const protocol::MoveRequest& request) {
-  return in_write<protocol::Entry>(context_, [&](Transaction& txn) {
-    return MoveOperation(txn, caller, context_.clock()).run(parent_id, name_tag, request);
-  });
+  return in_write<protocol::Entry>(context_,
+                                   [&](Transaction& txn) { return move_in(txn, caller, parent_id, name_tag, request); });
 }
 
 Outcome<Done> NodeService::remove_in(Transaction& txn, const Caller& caller, const std::string& parent_id,

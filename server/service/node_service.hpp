@@ -33,6 +33,10 @@ class NodeService {
                                      const protocol::CreateNodeRequest& request);
   Outcome<Done> remove_in(storage::Transaction& txn, const Caller& caller, const std::string& parent_id,
                           const std::string& name_tag);
+  Outcome<protocol::Entry> link_in(storage::Transaction& txn, const Caller& caller, const std::string& node_id,
+                                   const protocol::LinkRequest& request);
+  Outcome<protocol::Entry> move_in(storage::Transaction& txn, const Caller& caller, const std::string& parent_id,
+                                   const std::string& name_tag, const protocol::MoveRequest& request);
   Outcome<protocol::Node> set_attributes_in(storage::Transaction& txn, const Caller& caller, const std::string& node_id,
                                             const protocol::SetAttributesRequest& request);
 

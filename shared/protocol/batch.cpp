@@ -39,7 +39,7 @@ Result<BatchOp> finish_op(const ObjectReader& in, Op op, Status check = {}) {
 Result<BatchOp> parse_batch_op(Json& value, const std::string& path) {
   ObjectReader in(value, path, UnknownFields::refuse);
   std::string name;
-  in.choice("op", name, {"create", "set_attributes", "commit", "remove"});
+  in.choice("op", name, {"create", "set_attributes", "commit", "remove", "move", "link"});
   if (name == "create") {
     CreateNodeRequest op;
     CreateNodeRequest::read(in, op);
@@ -60,6 +60,20 @@ Result<BatchOp> parse_batch_op(Json& value, const std::string& path) {
     Status check = in.finish() ? op.request.check() : Status{};
     return finish_op(in, std::move(op), std::move(check));
   }
+  if (name == "move") {
+    BatchMove op;
+    in.text("from_parent_id", op.from_parent_id, node_id_rule());
+    in.text("from_name_tag", op.from_name_tag, name_tag_rule());
+    MoveRequest::read(in, op.request);
+    Status check = in.finish() ? op.request.check() : Status{};
+    return finish_op(in, std::move(op), std::move(check));
+  }
+  if (name == "link") {
+    BatchLink op;
+    in.text("node_id", op.node_id, node_id_rule());
+    LinkRequest::read(in, op.request);
+    return finish_op(in, std::move(op));
+  }
   BatchRemove op;
   in.text("parent_id", op.parent_id, node_id_rule());
   in.text("name_tag", op.name_tag, name_tag_rule());
@@ -67,7 +81,7 @@ Result<BatchOp> parse_batch_op(Json& value, const std::string& path) {
 }
 
 const char* batch_op_name(const BatchOp& op) {
-  static constexpr const char* kNames[] = {"create", "set_attributes", "commit", "remove"};
+  static constexpr const char* kNames[] = {"create", "set_attributes", "commit", "remove", "move", "link"};
   return kNames[op.index()];
 }
 
@@ -82,6 +96,13 @@ void to_json(Json& out, const BatchOp& value) {
     out["node_id"] = commit->node_id;
     out["blobs"] = Json::array();
     for (const auto& blob : commit->blobs) out["blobs"].push_back(Json{{"id", blob.id}, {"data", blob.data}});
+  } else if (const auto* move = std::get_if<BatchMove>(&value)) {
+    out = move->request;
+    out["from_parent_id"] = move->from_parent_id;
+    out["from_name_tag"] = move->from_name_tag;
+  } else if (const auto* link = std::get_if<BatchLink>(&value)) {
+    out = link->request;
+    out["node_id"] = link->node_id;
   } else {
     const auto& remove = std::get<BatchRemove>(value);
     out = Json{{"parent_id", remove.parent_id}, {"name_tag", remove.name_tag}};

@@ -32,8 +32,21 @@ struct BatchRemove {
   std::string name_tag;
 };
 
-// {"op": "create" | "set_attributes" | "commit" | "remove", ...}
-using BatchOp = std::variant<CreateNodeRequest, BatchSetAttributes, BatchCommit, BatchRemove>;
+// The entry (from_parent_id, from_name_tag) moves as the move route's body says.
+struct BatchMove {
+  std::string from_parent_id;
+  std::string from_name_tag;
+  MoveRequest request;
+};
+
+// A new entry for the existing file node_id, as the links route's body says.
+struct BatchLink {
+  std::string node_id;
+  LinkRequest request;
+};
+
+// {"op": "create" | "set_attributes" | "commit" | "remove" | "move" | "link", ...}
+using BatchOp = std::variant<CreateNodeRequest, BatchSetAttributes, BatchCommit, BatchRemove, BatchMove, BatchLink>;
 
 // Reads one op; blob data is moved out of `value` rather than copied.
 Result<BatchOp> parse_batch_op(Json& value, const std::string& path);

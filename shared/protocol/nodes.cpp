@@ -115,13 +115,17 @@ void to_json(Json& out, const EntryPage& value) {
   out = Json{{"entries", value.entries}, {"next", value.next ? Json(*value.next) : Json(nullptr)}};
 }
 
-Result<LinkRequest> LinkRequest::from_json(const Json& value, const std::string& path) {
-  LinkRequest out;
-  ObjectReader in(value, path, UnknownFields::refuse);
+void LinkRequest::read(ObjectReader& in, LinkRequest& out) {
   in.text("parent_id", out.parent_id, node_id_rule());
   in.text("name", out.name, name_rule());
   in.text("name_tag", out.name_tag, name_tag_rule());
   in.text("wrapped_key", out.wrapped_key, wrapped_key_rule());
+}
+
+Result<LinkRequest> LinkRequest::from_json(const Json& value, const std::string& path) {
+  LinkRequest out;
+  ObjectReader in(value, path, UnknownFields::refuse);
+  read(in, out);
   COFFER_TRY_STATUS(in.finish());
   return out;
 }
@@ -133,9 +137,7 @@ void to_json(Json& out, const LinkRequest& value) {
              {"wrapped_key", value.wrapped_key}};
 }
 
-Result<MoveRequest> MoveRequest::from_json(const Json& value, const std::string& path) {
-  MoveRequest out;
-  ObjectReader in(value, path, UnknownFields::refuse);
+void MoveRequest::read(ObjectReader& in, MoveRequest& out) {
   in.text("new_parent_id", out.new_parent_id, node_id_rule());
   in.text("name", out.name, name_rule());
   in.text("name_tag", out.name_tag, name_tag_rule());
@@ -144,16 +146,27 @@ Result<MoveRequest> MoveRequest::from_json(const Json& value, const std::string&
   in.optional_text("exchange_name", out.exchange_name, name_rule());
   in.optional_text("exchange_name_tag", out.exchange_name_tag, name_tag_rule());
   in.optional_text("exchange_wrapped_key", out.exchange_wrapped_key, wrapped_key_rule());
-  COFFER_TRY_STATUS(in.finish());
-  const bool has_exchange = out.exchange_name || out.exchange_name_tag || out.exchange_wrapped_key;
-  const bool complete_exchange = out.exchange_name && out.exchange_name_tag && out.exchange_wrapped_key;
-  if (out.mode == "exchange" && !complete_exchange) {
+}
+
+Status MoveRequest::check() const {
+  const bool has_exchange = exchange_name || exchange_name_tag || exchange_wrapped_key;
+  const bool complete_exchange = exchange_name && exchange_name_tag && exchange_wrapped_key;
+  if (mode == "exchange" && !complete_exchange) {
     return make_error(Errc::invalid_argument,
                       "mode exchange needs exchange_name, exchange_name_tag and exchange_wrapped_key");
   }
-  if (out.mode != "exchange" && has_exchange) {
+  if (mode != "exchange" && has_exchange) {
     return make_error(Errc::invalid_argument, "exchange_* fields are only for mode exchange");
   }
+  return {};
+}
+
+Result<MoveRequest> MoveRequest::from_json(const Json& value, const std::string& path) {
+  MoveRequest out;
+  ObjectReader in(value, path, UnknownFields::refuse);
+  read(in, out);
+  COFFER_TRY_STATUS(in.finish());
+  COFFER_TRY_STATUS(out.check());
   return out;
 }
 

@@ -63,6 +63,7 @@ struct LinkRequest {
   std::string name;
   std::string name_tag;
   std::string wrapped_key;
+  static void read(ObjectReader& in, LinkRequest& out);
   static Result<LinkRequest> from_json(const Json& value, const std::string& path = "");
 };
 void to_json(Json& out, const LinkRequest& value);
@@ -78,6 +79,8 @@ struct MoveRequest {
   std::optional<std::string> exchange_name;
   std::optional<std::string> exchange_name_tag;
   std::optional<std::string> exchange_wrapped_key;
+  static void read(ObjectReader& in, MoveRequest& out);
+  Status check() const;
   static Result<MoveRequest> from_json(const Json& value, const std::string& path = "");
 };
 void to_json(Json& out, const MoveRequest& value);

@@ -69,15 +69,7 @@ Result<remote::EntryInfo> MemoryRemote::create_locked(const remote::CreateNode& 
   return entry_locked(r.entry.parent_id, r.entry.name_tag);
 }
 
-Result<remote::EntryInfo> MemoryRemote::create_node(const remote::CreateNode& request) {
-  COFFER_TRY_STATUS(reachable());
-  std::lock_guard lock(mutex_);
-  return create_locked(request);
-}
-
-Result<remote::EntryInfo> MemoryRemote::add_link(const remote::AddLink& r) {
-  COFFER_TRY_STATUS(reachable());
-  std::lock_guard lock(mutex_);
+Result<remote::EntryInfo> MemoryRemote::link_locked(const remote::AddLink& r) {
   auto node = nodes_.find(r.node_id);
   if (node == nodes_.end()) return make_error(Errc::not_found, "no such node");
   if (node->second.info.type != remote::NodeType::file) return make_error(Errc::invalid_argument, "not a file");
@@ -87,9 +79,7 @@ Result<remote::EntryInfo> MemoryRemote::add_link(const remote::AddLink& r) {
   return entry_locked(r.entry.parent_id, r.entry.name_tag);
 }
 
-Result<remote::EntryInfo> MemoryRemote::move_entry(const remote::MoveEntry& r) {
-  COFFER_TRY_STATUS(reachable());
-  std::lock_guard lock(mutex_);
+Result<remote::EntryInfo> MemoryRemote::move_locked(const remote::MoveEntry& r) {
   auto& from = entries_[r.from.parent_id];
   auto source = from.find(r.from.name_tag);
   if (source == from.end()) return make_error(Errc::not_found, "no such entry");
@@ -119,12 +109,6 @@ Status MemoryRemote::remove_locked(const remote::RemoveEntry& r) {
   if (info.nlink > 0) --info.nlink;
   folder.erase(it);
   return {};
-}
-
-Status MemoryRemote::remove_entry(const remote::RemoveEntry& request) {
-  COFFER_TRY_STATUS(reachable());
-  std::lock_guard lock(mutex_);
-  return remove_locked(request);
 }
 
 Result<remote::NodeInfo> MemoryRemote::set_attributes_locked(const remote::SetAttributes& r) {
@@ -214,6 +198,12 @@ Result<std::vector<Status>> MemoryRemote::batch(const std::vector<remote::BatchO
     } else if (const auto* commit = std::get_if<remote::CommitVersion>(&op)) {
       auto committed = commit_locked(*commit);
       results.push_back(committed ? Status{} : Status{committed.error()});
+    } else if (const auto* move = std::get_if<remote::MoveEntry>(&op)) {
+      auto moved = move_locked(*move);
+      results.push_back(moved ? Status{} : Status{moved.error()});
+    } else if (const auto* link = std::get_if<remote::AddLink>(&op)) {
+      auto linked = link_locked(*link);
+      results.push_back(linked ? Status{} : Status{linked.error()});
     } else {
       results.push_back(remove_locked(std::get<remote::RemoveEntry>(op)));
     }

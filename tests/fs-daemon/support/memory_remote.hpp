@@ -32,10 +32,6 @@ class MemoryRemote : public remote::RemoteApi {
   Result<remote::EntryPage> list_entries(const std::string& parent_id, const std::optional<std::string>& after,
                                          unsigned limit) override;
   Result<remote::EntryInfo> lookup_entry(const std::string& parent_id, const std::string& name_tag) override;
-  Result<remote::EntryInfo> create_node(const remote::CreateNode& request) override;
-  Result<remote::EntryInfo> add_link(const remote::AddLink& request) override;
-  Result<remote::EntryInfo> move_entry(const remote::MoveEntry& request) override;
-  Status remove_entry(const remote::RemoveEntry& request) override;
   Result<remote::NodeInfo> set_attributes(const remote::SetAttributes& request) override;
   Status put_blob(const std::string& blob_id, ByteView data) override;
   Result<Bytes> get_blob(const std::string& blob_id) override;
@@ -61,6 +57,8 @@ class MemoryRemote : public remote::RemoteApi {
   Result<remote::EntryInfo> entry_locked(const std::string& parent_id, const std::string& tag);
   Result<remote::EntryInfo> create_locked(const remote::CreateNode& request);
   Status remove_locked(const remote::RemoveEntry& request);
+  Result<remote::EntryInfo> link_locked(const remote::AddLink& request);
+  Result<remote::EntryInfo> move_locked(const remote::MoveEntry& request);
   Result<remote::NodeInfo> set_attributes_locked(const remote::SetAttributes& request);
   Status store_blob_locked(const std::string& blob_id, ByteView data);
   Result<std::uint64_t> commit_locked(const remote::CommitVersion& request);

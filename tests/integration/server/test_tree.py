@@ -96,6 +96,30 @@ def check_moves(a):
     print("moves: cycle 400, noreplace 409, replace, type mismatch 409, exchange, across folders")
 
 
+def check_batch_moves_and_links(a):
+    """The batch route's move and link ops: same answers as their own routes, in order, and one
+    failed op changes nothing while the rest apply."""
+    c = a.client
+    box = a.create(a.root_id, "batch-box", "folder")["node"]["node_id"]
+    f = a.create(box, ".draft.tmp")["node"]["node_id"]
+    temp_tag = name_tag(a.keys[box], ".draft.tmp")
+    link = {"op": "link", "node_id": f, "parent_id": a.root_id, "name": encrypt_name(a.root_key, "draft-alias"),
+            "name_tag": name_tag(a.root_key, "draft-alias"), "wrapped_key": wrap_key(a.root_key, a.keys[f])}
+    rename = dict(move_body(a, box, "draft.txt", "replace", a.keys[f]), op="move", from_parent_id=box,
+                  from_name_tag=temp_tag)
+    stale = dict(rename, from_name_tag=name_tag(a.keys[box], "never-there"))
+    clash = dict(link, node_id=box)  # a folder cannot get a second entry
+    results = c.expect(200, "POST", "/v1/batch", {"ops": [link, rename, stale, clash, dict(rename, mode="sideways")]})["results"]
+    assert [r["status"] for r in results] == [201, 200, 404, 400, 400], results
+    assert results[0]["body"]["node"]["nlink"] == 2 and results[1]["body"]["node"]["node_id"] == f, results
+    assert c.get(f"/v1/nodes/{box}/entries/{temp_tag}")[0] == 404
+    moved = c.expect(200, "GET", f"/v1/nodes/{box}/entries/{name_tag(a.keys[box], 'draft.txt')}")
+    assert moved["node"]["node_id"] == f and moved["node"]["nlink"] == 2, moved
+    again = c.expect(200, "POST", "/v1/batch", {"ops": [link]})["results"]
+    assert again[0]["status"] == 409 and again[0]["body"]["existing"]["node"]["node_id"] == f, again
+    print("batch: link 201, move 200, missing source 404, folder link 400, bad mode 400, taken name 409")
+
+
 def check_attributes(a):
     c = a.client
     f = a.create(a.root_id, "attrs")["node"]["node_id"]
@@ -127,6 +151,7 @@ def main():
         check_create_and_list(a)
         check_links_and_trash(a)
         check_moves(a)
+        check_batch_moves_and_links(a)
         check_attributes(a)
         check_cross_owner(s)
     print("ok")
