@@ -1,6 +1,9 @@
 #include "fuse/fuse_mount.hpp"
 
 #include <csignal>
+#include <filesystem>
+
+#include "fuse/kernel_readahead.hpp"
 
 namespace coffer::fuse {
 
@@ -19,10 +22,13 @@ Result<std::unique_ptr<FuseMount>> FuseMount::mount(const MountOptions& options)
     return make_error(Errc::invalid_argument, "FUSE refused the mount options '" + mount_options + "'");
   }
   if (fuse_set_signal_handlers(mount->session_) == 0) mount->signals_ = true;
+  std::error_code ec;
+  const std::string resolved = std::filesystem::canonical(options.mountpoint, ec).string();
   if (fuse_session_mount(mount->session_, options.mountpoint.c_str()) != 0) {
     return make_error(Errc::io, "cannot mount on " + options.mountpoint + " (is FUSE available, and the folder empty?)");
   }
   mount->mounted_ = true;
+  if (!resolved.empty()) raise_kernel_readahead(resolved, kMaxReadahead >> 10);
   return mount;
 }
 

@@ -312,7 +312,7 @@ void op_init(void*, fuse_conn_info* conn) {
   conn->want |= FUSE_CAP_ATOMIC_O_TRUNC;
   conn->want &= ~static_cast<unsigned>(FUSE_CAP_POSIX_LOCKS | FUSE_CAP_FLOCK_LOCKS);
   conn->max_write = 1u << 20;
-  conn->max_readahead = 1u << 20;
+  conn->max_readahead = kMaxReadahead;
 }
 
 fuse_lowlevel_ops make_operations() {

@@ -7,6 +7,10 @@
 
 namespace coffer::fuse {
 
+// The most the kernel may read ahead of a sequential reader, asked for at init (and raised on
+// the mount's backing device, see kernel_readahead.hpp).
+inline constexpr unsigned kMaxReadahead = 1u << 20;
+
 // What every callback reaches through fuse_req_userdata().
 struct FuseContext {
   vfs::Vfs* vfs = nullptr;  // set before the session loop starts

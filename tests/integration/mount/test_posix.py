@@ -259,6 +259,11 @@ class PosixTest(unittest.TestCase):
         self.assertLessEqual(st.f_bavail * st.f_frsize, QUOTA)
         self.assertEqual(st.f_namemax, 255)
 
+    def test_kernel_reads_ahead_a_whole_chunk(self):
+        device = os.stat(self.cloud.device.mountpoint).st_dev
+        with open(f"/sys/class/bdi/{os.major(device)}:{os.minor(device)}/read_ahead_kb") as f:
+            self.assertEqual(int(f.read()), 1024)
+
     def test_errno_of_folder_operations(self):
         os.mkdir(self.path("full"))
         open(self.path("full", "f"), "w").close()
