@@ -4,31 +4,9 @@
 
 #include <cerrno>
 
-#include "vfs/fs_errc.hpp"
-
 namespace coffer::fuse {
-namespace {
-
-int fs_errno(vfs::FsErrc code) {
-  switch (code) {
-    case vfs::FsErrc::not_a_directory: return ENOTDIR;
-    case vfs::FsErrc::is_a_directory: return EISDIR;
-    case vfs::FsErrc::name_too_long: return ENAMETOOLONG;
-    case vfs::FsErrc::no_attribute: return ENODATA;
-    case vfs::FsErrc::out_of_range: return ERANGE;
-    case vfs::FsErrc::not_permitted: return EPERM;
-    case vfs::FsErrc::bad_handle: return EBADF;
-    case vfs::FsErrc::value_too_large: return E2BIG;
-  }
-  return EIO;
-}
-
-}  // namespace
 
 int errno_of(const Error& error) {
-  if (static_cast<int>(error.code) >= static_cast<int>(vfs::FsErrc::not_a_directory)) {
-    return fs_errno(static_cast<vfs::FsErrc>(static_cast<int>(error.code)));
-  }
   switch (error.code) {
     case Errc::not_found: return ENOENT;
     case Errc::already_exists: return EEXIST;
@@ -38,6 +16,14 @@ int errno_of(const Error& error) {
     case Errc::quota_exceeded: return EDQUOT;
     case Errc::too_large: return EFBIG;
     case Errc::unsupported: return EOPNOTSUPP;
+    case Errc::not_a_directory: return ENOTDIR;
+    case Errc::is_a_directory: return EISDIR;
+    case Errc::name_too_long: return ENAMETOOLONG;
+    case Errc::no_attribute: return ENODATA;
+    case Errc::out_of_range: return ERANGE;
+    case Errc::not_permitted: return EPERM;
+    case Errc::bad_handle: return EBADF;
+    case Errc::value_too_large: return E2BIG;
     case Errc::integrity:
       spdlog::error("refused tampered data: {}", error.message);
       return EIO;

@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "sync/record_meta.hpp"
-#include "vfs/fs_errc.hpp"
 #include "vfs/vfs.hpp"
 
 // Attributes: mode, owner, times, extended attributes and the file system's totals. They live
@@ -46,7 +45,7 @@ Result<struct stat> Vfs::setattr(std::uint64_t ino, const SetAttrRequest& reques
   std::shared_ptr<Node> node = *found;
   const auto now = now_timestamp();
   if (request.size) {
-    if (node->type == remote::NodeType::folder) return fs_error(FsErrc::is_a_directory, "a folder has no size");
+    if (node->type == remote::NodeType::folder) return make_error(Errc::is_a_directory, "a folder has no size");
     auto content = content_of(*node, lock);
     if (!content) return std::move(content).error();
     COFFER_TRY_STATUS((*content)->truncate(*request.size));
@@ -82,15 +81,15 @@ Status Vfs::setxattr(std::uint64_t ino, const std::string& name, ByteView value,
   if (name.rfind("system.", 0) == 0 || sync::is_reserved_xattr(name)) {
     return make_error(Errc::unsupported, "this attribute namespace is not stored");
   }
-  if (name.size() > kMaxXattrName) return fs_error(FsErrc::out_of_range, "an xattr name is too long");
-  if (value.size() > kMaxXattrValue) return fs_error(FsErrc::value_too_large, "an xattr value is too large");
+  if (name.size() > kMaxXattrName) return make_error(Errc::out_of_range, "an xattr name is too long");
+  if (value.size() > kMaxXattrValue) return make_error(Errc::value_too_large, "an xattr value is too large");
   std::lock_guard lock(tree_);
   auto node = node_of(ino);
   if (!node) return std::move(node).error();
   auto& xattrs = (*node)->attrs.xattrs;
   bool exists = xattrs.contains(name);
   if (mode == XattrMode::create && exists) return make_error(Errc::already_exists, "the attribute exists");
-  if (mode == XattrMode::replace && !exists) return fs_error(FsErrc::no_attribute, "no such attribute");
+  if (mode == XattrMode::replace && !exists) return make_error(Errc::no_attribute, "no such attribute");
   xattrs[name] = Bytes(value.begin(), value.end());
   touch_change(**node);
   return record_attributes(**node);
@@ -102,7 +101,7 @@ Result<Bytes> Vfs::getxattr(std::uint64_t ino, const std::string& name) {
   if (!node) return std::move(node).error();
   auto it = (*node)->attrs.xattrs.find(name);
   if (it == (*node)->attrs.xattrs.end() || sync::is_reserved_xattr(name)) {
-    return fs_error(FsErrc::no_attribute, "no such attribute");
+    return make_error(Errc::no_attribute, "no such attribute");
   }
   return it->second;
 }
@@ -123,7 +122,7 @@ Status Vfs::removexattr(std::uint64_t ino, const std::string& name) {
   auto node = node_of(ino);
   if (!node) return std::move(node).error();
   if (sync::is_reserved_xattr(name) || (*node)->attrs.xattrs.erase(name) == 0) {
-    return fs_error(FsErrc::no_attribute, "no such attribute");
+    return make_error(Errc::no_attribute, "no such attribute");
   }
   touch_change(**node);
   return record_attributes(**node);

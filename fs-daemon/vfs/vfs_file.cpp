@@ -5,7 +5,6 @@
 
 #include "crypto/manifest.hpp"
 #include "vfs/entry_codec.hpp"
-#include "vfs/fs_errc.hpp"
 #include "vfs/vfs.hpp"
 
 // File handles and bytes, with close-to-open semantics: open revalidates against the server,
@@ -21,7 +20,7 @@ bool writable(int flags) { return (flags & O_ACCMODE) != O_RDONLY; }
 
 Result<Vfs::Handle> Vfs::handle_of(std::uint64_t fh) const {
   auto it = handles_.find(fh);
-  if (it == handles_.end()) return fs_error(FsErrc::bad_handle, "no such file handle");
+  if (it == handles_.end()) return make_error(Errc::bad_handle, "no such file handle");
   return it->second;
 }
 
@@ -91,7 +90,7 @@ Result<OpenReply> Vfs::open(std::uint64_t ino, int flags) {
   auto found = node_of(ino);
   if (!found) return std::move(found).error();
   std::shared_ptr<Node> node = *found;
-  if (node->type == remote::NodeType::folder) return fs_error(FsErrc::is_a_directory, "a folder");
+  if (node->type == remote::NodeType::folder) return make_error(Errc::is_a_directory, "a folder");
   bool changed = false;
   COFFER_TRY_STATUS(revalidate(node, lock, changed));
   auto content = content_of(*node, lock);
@@ -234,7 +233,7 @@ Result<std::uint64_t> Vfs::opendir(std::uint64_t ino) {
 Status Vfs::readdir(std::uint64_t fh, std::uint64_t offset, bool plus, const DirEntrySink& add) {
   std::lock_guard lock(tree_);
   auto it = dir_handles_.find(fh);
-  if (it == dir_handles_.end()) return fs_error(FsErrc::bad_handle, "no such folder handle");
+  if (it == dir_handles_.end()) return make_error(Errc::bad_handle, "no such folder handle");
   const auto& entries = it->second.entries;
   for (std::uint64_t i = offset; i < entries.size(); ++i) {
     const auto& [name, node] = entries[i];

@@ -3,7 +3,6 @@
 #include "crypto/encoding.hpp"
 #include "crypto/random.hpp"
 #include "vfs/entry_codec.hpp"
-#include "vfs/fs_errc.hpp"
 #include "vfs/vfs.hpp"
 
 // Names: creating, linking, removing and moving entries. Each change applies to the listings
@@ -36,7 +35,7 @@ Status Vfs::record_op(Node& node, sync::OpBody op) {
 
 Result<std::shared_ptr<Node>> Vfs::make_node(Node& parent, const std::string& name, remote::NodeType type,
                                              std::uint32_t mode, const Caller& caller, std::string symlink_target) {
-  if (name.size() > kMaxName) return fs_error(FsErrc::name_too_long, "a name is longer than 255 bytes");
+  if (name.size() > kMaxName) return make_error(Errc::name_too_long, "a name is longer than 255 bytes");
   if (parent.children->contains(name)) return make_error(Errc::already_exists, "the name exists");
   auto node = std::make_shared<Node>(crypto::hex_encode(crypto::random_bytes(16)), type, crypto::FernetKey::generate());
   const auto now = now_timestamp();
@@ -75,7 +74,7 @@ Result<EntryReply> Vfs::mkdir(std::uint64_t parent, const std::string& name, std
 }
 
 Result<EntryReply> Vfs::mknod(std::uint64_t parent, const std::string& name, std::uint32_t mode, const Caller& caller) {
-  if (!S_ISREG(mode)) return fs_error(FsErrc::not_permitted, "only regular files, folders and symlinks are stored");
+  if (!S_ISREG(mode)) return make_error(Errc::not_permitted, "only regular files, folders and symlinks are stored");
   std::lock_guard lock(tree_);
   auto folder = folder_of(parent);
   if (!folder) return std::move(folder).error();
@@ -86,7 +85,7 @@ Result<EntryReply> Vfs::mknod(std::uint64_t parent, const std::string& name, std
 
 Result<EntryReply> Vfs::symlink(const std::string& target, std::uint64_t parent, const std::string& name,
                                 const Caller& caller) {
-  if (target.size() > kMaxSymlink) return fs_error(FsErrc::name_too_long, "a symlink target is longer than 4095 bytes");
+  if (target.size() > kMaxSymlink) return make_error(Errc::name_too_long, "a symlink target is longer than 4095 bytes");
   std::lock_guard lock(tree_);
   auto folder = folder_of(parent);
   if (!folder) return std::move(folder).error();
@@ -99,10 +98,10 @@ Result<EntryReply> Vfs::link(std::uint64_t ino, std::uint64_t new_parent, const 
   std::lock_guard lock(tree_);
   auto node = node_of(ino);
   if (!node) return std::move(node).error();
-  if ((*node)->type != remote::NodeType::file) return fs_error(FsErrc::not_permitted, "only files have hard links");
+  if ((*node)->type != remote::NodeType::file) return make_error(Errc::not_permitted, "only files have hard links");
   auto folder = folder_of(new_parent);
   if (!folder) return std::move(folder).error();
-  if (new_name.size() > kMaxName) return fs_error(FsErrc::name_too_long, "a name is longer than 255 bytes");
+  if (new_name.size() > kMaxName) return make_error(Errc::name_too_long, "a name is longer than 255 bytes");
   if ((*folder)->children->contains(new_name)) return make_error(Errc::already_exists, "the name exists");
   auto entry = seal_entry(**folder, new_name, (*node)->key);
   std::string tag = entry.name_tag;
@@ -127,8 +126,8 @@ Status Vfs::remove_entry(Node& parent, const std::string& name, bool folder) {
   auto child = child_of(parent, name);
   if (!child) return std::move(child).error();
   bool is_folder = (*child)->type == remote::NodeType::folder;
-  if (folder && !is_folder) return fs_error(FsErrc::not_a_directory, "not a folder");
-  if (!folder && is_folder) return fs_error(FsErrc::is_a_directory, "a folder");
+  if (folder && !is_folder) return make_error(Errc::not_a_directory, "not a folder");
+  if (!folder && is_folder) return make_error(Errc::is_a_directory, "a folder");
   if (is_folder) {
     COFFER_TRY_STATUS(load_listing(**child));
     if (!(*child)->children->empty()) return make_error(Errc::not_empty, "the folder is not empty");
@@ -165,7 +164,7 @@ bool Vfs::is_ancestor(const Node& maybe_ancestor, const Node& node) const {
 
 Status Vfs::check_rename(const Node& from, Node& to, const std::string& new_name, RenameMode mode,
                          const ChildEntry& source, const ChildEntry* target) {
-  if (new_name.size() > kMaxName) return fs_error(FsErrc::name_too_long, "a name is longer than 255 bytes");
+  if (new_name.size() > kMaxName) return make_error(Errc::name_too_long, "a name is longer than 255 bytes");
   bool source_folder = source.node->type == remote::NodeType::folder;
   if (source_folder && is_ancestor(*source.node, to)) {
     return make_error(Errc::invalid_argument, "a folder cannot move into itself");
@@ -181,8 +180,8 @@ Status Vfs::check_rename(const Node& from, Node& to, const std::string& new_name
   if (target == nullptr) return {};
   if (mode == RenameMode::noreplace) return make_error(Errc::already_exists, "the target exists");
   bool target_folder = target->node->type == remote::NodeType::folder;
-  if (source_folder && !target_folder) return fs_error(FsErrc::not_a_directory, "the target is not a folder");
-  if (!source_folder && target_folder) return fs_error(FsErrc::is_a_directory, "the target is a folder");
+  if (source_folder && !target_folder) return make_error(Errc::not_a_directory, "the target is not a folder");
+  if (!source_folder && target_folder) return make_error(Errc::is_a_directory, "the target is a folder");
   if (target_folder) {
     COFFER_TRY_STATUS(load_listing(*target->node));
     if (!target->node->children->empty()) return make_error(Errc::not_empty, "the target folder is not empty");

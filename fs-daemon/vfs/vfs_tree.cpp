@@ -4,7 +4,6 @@
 
 #include "crypto/manifest.hpp"
 #include "vfs/entry_codec.hpp"
-#include "vfs/fs_errc.hpp"
 #include "vfs/vfs.hpp"
 
 // The tree: nodes by inode number and by id, folder listings loaded from the server on first
@@ -48,7 +47,7 @@ Result<std::shared_ptr<Node>> Vfs::node_of(std::uint64_t ino) const {
 Result<std::shared_ptr<Node>> Vfs::folder_of(std::uint64_t ino) {
   auto node = node_of(ino);
   if (!node) return node;
-  if ((*node)->type != remote::NodeType::folder) return fs_error(FsErrc::not_a_directory, "not a folder");
+  if ((*node)->type != remote::NodeType::folder) return make_error(Errc::not_a_directory, "not a folder");
   COFFER_TRY_STATUS(load_listing(**node));
   return node;
 }
@@ -89,7 +88,7 @@ Status Vfs::load_listing(Node& folder) {
 }
 
 Result<std::shared_ptr<Node>> Vfs::child_of(Node& folder, const std::string& name) {
-  if (name.size() > kMaxName) return fs_error(FsErrc::name_too_long, "a name is longer than 255 bytes");
+  if (name.size() > kMaxName) return make_error(Errc::name_too_long, "a name is longer than 255 bytes");
   COFFER_TRY_STATUS(load_listing(folder));
   auto it = folder.children->find(name);
   if (it == folder.children->end()) return make_error(Errc::not_found, "no such entry");

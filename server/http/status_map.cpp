@@ -5,12 +5,19 @@ namespace coffer::server::http {
 int http_status(Errc code) {
   switch (code) {
     case Errc::invalid_argument:
+    case Errc::not_a_directory:
+    case Errc::is_a_directory:
+    case Errc::name_too_long:
+    case Errc::out_of_range:
+    case Errc::value_too_large:
     case Errc::invalid_token:
     case Errc::integrity:
     case Errc::unsupported: return 400;
     case Errc::unauthenticated: return 401;
-    case Errc::permission_denied: return 403;
-    case Errc::not_found: return 404;
+    case Errc::permission_denied:
+    case Errc::not_permitted: return 403;
+    case Errc::not_found:
+    case Errc::no_attribute: return 404;
     case Errc::already_exists:
     case Errc::conflict:
     case Errc::not_empty: return 409;
@@ -19,6 +26,7 @@ int http_status(Errc code) {
     case Errc::unavailable: return 503;
     case Errc::quota_exceeded: return 507;
     case Errc::io:
+    case Errc::bad_handle:
     case Errc::internal: return 500;
   }
   return 500;

@@ -20,6 +20,14 @@ const char* errc_name(Errc code) noexcept {
     case Errc::io: return "io";
     case Errc::unsupported: return "unsupported";
     case Errc::internal: return "internal";
+    case Errc::not_a_directory: return "not_a_directory";
+    case Errc::is_a_directory: return "is_a_directory";
+    case Errc::name_too_long: return "name_too_long";
+    case Errc::no_attribute: return "no_attribute";
+    case Errc::out_of_range: return "out_of_range";
+    case Errc::not_permitted: return "not_permitted";
+    case Errc::bad_handle: return "bad_handle";
+    case Errc::value_too_large: return "value_too_large";
   }
   return "unknown";
 }

@@ -24,6 +24,15 @@ enum class Errc {
   io,                 // local disk failure
   unsupported,
   internal,
+  // POSIX conditions only a file system meets (the VFS core), each its own errno.
+  not_a_directory,    // ENOTDIR
+  is_a_directory,     // EISDIR
+  name_too_long,      // ENAMETOOLONG
+  no_attribute,       // ENODATA
+  out_of_range,       // ERANGE: a buffer too small for an xattr value or list
+  not_permitted,      // EPERM
+  bad_handle,         // EBADF
+  value_too_large,    // E2BIG: an xattr value over the format's limit
 };
 
 const char* errc_name(Errc code) noexcept;

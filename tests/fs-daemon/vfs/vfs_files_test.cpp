@@ -4,7 +4,6 @@
 #include <algorithm>
 
 #include "test_mount.hpp"
-#include "vfs/fs_errc.hpp"
 
 using namespace coffer;
 using coffer::test::MemoryRemote;
