@@ -38,6 +38,7 @@ void start_logging(const MountRequest& request) {
     log::init("coffer", request.config.log_level);
     return;
   }
+  spdlog::drop("coffer");
   auto logger = spdlog::basic_logger_mt("coffer", request.paths.log_file().string());
   logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %l coffer[%P]: %v");
   logger->set_level(spdlog::level::from_str(request.config.log_level));
@@ -69,12 +70,10 @@ std::string answer(const MountRequest& request, mount::MountRuntime& runtime, st
   return reply.dump();
 }
 
-void serve(const MountRequest& request, mount::ProfileStores& stores, fuse::FuseMount& mount) {
+void serve(const MountRequest& request, mount::ProfileStores& stores, std::shared_ptr<vfs::Node> root,
+           fuse::FuseMount& mount) {
   mount::MountRuntime runtime(*request.remote, stores, request.config);
-  if (auto opened = runtime.open_root(request.login.info, request.login.keys.master_key); !opened) {
-    spdlog::error("cannot open the root folder: {}", opened.error().message);
-    return;
-  }
+  runtime.open_root(std::move(root));
   std::atomic<bool> unmounting{false};
   auto control = control::ControlServer::listen(request.paths.control_socket(), [&](const std::string& line) {
     return answer(request, runtime, unmounting, line);
@@ -98,13 +97,15 @@ Status run_mount(const MountRequest& request) {
   auto stores = mount::ProfileStores::open(request.paths, request.config, request.login.keys);
   if (!stores) return std::move(stores).error();
   COFFER_TRY_STATUS(replay_journal(request, *stores));
+  auto root = mount::load_root(*request.remote, *stores->guard, request.login.info, request.login.keys.master_key);
+  if (!root) return make_error(root.error().code, "cannot open the root folder: " + root.error().message);
   fuse::MountOptions options{request.mountpoint, request.fuse_options,
                              static_cast<double>(request.config.attr_timeout.count()), 10};
   auto mount = fuse::FuseMount::mount(options);
   if (!mount) return std::move(mount).error();
   start_logging(request);
   (*mount)->daemonize(request.foreground);
-  serve(request, *stores, **mount);
+  serve(request, *stores, std::move(root).value(), **mount);
   return {};
 }
 

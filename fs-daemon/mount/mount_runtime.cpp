@@ -56,23 +56,27 @@ MountRuntime::~MountRuntime() {
   flusher_.reset();
 }
 
-Status MountRuntime::open_root(const profile::LoginInfo& login, const crypto::FernetKey& master_key) {
+Result<std::shared_ptr<vfs::Node>> load_root(remote::RemoteApi& remote, cache::VersionGuard& guard,
+                                              const profile::LoginInfo& login, const crypto::FernetKey& master_key) {
   auto root_key = crypto::unwrap_key(master_key, login.root_wrapped_key);
   if (!root_key) return make_error(Errc::integrity, "the root folder's key does not open with this login's master key");
-  auto info = remote_.get_node(login.root_node_id);
+  auto info = remote.get_node(login.root_node_id);
   if (!info) return std::move(info).error();
   auto root = vfs::open_node(*info, std::move(root_key).value());
   if (!root) return std::move(root).error();
-  COFFER_TRY_STATUS(stores_.guard->check_revision(login.root_node_id, info->attributes_revision));
+  COFFER_TRY_STATUS(guard.check_revision(login.root_node_id, info->attributes_revision));
+  return root;
+}
+
+void MountRuntime::open_root(std::shared_ptr<vfs::Node> root) {
   vfs::VfsOptions options;
   options.chunk_size = config_.chunk_size;
   options.inline_limit = config_.inline_limit;
   options.journal_sync = config_.journal_sync;
   options.fsync_timeout = config_.fsync_timeout;
   vfs_ = std::make_unique<vfs::Vfs>(vfs::VfsServices{remote_, *queue_, *stores_.journal, *stores_.guard, *content_},
-                                    options, std::move(root).value());
+                                    options, std::move(root));
   queue_->set_listener([this](const std::string& id, std::uint64_t version) { vfs_->on_committed(id, version); });
-  return {};
 }
 
 }  // namespace coffer::mount

@@ -29,6 +29,12 @@ struct ProfileStores {
                                     const profile::ProfileKeys& keys);
 };
 
+// The root folder as the server has it, its key unwrapped with the master key and its
+// attribute record checked against the highest revision this profile has seen. Starts no
+// thread, so `coffer mount` loads it before forking and reports a failure itself.
+Result<std::shared_ptr<vfs::Node>> load_root(remote::RemoteApi& remote, cache::VersionGuard& guard,
+                                              const profile::LoginInfo& login, const crypto::FernetKey& master_key);
+
 // Everything a mounted folder runs on, wired together: worker pools, the upload queue, the
 // chunk reader and the Vfs over a remote. Threads start in the constructor.
 class MountRuntime {
@@ -36,8 +42,8 @@ class MountRuntime {
   MountRuntime(remote::RemoteApi& remote, ProfileStores& stores, const profile::ClientConfig& config);
   ~MountRuntime();
 
-  // Loads the root folder (its key unwrapped with the master key) and builds the Vfs.
-  Status open_root(const profile::LoginInfo& login, const crypto::FernetKey& master_key);
+  // Builds the Vfs over the root folder from load_root().
+  void open_root(std::shared_ptr<vfs::Node> root);
 
   vfs::Vfs& vfs() { return *vfs_; }
   sync::UploadQueue& queue() { return *queue_; }

@@ -65,9 +65,10 @@ TestMount::TestMount(MemoryRemote& remote, const TestAccount& account, const std
   auto stores = mount::ProfileStores::open(paths_, config_, login_.keys);
   REQUIRE(stores.ok());
   stores_ = std::move(stores).value();
+  auto root = mount::load_root(remote, *stores_.guard, login_.info, login_.keys.master_key);
+  REQUIRE_MESSAGE(root.ok(), (root.ok() ? "" : root.error().message));
   runtime_ = std::make_unique<mount::MountRuntime>(remote, stores_, config_);
-  auto opened = runtime_->open_root(login_.info, login_.keys.master_key);
-  REQUIRE_MESSAGE(opened.ok(), (opened.ok() ? "" : opened.error().message));
+  runtime_->open_root(std::move(root).value());
 }
 
 TestMount::~TestMount() { runtime_.reset(); }

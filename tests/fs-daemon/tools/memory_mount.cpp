@@ -34,8 +34,10 @@ int main(int argc, char** argv) {
   coffer::profile::ProfileKeys keys{account.master_key, {}, account.journal_key};
   auto stores = coffer::mount::ProfileStores::open(paths, config, keys);
   if (!stores) return fail(stores.error());
+  auto root = coffer::mount::load_root(remote, *stores->guard, login, account.master_key);
+  if (!root) return fail(root.error());
   coffer::mount::MountRuntime runtime(remote, *stores, config);
-  if (auto opened = runtime.open_root(login, account.master_key); !opened) return fail(opened.error());
+  runtime.open_root(std::move(root).value());
   auto fuse = coffer::fuse::FuseMount::mount({argv[1], {}, 60, 10});
   if (!fuse) return fail(fuse.error());
   runtime.vfs().set_notifier(fuse->get());
