@@ -69,8 +69,8 @@ Status Journal::load() {
   if (!log) return std::move(log).error();
   std::size_t offset = 0;
   while (offset + 4 <= log->size()) {
-    std::uint32_t length = 0;
-    std::memcpy(&length, log->data() + offset, 4);
+    const std::uint8_t* at = log->data() + offset;
+    const std::uint32_t length = at[0] | (at[1] << 8) | (at[2] << 16) | (std::uint32_t{at[3]} << 24);
     if (offset + 4 + length > log->size()) break;
     auto plain = crypto::fernet_decrypt_raw(key_, ByteView(log->data() + offset + 4, length));
     if (!plain && offset == 0) {
@@ -108,8 +108,8 @@ Result<std::uint64_t> Journal::append(OpBody body) {
   Bytes token = crypto::fernet_encrypt_raw(key_, as_bytes(text));
   secure_zero(text.data(), text.size());
   auto length = static_cast<std::uint32_t>(token.size());
-  std::uint8_t header[4];
-  std::memcpy(header, &length, sizeof header);
+  const std::uint8_t header[4] = {static_cast<std::uint8_t>(length), static_cast<std::uint8_t>(length >> 8),
+                                  static_cast<std::uint8_t>(length >> 16), static_cast<std::uint8_t>(length >> 24)};
   Bytes record(header, header + sizeof header);
   record.insert(record.end(), token.begin(), token.end());
   if (!write_all(log_fd_, record.data(), record.size())) return io_error(dir_ / "ops.log", "cannot append");
@@ -142,10 +142,11 @@ Status Journal::acknowledge(std::uint64_t seq) {
   if (seq <= acked_seq_) return {};
   acked_seq_ = seq;
   COFFER_TRY_STATUS(write_acked(seq));
-  // Everything is on the server: the log starts over (sequence numbers keep counting).
-  if (acked_seq_ == last_seq_ && !syncing_ && ::ftruncate(log_fd_, 0) != 0) {
-    return io_error(dir_ / "ops.log", "cannot truncate");
-  }
+  if (acked_seq_ != last_seq_ || syncing_) return {};
+  // Everything is on the server: the log starts over (sequence numbers keep counting). The
+  // count is made durable first, or a crash could leave an empty log and an older count.
+  if (::fdatasync(acked_fd_) != 0) return io_error(dir_ / "acked", "cannot sync");
+  if (::ftruncate(log_fd_, 0) != 0) return io_error(dir_ / "ops.log", "cannot truncate");
   return {};
 }
 
@@ -180,10 +181,19 @@ Status Journal::write_blob(const std::string& id, ByteView data, bool durable) {
     ::unlink(temporary.c_str());
     return io_error(final_path, "cannot write the blob");
   }
-  if (!durable) {
-    std::lock_guard lock(mutex_);
-    unsynced_blobs_.push_back(id);
-  }
+  if (durable) return sync_blob_dir();
+  std::lock_guard lock(mutex_);
+  unsynced_blobs_.push_back(id);
+  return {};
+}
+
+// A renamed file's name is durable only once its folder is synced.
+Status Journal::sync_blob_dir() const {
+  int fd = ::open((dir_ / "blobs").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return io_error(dir_ / "blobs", "cannot open");
+  int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) return io_error(dir_ / "blobs", "cannot sync");
   return {};
 }
 
@@ -202,6 +212,7 @@ Status Journal::flush() {
     ::close(fd);
     if (rc != 0) return io_error(blob_path(id), "cannot sync");
   }
+  if (!blobs.empty()) COFFER_TRY_STATUS(sync_blob_dir());
   return sync(seq);
 }
 

@@ -48,6 +48,7 @@ class Journal {
   Journal(std::filesystem::path dir, crypto::FernetKey key) : dir_(std::move(dir)), key_(std::move(key)) {}
   Status load();
   Status write_acked(std::uint64_t seq);
+  Status sync_blob_dir() const;
 
   const std::filesystem::path dir_;
   const crypto::FernetKey key_;
