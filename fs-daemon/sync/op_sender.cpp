@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <mutex>
 #include <set>
 
 #include "crypto/manifest.hpp"
@@ -44,21 +45,28 @@ std::size_t OpSender::window_size(std::span<const JournalOp> pending) const {
   return count;
 }
 
-Status OpSender::upload_blob_files(std::span<const JournalOp> window) {
+Result<std::map<std::string, Error>> OpSender::upload_blob_files(std::span<const JournalOp> window) {
   std::set<std::string> ids;
   for (const auto& op : window) {
     for (auto& id : op_blob_files(op.body)) ids.insert(std::move(id));
   }
+  std::mutex refused_mutex;
+  std::map<std::string, Error> refused;
   std::vector<std::function<Status()>> tasks;
   for (const auto& id : ids) {
     if (!journal_.has_blob(id)) continue;  // uploaded before and moved to the cache
-    tasks.push_back([this, id]() -> Status {
+    tasks.push_back([this, id, &refused_mutex, &refused]() -> Status {
       auto data = journal_.read_blob(id);
       if (!data) return data.error().code == Errc::not_found ? Status{} : Status{std::move(data).error()};
-      return remote_.put_blob(id, *data);
+      Status put = remote_.put_blob(id, *data);
+      if (put || is_transient(put.error().code)) return put;
+      std::lock_guard lock(refused_mutex);
+      refused.emplace(id, std::move(put).error());
+      return {};
     });
   }
-  return uploads_.run_all(std::move(tasks));
+  COFFER_TRY_STATUS(uploads_.run_all(std::move(tasks)));
+  return refused;
 }
 
 Result<OpSender::ServerState> OpSender::state_of(const std::string& node_id) {
@@ -98,16 +106,23 @@ remote::SetAttributes OpSender::seal_attributes(const std::string& node_id, cons
 }
 
 Result<std::vector<Status>> OpSender::send(std::span<const JournalOp> window) {
-  COFFER_TRY_STATUS(upload_blob_files(window));
+  auto refused = upload_blob_files(window);
+  if (!refused) return std::move(refused).error();
   std::vector<remote::BatchOp> ops;
   std::vector<std::size_t> owner;  // index in `window` of each batch op
   std::vector<Status> results(window.size());
+  for (std::size_t i = 0; i < window.size(); ++i) {
+    for (const auto& id : op_blob_files(window[i].body)) {
+      if (auto it = refused->find(id); it != refused->end()) results[i] = it->second;
+    }
+  }
   std::unordered_map<std::string, ServerState> working;
   auto state_for = [&](const std::string& id) -> Result<ServerState> {
     if (auto it = working.find(id); it != working.end()) return it->second;
     return state_of(id);
   };
   for (std::size_t i = 0; i < window.size(); ++i) {
+    if (!results[i]) continue;  // a blob it needs was refused
     const OpBody& body = window[i].body;
     if (const auto* create = std::get_if<CreateOp>(&body)) {
       crypto::Attributes attributes = create->attributes;

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -48,7 +49,10 @@ class OpSender {
     std::uint64_t revision = 0;
   };
 
-  Status upload_blob_files(std::span<const JournalOp> window);
+  // Uploads the window's blob files in parallel. A transient failure comes back as the error
+  // (the window is tried again later); blobs the server refuses for good (quota, size) come
+  // back by id, and the ops that need them fail with that error.
+  Result<std::map<std::string, Error>> upload_blob_files(std::span<const JournalOp> window);
   Result<ServerState> state_of(const std::string& node_id);
   remote::CommitVersion seal_commit(const CommitOp& op, const ServerState& state) const;
   remote::SetAttributes seal_attributes(const std::string& node_id, const SecureBytes& key,
