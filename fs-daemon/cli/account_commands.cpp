@@ -8,6 +8,7 @@
 #include "cli/daemon_link.hpp"
 #include "cli/login_flow.hpp"
 #include "cli/password_prompt.hpp"
+#include "client/tls_pin.hpp"
 #include "crypto/encoding.hpp"
 #include "crypto/kdf.hpp"
 #include "crypto/keys.hpp"
@@ -150,7 +151,8 @@ void add_account_commands(CLI::App& app, const GlobalOptions& global) {
   login->add_option("--password-file", options->password_file, "Read the password from the first line of FILE");
   login->add_option("--device", options->device, "Name of this device in `session list` (default: host name)");
   login->add_option("--accept-fingerprint", options->accept_fingerprint,
-                    "Pin this SHA-256 certificate fingerprint (AB:CD:...) instead of the known one");
+                    "Pin this SHA-256 certificate fingerprint (AB:CD:...) instead of the known one")
+      ->transform([](std::string text) { return client::normalize_fingerprint(text); });
   login->callback([&global, options] { run_login(global, *options); });
 
   auto* logout = app.add_subcommand("logout", "End the session and remove the login and keys from the profile");
@@ -163,7 +165,8 @@ void add_account_commands(CLI::App& app, const GlobalOptions& global) {
   reg->add_option("--password-file", options->password_file, "Read the new password from the first line of FILE");
   reg->add_option("--device", options->device, "Name of this device (default: host name)");
   reg->add_option("--accept-fingerprint", options->accept_fingerprint,
-                  "Expect this SHA-256 certificate fingerprint (AB:CD:...)");
+                  "Expect this SHA-256 certificate fingerprint (AB:CD:...)")
+      ->transform([](std::string text) { return client::normalize_fingerprint(text); });
   reg->callback([&global, options] { run_register(global, *options); });
 
   auto* passwd = app.add_subcommand("passwd", "Change the password (the keys stay; other sessions end)");

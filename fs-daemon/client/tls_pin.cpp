@@ -4,6 +4,8 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include <cctype>
+
 namespace coffer::client {
 namespace {
 
@@ -31,6 +33,21 @@ std::string format_fingerprint(const unsigned char* digest, unsigned length) {
     if (i > 0) out.push_back(':');
     out.push_back(kHex[digest[i] >> 4]);
     out.push_back(kHex[digest[i] & 15]);
+  }
+  return out;
+}
+
+std::string normalize_fingerprint(std::string_view text) {
+  std::string hex;
+  for (char c : text) {
+    if (c != ':' && c != ' ') hex.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  }
+  bool sha256_hex = hex.size() == 64 && hex.find_first_not_of("0123456789ABCDEF") == std::string::npos;
+  if (!sha256_hex) return hex;
+  std::string out;
+  for (std::size_t i = 0; i < hex.size(); i += 2) {
+    if (i > 0) out.push_back(':');
+    out.append(hex, i, 2);
   }
   return out;
 }

@@ -2,6 +2,7 @@
 
 #include <mutex>
 #include <string>
+#include <string_view>
 
 namespace coffer::client {
 
@@ -31,5 +32,7 @@ class TlsPin {
 
 // "AB:CD:..." (uppercase, colon-separated, as `openssl x509 -fingerprint -sha256` prints it).
 std::string format_fingerprint(const unsigned char* digest, unsigned length);
+// A fingerprint as a person may type it (any case, with or without colons) in that form.
+std::string normalize_fingerprint(std::string_view text);
 
 }  // namespace coffer::client
