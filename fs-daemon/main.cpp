@@ -7,10 +7,13 @@
 #include "cli/fernet_command.hpp"
 #include "cli/mount_commands.hpp"
 #include "coffer/version.hpp"
+#include "log/logging.hpp"
 
 // Each command group registers itself; a failing command reports on stderr and throws
 // CLI::RuntimeError with its exit status, which app.exit() returns without printing more.
 int main(int argc, char** argv) {
+  // Commands print their results on stdout; warnings from the work they do go to stderr.
+  coffer::log::init("coffer", "warn");
   CLI::App app{"coffer: mount your Coffer cloud as a folder; every byte is encrypted here"};
   app.set_version_flag("--version", std::string("coffer ") + coffer::kVersion);
   app.require_subcommand(1);

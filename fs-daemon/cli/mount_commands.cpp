@@ -23,11 +23,18 @@ struct MountOptions {
   std::optional<long> timeout;
 };
 
-std::string absolute_folder(const char* command, const std::string& path) {
+std::string absolute_path(const char* command, const std::string& path) {
   std::error_code ec;
   auto absolute = std::filesystem::absolute(path, ec);
-  if (ec || !std::filesystem::is_directory(absolute, ec)) fail(command, path + " is not a folder");
+  if (ec) fail(command, path + ": " + ec.message());
   return absolute.lexically_normal().string();
+}
+
+std::string absolute_folder(const char* command, const std::string& path) {
+  std::error_code ec;
+  auto absolute = absolute_path(command, path);
+  if (!std::filesystem::is_directory(absolute, ec)) fail(command, path + " is not a folder");
+  return absolute;
 }
 
 void run_mount(const GlobalOptions& global, const MountOptions& options) {
@@ -75,7 +82,9 @@ void report_left(const char* command, const nlohmann::json& answer) {
 void run_unmount(const GlobalOptions& global, const MountOptions& options) {
   auto paths = paths_of(global);
   auto config = config_of("unmount", paths);
-  std::string mountpoint = absolute_folder("unmount", options.mountpoint);
+  // Not checked for being a folder: the mount of a daemon that died answers ENOTCONN to stat,
+  // and fusermount3 detaches it all the same.
+  std::string mountpoint = absolute_path("unmount", options.mountpoint);
   auto wait = std::chrono::seconds(options.timeout.value_or(config.unmount_timeout.count()));
   bool ours = false;
   if (auto status = daemon_request(paths, "status", std::chrono::seconds(5)); status) {

@@ -11,7 +11,7 @@ using namespace std::chrono_literals;
 
 Status read_options(config::Reader& reader, ClientConfig& out) {
   std::uint64_t chunk_size = out.chunk_size;
-  reader.read_size("chunk_size", chunk_size, 64u << 10, 16u << 20);
+  reader.read_size("chunk_size", chunk_size, 64u << 10, 8u << 20);
   out.chunk_size = static_cast<std::uint32_t>(chunk_size);
   auto cache = reader.section("cache");
   cache.read_size("size", out.cache_size, 16u << 20, 1ull << 50);
@@ -47,7 +47,7 @@ Status read_options(config::Reader& reader, ClientConfig& out) {
         return {};
       }
     }
-    return make_error(Errc::invalid_argument, "'" + value + "' is not a log level (trace, debug, info, warn, error)");
+    return make_error(Errc::invalid_argument, "'" + value + "' is not a log level (trace, debug, info, warn, error, critical, off)");
   });
   return reader.finish();
 }

@@ -31,7 +31,7 @@ struct ClientConfig {
 };
 
 Result<ClientConfig> load_client_config(const ProfilePaths& paths);
-// The same from text, for tests and for `coffer mount --config`.
+// The same from text (the unit tests).
 Result<ClientConfig> parse_client_config(std::string_view yaml, const std::string& source);
 
 }  // namespace coffer::profile

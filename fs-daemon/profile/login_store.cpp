@@ -92,6 +92,8 @@ Status remove_login(const ProfilePaths& paths) {
   std::error_code ec;
   std::filesystem::remove(paths.login_file(), ec);
   if (ec) return make_error(Errc::io, paths.login_file().string() + ": " + ec.message());
+  std::filesystem::remove_all(paths.journal_dir(), ec);
+  if (ec) return make_error(Errc::io, paths.journal_dir().string() + ": " + ec.message());
   return {};
 }
 

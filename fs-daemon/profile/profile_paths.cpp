@@ -16,8 +16,9 @@ std::optional<std::string> env(const char* name) {
 ProfilePaths resolve_profile(const std::optional<std::string>& flag) {
   if (flag && !flag->empty()) return ProfilePaths(std::filesystem::absolute(*flag));
   if (auto home = env("COFFER_HOME")) return ProfilePaths(std::filesystem::absolute(*home));
-  if (auto data = env("XDG_DATA_HOME")) return ProfilePaths(std::filesystem::path(*data) / "coffer");
-  std::filesystem::path home = env("HOME").value_or("/root");
+  // The daemon changes to / once mounted, so every path is made absolute here.
+  if (auto data = env("XDG_DATA_HOME")) return ProfilePaths(std::filesystem::absolute(*data) / "coffer");
+  std::filesystem::path home = std::filesystem::absolute(env("HOME").value_or("/root"));
   return ProfilePaths(home / ".local" / "share" / "coffer");
 }
 

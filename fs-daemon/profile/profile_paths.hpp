@@ -20,7 +20,6 @@ class ProfilePaths {
   std::filesystem::path state_db() const { return root_ / "state.db"; }
   std::filesystem::path log_file() const { return root_ / "coffer.log"; }
   std::filesystem::path control_socket() const { return root_ / "control.sock"; }
-  std::filesystem::path daemon_file() const { return root_ / "daemon.json"; }
 
  private:
   std::filesystem::path root_;

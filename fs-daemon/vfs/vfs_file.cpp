@@ -182,7 +182,7 @@ Status Vfs::flush(std::uint64_t fh) {
   auto handle = handle_of(fh);
   if (!handle) return std::move(handle).error();
   std::shared_ptr<Node> node = handle->node;
-  if (node->content && node->content->dirty()) return commit_content(*node, lock);
+  if (node->content && node->content->dirty() && node->nlink > 0) return commit_content(*node, lock);
   if (!options_.journal_sync || node->last_op_seq == 0) return {};
   std::uint64_t seq = node->last_op_seq;
   lock.unlock();

@@ -5,6 +5,7 @@
 namespace coffer::log {
 
 void init(const std::string& program, const std::string& level) {
+  spdlog::drop(program);
   auto logger = spdlog::stderr_color_mt(program);
   logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ " + program + ": %v");
   auto parsed = spdlog::level::from_str(level);
