@@ -38,10 +38,17 @@ class CliTest(unittest.TestCase):
             busy = device.coffer("logout", check=False)
             self.assertIn("unmount it first", busy.stderr)
             device.unmount()
+            synced = device.coffer("sync")  # no daemon: the command uploads itself, and prints only its answer
+            self.assertEqual(synced.stdout, "Every change is on the server.\n")
             device.coffer("logout")
             gone = device.coffer("status", check=False)
             self.assertNotEqual(gone.returncode, 0)
             self.assertIn("not logged in", gone.stderr)
+            self.assertFalse(os.path.exists(os.path.join(device.profile, "journal")))
+            device.login().mount()  # the same profile logs in and mounts again
+            with open(device.path("after-logout.txt"), "w") as f:
+                f.write("fine\n")
+            device.sync()
 
     def test_register_with_an_invite_then_mount(self):
         with MountedCloud() as cloud:
@@ -156,7 +163,8 @@ class TlsPinTest(unittest.TestCase):
                 self.assertIn("not the one pinned", refused.stderr)
                 self.assertIn(second_fingerprint, refused.stderr)
                 self.assertNotEqual(run(login, check=False).returncode, 0)
-                accepted = run(login + ["--accept-fingerprint", second_fingerprint])
+                typed = second_fingerprint.replace(":", "").lower()  # as a person may type it
+                accepted = run(login + ["--accept-fingerprint", typed])
                 self.assertIn("Logged in", accepted.stdout)
                 run(coffer + ["mount", mountpoint])
                 with open(os.path.join(mountpoint, "over-tls.txt")) as f:

@@ -7,6 +7,7 @@ folder nor the profile holds a name or a byte of content in the clear."""
 import errno
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -71,6 +72,65 @@ class FaultsTest(unittest.TestCase):
             self.assertEqual(caught.exception.errno, errno.EIO)
             self.assertIn("tampered", other.log())
 
+    def test_a_server_rolled_back_to_an_older_copy_reads_as_eio(self):
+        with MountedCloud() as cloud:
+            path = cloud.path("ledger.txt")
+            with open(path, "wb") as f:
+                f.write(b"balance: 100\n" * 100)
+            cloud.sync()
+            cloud.server.stop()
+            backup = cloud.scratch("server-backup")
+            shutil.rmtree(backup)
+            shutil.copytree(cloud.server.data_dir, backup)
+            cloud.server.start()
+            with open(path, "r+b") as f:  # in place: only the file's version and revision move on
+                f.write(b"balance: 999")
+            cloud.sync()
+            cloud.device.unmount()
+            cloud.server.stop()
+            shutil.rmtree(cloud.server.data_dir)
+            shutil.copytree(backup, cloud.server.data_dir)
+            cloud.server.start()
+            cloud.device.mount()
+            with self.assertRaises(OSError) as caught:
+                with open(path, "rb") as f:
+                    f.read()
+            self.assertEqual(caught.exception.errno, errno.EIO)
+            self.assertIn("rollback", cloud.device.log())
+
+    def test_changing_one_byte_of_a_large_file_uploads_one_chunk(self):
+        with MountedCloud() as cloud:
+            path = cloud.path("large.bin")
+            with open(path, "wb") as f:
+                f.write(os.urandom(8 << 20))
+            cloud.sync()
+            before = blob_files(cloud.server.data_dir)
+            with open(path, "r+b") as f:
+                f.seek(5 << 20)
+                f.write(b"!")
+            cloud.sync()
+            added = blob_files(cloud.server.data_dir) - before
+            self.assertEqual(len(added), 1, added)
+            self.assertGreater(os.path.getsize(added.pop()), 1 << 20)
+
+    def test_writing_past_the_quota_fails_fsync_with_edquot(self):
+        with MountedCloud(quota=4 << 20) as cloud:
+            fd = os.open(cloud.path("too-big.bin"), os.O_WRONLY | os.O_CREAT, 0o644)
+            try:
+                os.write(fd, os.urandom(8 << 20))
+                with self.assertRaises(OSError) as caught:
+                    os.fsync(fd)
+                self.assertEqual(caught.exception.errno, errno.EDQUOT)
+            finally:
+                os.close(fd)
+            with open(cloud.path("after.txt"), "w") as f:
+                f.write("the refused file does not hold the queue up\n")
+                f.flush()
+                os.fsync(f.fileno())
+            other = cloud.second_device("quota-reader")
+            with open(other.path("after.txt")) as f:
+                self.assertIn("does not hold", f.read())
+
     def test_server_killed_during_a_large_copy(self):
         with MountedCloud() as cloud:
             source = cloud.scratch("big-source")
@@ -97,7 +157,9 @@ class FaultsTest(unittest.TestCase):
                 f.write("small file content\n")
             run(["cp", "-a", source, cloud.path("kept")])
             os.kill(cloud.device.daemon_pid(), signal.SIGKILL)
-            cloud.device.force_unmount()
+            time.sleep(0.2)
+            cloud.device.coffer("unmount", cloud.device.mountpoint)  # detaches the dead mount
+            self.assertFalse(os.path.ismount(cloud.device.mountpoint))
             cloud.server.start()
             cloud.device.mount()
             cloud.sync()
