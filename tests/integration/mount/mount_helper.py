@@ -67,9 +67,11 @@ class Device:
         os.listdir(self.mountpoint)
         return self
 
-    def unmount(self):
+    def unmount(self, timeout=120):
+        # Bounded, so that a test that failed with its server down does not hang the suite
+        # for the default ten minutes before it reports.
         if is_mounted(self.mountpoint):
-            self.coffer("unmount", self.mountpoint)
+            self.coffer("unmount", "--timeout", timeout, self.mountpoint, timeout=timeout + 30)
 
     def sync(self, timeout=300):
         return self.coffer("sync", "--timeout", timeout, timeout=timeout + 30)
