@@ -24,6 +24,31 @@ Result<crypto::FernetKey> key_of(const SecureBytes& raw) {
   return crypto::FernetKey::from_raw(ByteView(raw.data(), raw.size()));
 }
 
+constexpr std::size_t kNotSuperseded = static_cast<std::size_t>(-1);
+
+bool carries_attributes(const OpBody& body) {
+  return std::holds_alternative<SetAttributesOp>(body) || std::holds_alternative<CommitOp>(body);
+}
+
+// An attribute change is whole (every attribute of the node), so one followed in the same
+// window by another attribute change or a commit of the same node need not be sent: the later
+// op sets everything it did. A file untarred takes a create, three attribute changes (times,
+// owner, mode) and a commit; this sends a create and a commit. Ops that already failed (a
+// refused blob) supersede nothing.
+std::vector<std::size_t> superseding_ops(std::span<const JournalOp> window, const std::vector<Status>& results) {
+  std::vector<std::size_t> successor(window.size(), kNotSuperseded);
+  std::unordered_map<std::string, std::size_t> next_change;
+  for (std::size_t i = window.size(); i-- > 0;) {
+    const OpBody& body = window[i].body;
+    if (!carries_attributes(body) || !results[i]) continue;
+    const std::string id = op_node_id(body);
+    auto later = next_change.find(id);
+    if (std::holds_alternative<SetAttributesOp>(body) && later != next_change.end()) successor[i] = later->second;
+    next_change[id] = i;
+  }
+  return successor;
+}
+
 }  // namespace
 
 bool is_transient(Errc code) {
@@ -116,13 +141,14 @@ Result<std::vector<Status>> OpSender::send(std::span<const JournalOp> window) {
       if (auto it = refused->find(id); it != refused->end()) results[i] = it->second;
     }
   }
+  const auto successor = superseding_ops(window, results);
   std::unordered_map<std::string, ServerState> working;
   auto state_for = [&](const std::string& id) -> Result<ServerState> {
     if (auto it = working.find(id); it != working.end()) return it->second;
     return state_of(id);
   };
   for (std::size_t i = 0; i < window.size(); ++i) {
-    if (!results[i]) continue;  // a blob it needs was refused
+    if (!results[i] || successor[i] != kNotSuperseded) continue;  // a blob was refused, or a later op carries it
     const OpBody& body = window[i].body;
     if (const auto* create = std::get_if<CreateOp>(&body)) {
       crypto::Attributes attributes = create->attributes;
@@ -186,6 +212,9 @@ Result<std::vector<Status>> OpSender::send(std::span<const JournalOp> window) {
   for (std::size_t i = 0; i < window.size(); ++i) {
     results[i] = finish_op(window[i].body, results[i]);
     if (!results[i] && is_transient(results[i].error().code)) return results[i].error();
+  }
+  for (std::size_t i = window.size(); i-- > 0;) {
+    if (successor[i] != kNotSuperseded) results[i] = results[successor[i]];
   }
   return results;
 }

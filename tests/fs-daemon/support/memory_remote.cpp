@@ -118,6 +118,7 @@ Result<remote::NodeInfo> MemoryRemote::set_attributes_locked(const remote::SetAt
   if (info.attributes_revision != r.base_revision) return make_error(Errc::conflict, "stale revision");
   info.attributes = r.attributes;
   info.attributes_revision = r.revision;
+  ++attribute_sets_;
   return info;
 }
 

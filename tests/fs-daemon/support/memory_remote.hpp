@@ -43,6 +43,7 @@ class MemoryRemote : public remote::RemoteApi {
   // Test controls.
   void set_offline(bool offline) { offline_ = offline; }
   std::size_t blob_puts() const { return blob_puts_; }
+  std::size_t attribute_sets() const { return attribute_sets_; }
   std::size_t blob_count();
   void flip_byte(const std::string& blob_id);
   // Makes an older version current again (a rollback by the server).
@@ -69,6 +70,7 @@ class MemoryRemote : public remote::RemoteApi {
   std::map<std::string, Bytes> blobs_;
   std::atomic<bool> offline_{false};
   std::atomic<std::size_t> blob_puts_{0};
+  std::atomic<std::size_t> attribute_sets_{0};
 };
 
 }  // namespace coffer::test

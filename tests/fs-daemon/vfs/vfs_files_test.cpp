@@ -195,6 +195,46 @@ TEST_CASE("changes made while the server is down upload after a restart from the
   CHECK(other.read_file(other.lookup(folder, "data")) == content);
 }
 
+TEST_CASE("attribute changes followed by a commit of the same file go to the server as the commit alone") {
+  MemoryRemote remote;
+  auto account = TestAccount::create(remote);
+  TempDir dir;
+  const crypto::Timestamp mtime{1700000000, 5};
+  {
+    TestMount mount(remote, account, dir.path() / "a");
+    REQUIRE(mount.vfs().opendir(kRootIno).ok());
+    remote.set_offline(true);  // everything below lands in one window
+    auto created = mount.vfs().create(kRootIno, "untarred", 0600, O_WRONLY | O_CREAT, {0, 0});
+    REQUIRE(created.ok());
+    REQUIRE(mount.vfs().write(created->open.fh, 0, Bytes{'t', 'a', 'r'}, {0, 0}).ok());
+    vfs::SetAttrRequest times;
+    times.mtime = vfs::TimeChange{false, mtime};
+    REQUIRE(mount.vfs().setattr(created->entry.ino, times).ok());
+    vfs::SetAttrRequest owner;
+    owner.uid = 1000;
+    owner.gid = 100;
+    REQUIRE(mount.vfs().setattr(created->entry.ino, owner).ok());
+    vfs::SetAttrRequest mode;
+    mode.mode = 0644;
+    REQUIRE(mount.vfs().setattr(created->entry.ino, mode).ok());
+    REQUIRE(mount.vfs().release(created->open.fh).ok());
+    auto before = remote.attribute_sets();
+    remote.set_offline(false);
+    mount.drain();
+    CHECK(remote.attribute_sets() - before == 2);  // the folder's mtime and the file's commit
+  }
+  TestMount other(remote, account, dir.path() / "b");
+  auto ino = other.lookup(kRootIno, "untarred");
+  auto attr = other.vfs().getattr(ino);
+  REQUIRE(attr.ok());
+  CHECK(attr->st_uid == 1000);
+  CHECK(attr->st_gid == 100);
+  CHECK((attr->st_mode & 07777) == 0644);
+  CHECK(attr->st_mtim.tv_sec == mtime.sec);
+  CHECK(attr->st_mtim.tv_nsec == mtime.nsec);
+  CHECK(other.read_file(ino) == Bytes{'t', 'a', 'r'});
+}
+
 TEST_CASE("nothing the remote stores contains a name or a byte of content") {
   MemoryRemote remote;
   auto account = TestAccount::create(remote);
