@@ -1,9 +1,11 @@
 #include "cli/mount_commands.hpp"
 
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -67,6 +69,16 @@ Status detach(const std::string& mountpoint) {
   return {};
 }
 
+// A zombie counts as gone: it holds nothing, and whoever reaps orphans may be slow to.
+bool process_alive(pid_t pid) {
+  if (::kill(pid, 0) != 0) return false;
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  std::getline(stat, line);
+  auto end_of_name = line.rfind(')');
+  return end_of_name == std::string::npos || line.compare(end_of_name + 1, 3, " Z ") != 0;
+}
+
 void report_left(const char* command, const nlohmann::json& answer) {
   auto ops = answer.value("pending_ops", std::uint64_t{0});
   if (ops == 0) {
@@ -87,8 +99,10 @@ void run_unmount(const GlobalOptions& global, const MountOptions& options) {
   std::string mountpoint = absolute_path("unmount", options.mountpoint);
   auto wait = std::chrono::seconds(options.timeout.value_or(config.unmount_timeout.count()));
   bool ours = false;
+  pid_t daemon_pid = 0;
   if (auto status = daemon_request(paths, "status", std::chrono::seconds(5)); status) {
     ours = status->value("mountpoint", std::string()) == mountpoint;
+    daemon_pid = status->value("pid", 0);
   }
   if (ours) {
     std::cout << "Waiting for uploads to finish...\n" << std::flush;
@@ -96,7 +110,10 @@ void run_unmount(const GlobalOptions& global, const MountOptions& options) {
     if (answer) report_left("unmount", *answer);
   }
   check("unmount", detach(mountpoint));
-  for (auto deadline = Clock::now() + std::chrono::seconds(30); ours && daemon_running(paths);) {
+  // Until the process is gone, not just its control socket: it still holds the profile's
+  // state database while it shuts down, and a mount right after would find it locked.
+  auto still_running = [&] { return daemon_pid > 0 ? process_alive(daemon_pid) : daemon_running(paths); };
+  for (auto deadline = Clock::now() + std::chrono::seconds(30); ours && still_running();) {
     if (Clock::now() > deadline) fail("unmount", "the daemon did not stop");
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
