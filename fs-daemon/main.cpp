@@ -1,3 +1,5 @@
+#include <sys/stat.h>
+
 #include <CLI/CLI.hpp>
 
 #include <string>
@@ -12,6 +14,9 @@
 // Each command group registers itself; a failing command reports on stderr and throws
 // CLI::RuntimeError with its exit status, which app.exit() returns without printing more.
 int main(int argc, char** argv) {
+  // Everything this process creates is profile state (log, state database, journal, cache):
+  // the user's alone. Files made inside the mount take the modes their creators ask for.
+  ::umask(077);
   // Commands print their results on stdout; warnings from the work they do go to stderr.
   coffer::log::init("coffer", "warn");
   CLI::App app{"coffer: mount your Coffer cloud as a folder; every byte is encrypted here"};

@@ -22,6 +22,13 @@ class CliTest(unittest.TestCase):
             device = cloud.device
             mode = os.stat(os.path.join(device.profile, "login.json")).st_mode
             self.assertEqual(stat.S_IMODE(mode), 0o600)
+            with open(device.path("made-while-mounted.txt"), "w") as f:
+                f.write("x\n")
+            device.sync()
+            for folder, names, files in os.walk(device.profile):  # log, state database, journal, cache
+                for name in names + files:
+                    mode = os.lstat(os.path.join(folder, name)).st_mode
+                    self.assertEqual(stat.S_IMODE(mode) & 0o077, 0, os.path.join(folder, name))
             status = device.coffer("status").stdout
             self.assertIn("alice", status)
             self.assertIn("Mounted:  " + device.mountpoint, status)
