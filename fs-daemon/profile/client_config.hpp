@@ -18,7 +18,7 @@ struct ClientConfig {
   std::int64_t upload_parallel = 4;          // upload.parallel: blob uploads at once
   std::uint64_t batch_size = 8ull << 20;     // upload.batch_size: bytes per batch request
   std::uint64_t inline_limit = 256ull << 10;  // upload.inline_limit: files this small ride in the batch
-  std::int64_t readahead = 4;                // read.readahead: chunks fetched ahead of a sequential reader
+  std::int64_t readahead = 8;                // read.readahead: chunks fetched ahead of a sequential reader
   bool journal_sync = false;                 // journal.sync: close (fsync as each file closes) or background
   std::chrono::seconds journal_flush_interval{1};  // journal.flush_interval: background fsync period
   std::chrono::seconds connect_timeout{5};   // network.connect_timeout
