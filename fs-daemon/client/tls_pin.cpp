@@ -6,6 +6,8 @@
 
 #include <cctype>
 
+#include "crypto/encoding.hpp"
+
 namespace coffer::client {
 namespace {
 
@@ -40,16 +42,11 @@ std::string format_fingerprint(const unsigned char* digest, unsigned length) {
 std::string normalize_fingerprint(std::string_view text) {
   std::string hex;
   for (char c : text) {
-    if (c != ':' && c != ' ') hex.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+    if (c != ':' && c != ' ') hex.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   }
-  bool sha256_hex = hex.size() == 64 && hex.find_first_not_of("0123456789ABCDEF") == std::string::npos;
-  if (!sha256_hex) return hex;
-  std::string out;
-  for (std::size_t i = 0; i < hex.size(); i += 2) {
-    if (i > 0) out.push_back(':');
-    out.append(hex, i, 2);
-  }
-  return out;
+  auto digest = crypto::hex_decode(hex);
+  if (!digest || digest->size() != 32) return std::string(text);  // not a fingerprint: the pin check refuses it
+  return format_fingerprint(digest->data(), static_cast<unsigned>(digest->size()));
 }
 
 void TlsPin::install(void* ssl_ctx) {
