@@ -112,8 +112,7 @@ void run_unmount(const GlobalOptions& global, const MountOptions& options) {
   check("unmount", detach(mountpoint));
   // Until the process is gone, not just its control socket: it still holds the profile's
   // state database while it shuts down, and a mount right after would find it locked.
-  auto still_running = [&] { return daemon_pid > 0 ? process_alive(daemon_pid) : daemon_running(paths); };
-  for (auto deadline = Clock::now() + std::chrono::seconds(30); ours && still_running();) {
+  for (auto deadline = Clock::now() + std::chrono::seconds(30); ours && daemon_pid > 0 && process_alive(daemon_pid);) {
     if (Clock::now() > deadline) fail("unmount", "the daemon did not stop");
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
