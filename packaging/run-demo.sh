@@ -34,21 +34,35 @@ unmount_all() {
   return 0
 }
 
-# Logs NAME in with the password in FILE on a profile of its own under $demo/DIR and mounts it.
-another_device() {  # NAME PASSWORD_FILE DIR DEVICE
-  local home=$demo/$3
+# NAME's password file in $demo and NAME on the server, each made once.
+ensure_user() {  # NAME
+  if [ ! -f "$demo/$1.password" ]; then
+    (umask 077 && head -c 18 /dev/urandom | base64 >"$demo/$1.password")
+  fi
+  if ! "$bin/coffer-admin" --data "$demo/server" --json user list | grep -q "\"$1\""; then
+    "$bin/coffer-admin" --data "$demo/server" user add "$1" --password-file "$demo/$1.password"
+  fi
+}
+
+login_and_mount() {  # PROFILE FOLDER NAME DEVICE
+  "$bin/coffer" --profile "$1" login --server "http://127.0.0.1:$port" --user "$3" \
+    --password-file "$demo/$3.password" --device "$4"
+  mkdir -p "$2"
+  "$bin/coffer" --profile "$1" mount "$2"
+}
+
+# NAME on a profile of its own under $demo/DIR, mounted at $demo/DIR/Coffer.
+another_device() {  # NAME DIR DEVICE
+  local home=$demo/$2
   if ! [ -f "$pidfile" ] || ! kill -0 "$(cat "$pidfile")" 2>/dev/null; then
     echo "run-demo.sh: the demo server is not running; start it first with ./packaging/run-demo.sh" >&2
     exit 1
   fi
-  mkdir -p "$home/Coffer"
   unmount_folder "$home/profile" "$home/Coffer"
-  "$bin/coffer" --profile "$home/profile" login --server "http://127.0.0.1:$port" --user "$1" \
-    --password-file "$2" --device "$4"
-  "$bin/coffer" --profile "$home/profile" mount "$home/Coffer"
+  login_and_mount "$home/profile" "$home/Coffer" "$1" "$3"
   cat <<MSG
 
-$1 on device "$4" is mounted at:
+$1 on device "$3" is mounted at:
   $home/Coffer
   status    $bin/coffer --profile $home/profile status
   stop      ./packaging/run-demo.sh stop   (unmounts every demo folder)
@@ -74,17 +88,12 @@ case "${1:-}" in
       echo "run-demo.sh: pick another name than '$name' (lowercase letters, digits, - and _)" >&2
       exit 2 ;;
     esac
-    if [ ! -f "$demo/$name.password" ]; then
-      (umask 077 && head -c 18 /dev/urandom | base64 >"$demo/$name.password")
-    fi
-    if ! "$bin/coffer-admin" --data "$demo/server" --json user list | grep -q "\"$name\""; then
-      "$bin/coffer-admin" --data "$demo/server" user add "$name" --password-file "$demo/$name.password"
-    fi
-    another_device "$name" "$demo/$name.password" "$name" "$name-laptop"
+    ensure_user "$name"
+    another_device "$name" "$name" "$name-laptop"
     exit 0
     ;;
   second-device)
-    another_device demo "$demo/demo.password" device2 demo-second
+    another_device demo device2 demo-second
     exit 0
     ;;
   "") ;;
@@ -109,17 +118,8 @@ for _ in $(seq 50); do
   sleep 0.1
 done
 
-if [ ! -f "$demo/demo.password" ]; then
-  (umask 077 && head -c 18 /dev/urandom | base64 >"$demo/demo.password")
-fi
-if ! "$bin/coffer-admin" --data "$demo/server" --json user list | grep -q '"demo"'; then
-  "$bin/coffer-admin" --data "$demo/server" user add demo --password-file "$demo/demo.password"
-fi
-
-"$bin/coffer" --profile "$profile" login --server "http://127.0.0.1:$port" --user demo \
-  --password-file "$demo/demo.password" --device demo
-mkdir -p "$mnt"
-"$bin/coffer" --profile "$profile" mount "$mnt"
+ensure_user demo
+login_and_mount "$profile" "$mnt" demo demo
 
 cat <<MSG
 
