@@ -16,6 +16,15 @@ from coffer_harness import bin_path, free_port
 from mount_helper import PASSWORD, Device, MountedCloud, run
 
 
+def process_state(pid):
+    """The state letter of a process ("Z": a zombie), or None when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return None
+
+
 class CliTest(unittest.TestCase):
     def test_login_status_and_logout(self):
         with MountedCloud() as cloud:
@@ -44,9 +53,10 @@ class CliTest(unittest.TestCase):
             self.assertNotEqual(no_argv.returncode, 0)
             busy = device.coffer("logout", check=False)
             self.assertIn("unmount it first", busy.stderr)
-            for _ in range(3):  # unmount returns once the daemon is gone, so a mount right after works
-                device.unmount()
-                device.mount()
+            pid = int(re.search(r"\(pid (\d+)\)", status).group(1))
+            device.unmount()  # returns once the daemon's process has ended, not just its socket
+            self.assertIn(process_state(pid), (None, "Z"), f"the daemon ({pid}) still runs")
+            device.mount()  # so a mount right after finds the profile's state database free
             device.unmount()
             synced = device.coffer("sync")  # no daemon: the command uploads itself, and prints only its answer
             self.assertEqual(synced.stdout, "Every change is on the server.\n")
