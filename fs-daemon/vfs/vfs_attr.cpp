@@ -28,6 +28,20 @@ std::uint32_t without_privileges(std::uint32_t mode) {
   return mode;
 }
 
+// The kernel reads neither POSIX ACLs nor security labels nor file capabilities from a FUSE
+// file system's xattrs here (permissions are the mode bits under default_permissions, the mount
+// is nosuid), so storing system.* or security.* would only pretend. Refusing them on read as
+// well lets ls and libselinux note once per mount that the namespace is absent, instead of
+// asking for every file.
+bool unstored_namespace(std::string_view name) {
+  return name.starts_with("system.") || name.starts_with("security.");
+}
+
+Error refuse_unstored(std::string_view name) {
+  return make_error(Errc::unsupported, "the " + std::string(name.substr(0, name.find('.'))) +
+                                           " xattr namespace is not stored");
+}
+
 }  // namespace
 
 void Vfs::touch_change(Node& node) { node.attrs.ctime = now_timestamp(); }
@@ -78,9 +92,8 @@ Result<std::string> Vfs::readlink(std::uint64_t ino) {
 }
 
 Status Vfs::setxattr(std::uint64_t ino, const std::string& name, ByteView value, XattrMode mode) {
-  if (name.rfind("system.", 0) == 0 || sync::is_reserved_xattr(name)) {
-    return make_error(Errc::unsupported, "this attribute namespace is not stored");
-  }
+  if (unstored_namespace(name)) return refuse_unstored(name);
+  if (sync::is_reserved_xattr(name)) return make_error(Errc::unsupported, "this attribute name is reserved");
   if (name.size() > kMaxXattrName) return make_error(Errc::out_of_range, "an xattr name is too long");
   if (value.size() > kMaxXattrValue) return make_error(Errc::value_too_large, "an xattr value is too large");
   std::lock_guard lock(tree_);
@@ -96,6 +109,7 @@ Status Vfs::setxattr(std::uint64_t ino, const std::string& name, ByteView value,
 }
 
 Result<Bytes> Vfs::getxattr(std::uint64_t ino, const std::string& name) {
+  if (unstored_namespace(name)) return refuse_unstored(name);
   std::lock_guard lock(tree_);
   auto node = node_of(ino);
   if (!node) return std::move(node).error();
@@ -112,12 +126,13 @@ Result<std::vector<std::string>> Vfs::listxattr(std::uint64_t ino) {
   if (!node) return std::move(node).error();
   std::vector<std::string> names;
   for (const auto& [name, value] : (*node)->attrs.xattrs) {
-    if (!sync::is_reserved_xattr(name)) names.push_back(name);
+    if (!sync::is_reserved_xattr(name) && !unstored_namespace(name)) names.push_back(name);
   }
   return names;
 }
 
 Status Vfs::removexattr(std::uint64_t ino, const std::string& name) {
+  if (unstored_namespace(name)) return refuse_unstored(name);
   std::lock_guard lock(tree_);
   auto node = node_of(ino);
   if (!node) return std::move(node).error();

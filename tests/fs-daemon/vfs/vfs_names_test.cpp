@@ -158,3 +158,22 @@ TEST_CASE("mode, owner, times, xattrs and symlinks live in the attribute record"
   CHECK(*vfs.listxattr(ino) == std::vector<std::string>{"user.note"});
   CHECK(*vfs.readlink(other.lookup(kRootIno, "link")) == "../target");
 }
+
+TEST_CASE("system and security xattrs are refused on write, read and removal alike") {
+  MemoryRemote remote;
+  auto account = TestAccount::create(remote);
+  TempDir dir;
+  TestMount mount(remote, account, dir.path() / "a");
+  auto& vfs = mount.vfs();
+  auto ino = mount.write_file(kRootIno, "f", Bytes{'f'});
+  Bytes value{'v'};
+  for (const std::string name : {"system.posix_acl_access", "security.selinux", "security.capability"}) {
+    CAPTURE(name);
+    CHECK(vfs.setxattr(ino, name, value, vfs::XattrMode::any).error().code == Errc::unsupported);
+    CHECK(vfs.getxattr(ino, name).error().code == Errc::unsupported);
+    CHECK(vfs.removexattr(ino, name).error().code == Errc::unsupported);
+  }
+  REQUIRE(vfs.setxattr(ino, "trusted.note", value, vfs::XattrMode::any).ok());
+  CHECK(*vfs.listxattr(ino) == std::vector<std::string>{"trusted.note"});
+  CHECK(vfs.getxattr(ino, "user.absent").error().code == Errc::no_attribute);
+}

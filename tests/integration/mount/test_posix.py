@@ -181,6 +181,12 @@ class PosixTest(unittest.TestCase):
         with self.assertRaises(OSError) as caught:
             os.getxattr(path, "user.empty")
         self.assertEqual(caught.exception.errno, errno.ENODATA)
+        refused = [lambda: os.getxattr(path, "security.selinux"), lambda: os.getxattr(path, "system.posix_acl_access"),
+                   lambda: os.setxattr(path, "security.selinux", b"label")]
+        for call in refused:
+            with self.assertRaises(OSError) as caught:
+                call()
+            self.assertEqual(caught.exception.errno, errno.EOPNOTSUPP)
         self.cloud.sync()
         other = self.cloud.second_device("xattr-reader")
         self.assertEqual(os.getxattr(other.path("xattrs.txt"), "user.color"), b"blue")
