@@ -157,8 +157,7 @@ Result<Bytes> ApiClient::get_blob(const std::string& blob_id) {
   auto response = http_->send(get_request("/v1/blobs/" + blob_id));
   if (!response) return std::move(response).error();
   if (response->status != 200) return error_from_response(*response, "get blob");
-  const auto* data = reinterpret_cast<const std::uint8_t*>(response->body.data());
-  return Bytes(data, data + response->body.size());
+  return std::move(response->body);
 }
 
 Result<std::uint64_t> ApiClient::commit_version(const remote::CommitVersion& r) {
@@ -190,7 +189,8 @@ Result<std::vector<Status>> ApiClient::batch(const std::vector<remote::BatchOp>&
   return decode<std::vector<Status>>("batch", [&] {
     std::vector<Status> results;
     for (std::size_t i = 0; const auto& item : body->at("results")) {
-      HttpResponse response{item.at("status").get<long>(), item.value("body", nlohmann::json::object()).dump(), {}};
+      const std::string text = item.value("body", nlohmann::json::object()).dump();
+      HttpResponse response{item.at("status").get<long>(), Bytes(text.begin(), text.end()), {}};
       if (response.status >= 200 && response.status < 300) {
         results.emplace_back();
       } else {

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "crypto/bytes.hpp"
 #include "util/result.hpp"
 
 namespace coffer::client {
@@ -43,7 +44,7 @@ struct HttpRequest {
 
 struct HttpResponse {
   long status = 0;
-  std::string body;
+  Bytes body;  // bytes, not text: a blob lands here and is handed on without a copy
   std::optional<long> retry_after_seconds;
 };
 

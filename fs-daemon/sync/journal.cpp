@@ -1,6 +1,7 @@
 #include "sync/journal.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -28,16 +29,22 @@ bool write_all(int fd, const std::uint8_t* data, std::size_t size) {
   return true;
 }
 
+// The journal's files are not written while they are read (blobs are renamed into place
+// whole), so the size at open is the size: one buffer, one copy, no regrowth.
 Result<Bytes> read_whole(int fd) {
-  Bytes content;
-  std::uint8_t buffer[1 << 16];
-  for (;;) {
-    ssize_t n = ::read(fd, buffer, sizeof buffer);
+  struct stat info {};
+  if (::fstat(fd, &info) != 0) return make_error(Errc::io, std::string("cannot read the journal: ") + std::strerror(errno));
+  Bytes content(static_cast<std::size_t>(info.st_size));
+  std::size_t done = 0;
+  while (done < content.size()) {
+    ssize_t n = ::read(fd, content.data() + done, content.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return make_error(Errc::io, std::string("cannot read the journal: ") + std::strerror(errno));
-    if (n == 0) return content;
-    content.insert(content.end(), buffer, buffer + n);
+    if (n == 0) break;
+    done += static_cast<std::size_t>(n);
   }
+  content.resize(done);
+  return content;
 }
 
 }  // namespace

@@ -32,7 +32,7 @@ bool FileContent::dirty() const {
   return changed_;
 }
 
-Result<Bytes*> FileContent::dirty_chunk(std::uint64_t index, bool overwritten_whole) {
+Result<Bytes*> FileContent::dirty_chunk(std::uint64_t index) {
   if (auto it = dirty_.find(index); it != dirty_.end()) {
     it->second.stamp = ++stamp_;
     return &it->second.data;
@@ -41,7 +41,7 @@ Result<Bytes*> FileContent::dirty_chunk(std::uint64_t index, bool overwritten_wh
   if (auto flying = in_flight_.find(index); flying != in_flight_.end()) {
     data = *flying->second.data;
     in_flight_.erase(flying);  // the worker's result is stale now
-  } else if (!overwritten_whole && chunks_[index]) {
+  } else if (chunks_[index]) {
     auto base = services_.reader.read(key_, *chunks_[index], covered(index));
     if (!base) return std::move(base).error();
     data = **base;
@@ -52,6 +52,15 @@ Result<Bytes*> FileContent::dirty_chunk(std::uint64_t index, bool overwritten_wh
   return &slot.data;
 }
 
+// A write that covers a whole chunk (the common case of sequential writes) replaces it without
+// reading the old one or zero-filling a buffer first.
+void FileContent::replace_chunk(std::uint64_t index, ByteView bytes) {
+  in_flight_.erase(index);  // a worker's result for the old bytes is stale now
+  auto& slot = dirty_[index];
+  slot.data.assign(bytes.begin(), bytes.end());
+  slot.stamp = ++stamp_;
+}
+
 Status FileContent::resize_locked(std::uint64_t new_size) {
   const std::uint64_t old_size = size_;
   if (new_size == old_size) return {};
@@ -60,7 +69,7 @@ Status FileContent::resize_locked(std::uint64_t new_size) {
   std::uint64_t edge = new_size > old_size ? old_size : new_size;
   bool partial_edge = edge % chunk_size_ != 0 && edge / chunk_size_ < chunks_.size();
   if (partial_edge) {
-    auto buffer = dirty_chunk(edge / chunk_size_, false);
+    auto buffer = dirty_chunk(edge / chunk_size_);
     if (!buffer) return std::move(buffer).error();
   }
   std::uint64_t count = (new_size + chunk_size_ - 1) / chunk_size_;
@@ -96,9 +105,14 @@ Status FileContent::write(std::uint64_t offset, ByteView data) {
     std::uint64_t index = pos / chunk_size_;
     std::size_t in_chunk = static_cast<std::size_t>(pos % chunk_size_);
     std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(chunk_size_ - in_chunk, end - pos));
-    auto buffer = dirty_chunk(index, in_chunk == 0 && n == covered(index));
-    if (!buffer) return std::move(buffer).error();
-    std::memcpy((*buffer)->data() + in_chunk, data.data() + (pos - offset), n);
+    const ByteView piece = data.subspan(static_cast<std::size_t>(pos - offset), n);
+    if (in_chunk == 0 && n == covered(index)) {
+      replace_chunk(index, piece);
+    } else {
+      auto buffer = dirty_chunk(index);
+      if (!buffer) return std::move(buffer).error();
+      std::memcpy((*buffer)->data() + in_chunk, piece.data(), n);
+    }
     if (in_chunk + n == chunk_size_) spill_locked(index);
     pos += n;
   }

@@ -77,7 +77,8 @@ class FileContent : public std::enable_shared_from_this<FileContent> {
   };
 
   std::size_t covered(std::uint64_t index) const;
-  Result<Bytes*> dirty_chunk(std::uint64_t index, bool overwritten_whole);
+  Result<Bytes*> dirty_chunk(std::uint64_t index);
+  void replace_chunk(std::uint64_t index, ByteView bytes);
   Status resize_locked(std::uint64_t new_size);
   void spill_locked(std::uint64_t index);
   void finish_spill(std::uint64_t index, std::uint64_t stamp, const crypto::EncryptedChunk& chunk, Status written);
