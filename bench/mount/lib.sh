@@ -53,6 +53,19 @@ drop_kernel_caches() {
 }
 
 # Run a command and print its wall time in seconds; its status is the command's.
+# CPU seconds (user + system, all threads) used so far by the processes PIDS, summed; kernel
+# threads working for them (writeback, softirqs on other CPUs) are not counted.
+cpu_of() {  # PIDS...
+  local pid ticks=0 tick
+  tick=$(getconf CLK_TCK)
+  for pid in "$@"; do
+    [[ -r /proc/$pid/stat ]] || continue
+    # Fields after the ")" that ends the command name: utime is the 12th, stime the 13th.
+    ticks=$((ticks + $(sed 's/^.*) //' "/proc/$pid/stat" | awk '{ print $12 + $13 }')))
+  done
+  awk -v t="$ticks" -v hz="$tick" 'BEGIN { printf "%.2f", t / hz }'
+}
+
 time_it() {
   local start=$EPOCHREALTIME status
   "$@"

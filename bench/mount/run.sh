@@ -7,8 +7,10 @@ usage() {
   cat <<'EOF'
 Usage: bench/mount/run.sh [options]
 
-Runs the same workloads on each target and prints one table of median seconds, then the
-goal ratios (Coffer against rclone, bindfs and gocryptfs), each marked met or not met.
+Runs the same workloads on each target and prints one table of median seconds, one of the
+median CPU seconds each target's own processes used (daemon and server; steadier than wall
+time on a shared machine), then the goal ratios (Coffer against rclone, bindfs and
+gocryptfs), each marked met or not met.
 
 Options:
   --targets LIST    comma-separated, from local,bindfs,gocryptfs,rclone,coffer (default: all)
@@ -109,8 +111,10 @@ done
 
 # --- Runs: run r of every workload on every target, then run r + 1, so that a change in the
 # machine's load during the session falls on all targets alike.
-RESULTS=$WORK/results
+RESULTS=$WORK/results CPU_RESULTS=$WORK/cpu-results
 : >"$RESULTS"
+: >"$CPU_RESULTS"
+has_pids() { declare -F "${1}_pids" >/dev/null; }
 RUN_LOADS=()
 for ((run = 1; run <= RUNS; run++)); do
   RUN_LOADS+=("$(cut -d' ' -f1 /proc/loadavg)")
@@ -119,10 +123,13 @@ for ((run = 1; run <= RUNS; run++)); do
     for w in "${WORKLOADS[@]}"; do
       if ! "prep_$w" "$t" 2>>"$WORK/$t.err"; then
         NA[$t]="preparing $w failed: $(last_line "$WORK/$t.err")"
+      elif has_pids "$t" && ! CPU_BEFORE=$(cpu_of $("${t}_pids")); then
+        NA[$t]="reading the CPU time of $t failed"
       elif ! time_it "run_$w" "$t" 2>>"$WORK/$t.err"; then
         NA[$t]="$w failed: $(last_line "$WORK/$t.err")"
       else
         echo "$t $w $ELAPSED" >>"$RESULTS"
+        has_pids "$t" && echo "$t $w $(awk -v a="$CPU_BEFORE" -v b="$(cpu_of $("${t}_pids"))" 'BEGIN { printf "%.2f", b - a }')" >>"$CPU_RESULTS"
         progress "run $run/$RUNS $t $w ${ELAPSED}s"
         continue
       fi
@@ -140,12 +147,15 @@ done
 LOAD_END=$(load)
 
 # --- The table: median seconds of complete cells (every run succeeded), else n/a.
-median() {  # TARGET WORKLOAD -> median seconds, or nothing
-  awk -v t="$1" -v w="$2" -v runs="$RUNS" '$1 == t && $2 == w { print $3 }' "$RESULTS" | sort -g |
+median() {  # TARGET WORKLOAD [FILE] -> median seconds, or nothing
+  awk -v t="$1" -v w="$2" '$1 == t && $2 == w { print $3 }' "${3:-$RESULTS}" | sort -g |
     awk -v runs="$RUNS" '{ v[NR] = $1 } END { if (NR == runs) printf "%.3f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
-declare -A MED=()
-for t in "${TARGETS[@]}"; do for w in "${WORKLOADS[@]}"; do MED[$t.$w]=$(median "$t" "$w"); done; done
+declare -A MED=() CPU=()
+for t in "${TARGETS[@]}"; do for w in "${WORKLOADS[@]}"; do
+  MED[$t.$w]=$(median "$t" "$w")
+  CPU[$t.$w]=$(median "$t" "$w" "$CPU_RESULTS")
+done; done
 
 version_of() {
   case $1 in
@@ -179,6 +189,26 @@ done
 for t in "${TARGETS[@]}"; do
   [[ -s $WORK/$t.rsync-changes ]] && echo "Note: on $t, the no-change rsync still changed $(wc -l <"$WORK/$t.rsync-changes") entries (last run)."
 done
+
+# Wall time on a shared VM moves with its neighbours; CPU time much less, so small changes
+# show here first.
+CPU_TARGETS=()
+for t in "${TARGETS[@]}"; do has_pids "$t" && CPU_TARGETS+=("$t"); done
+if ((${#CPU_TARGETS[@]})); then
+  echo
+  echo "Median CPU seconds (user + system) of each target's own processes in the same runs: the"
+  echo "FUSE daemon, and the server where there is one (rclone serve, cofferd); kernel threads"
+  echo "such as writeback are not counted:"
+  echo
+  header="| Workload |" rule="|---|"
+  for t in "${CPU_TARGETS[@]}"; do header+=" $t |"; rule+="---:|"; done
+  echo "$header"; echo "$rule"
+  for w in "${WORKLOADS[@]}"; do
+    row="| $(workload_label "$w") |"
+    for t in "${CPU_TARGETS[@]}"; do row+=" $(show "${CPU[$t.$w]:-}") |"; done
+    echo "$row"
+  done
+fi
 
 # --- Goals, as ratios in this run. Each: workloads, peer, what is compared, the bound.
 echo

@@ -9,4 +9,5 @@ bindfs_setup() {
 }
 bindfs_durable() { sync "$@"; }  # bindfs passes fsync through to the backing file
 bindfs_cold() { :; }
+bindfs_pids() { pgrep -f "^bindfs $WORK/bindfs/back"; }
 bindfs_teardown() { unmount "$WORK/bindfs/mnt"; }

@@ -37,6 +37,9 @@ coffer_cold() {
   rm -rf "$WORK/coffer/profile/cache" && coffer_mount
 }
 
+# The server and the mount daemon (which `coffer mount` forked; it keeps the command line).
+coffer_pids() { echo "$COFFERD_PID"; pgrep -f "^$BUILD_DIR/bin/coffer --profile $WORK/coffer/profile mount"; }
+
 coffer_teardown() {
   if mountpoint -q "$WORK/coffer/mnt"; then
     coffer_cli unmount "$WORK/coffer/mnt" --timeout 30 || unmount "$WORK/coffer/mnt"

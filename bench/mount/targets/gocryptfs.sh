@@ -13,4 +13,5 @@ gocryptfs_setup() {
 }
 gocryptfs_durable() { sync "$@"; }  # gocryptfs passes fsync through to the ciphertext file
 gocryptfs_cold() { :; }
+gocryptfs_pids() { pgrep -f "gocryptfs -fg .*$WORK/gocryptfs/mnt"; }  # the re-executed daemon
 gocryptfs_teardown() { unmount "$WORK/gocryptfs/mnt"; }

@@ -67,6 +67,7 @@ rclone_cold() {
   rm -rf "$WORK/rclone/cache" && mkdir -p "$WORK/rclone/cache" && rclone_mount
 }
 
+rclone_pids() { echo "$RCLONE_SERVE_PID $RCLONE_MOUNT_PID"; }
 rclone_teardown() {
   unmount "$WORK/rclone/mnt"
   [[ -n ${RCLONE_MOUNT_PID:-} ]] && kill "$RCLONE_MOUNT_PID" 2>/dev/null
