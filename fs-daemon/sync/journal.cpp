@@ -29,8 +29,9 @@ bool write_all(int fd, const std::uint8_t* data, std::size_t size) {
   return true;
 }
 
-// The journal's files are not written while they are read (blobs are renamed into place
-// whole), so the size at open is the size: one buffer, one copy, no regrowth.
+// Nothing writes a journal file while it is read here (the log and the acked mark are read
+// once at start, blobs are renamed into place whole), so the size at open is the size: one
+// buffer, one copy, no regrowth.
 Result<Bytes> read_whole(int fd) {
   struct stat info {};
   if (::fstat(fd, &info) != 0) return make_error(Errc::io, std::string("cannot read the journal: ") + std::strerror(errno));
