@@ -178,14 +178,19 @@ echo
 echo "Median seconds of $RUNS runs (lower is better):"
 echo
 show() { [[ -z $1 ]] && echo n/a || awk -v s="$1" 'BEGIN { printf(s < 1 ? "%.3f" : "%.2f", s) }'; }
-header="| Workload |" rule="|---|"
-for t in "${TARGETS[@]}"; do header+=" $t |"; rule+="---:|"; done
-echo "$header"; echo "$rule"
-for w in "${WORKLOADS[@]}"; do
-  row="| $(workload_label "$w") |"
-  for t in "${TARGETS[@]}"; do row+=" $(show "${MED[$t.$w]:-}") |"; done
-  echo "$row"
-done
+table() {  # ARRAY TARGETS...: one row per workload, one column per target, from ARRAY[target.workload]
+  local -n cells=$1
+  shift
+  local header="| Workload |" rule="|---|" row t w
+  for t in "$@"; do header+=" $t |"; rule+="---:|"; done
+  echo "$header"; echo "$rule"
+  for w in "${WORKLOADS[@]}"; do
+    row="| $(workload_label "$w") |"
+    for t in "$@"; do row+=" $(show "${cells[$t.$w]:-}") |"; done
+    echo "$row"
+  done
+}
+table MED "${TARGETS[@]}"
 for t in "${TARGETS[@]}"; do
   [[ -s $WORK/$t.rsync-changes ]] && echo "Note: on $t, the no-change rsync still changed $(wc -l <"$WORK/$t.rsync-changes") entries (last run)."
 done
@@ -200,14 +205,7 @@ if ((${#CPU_TARGETS[@]})); then
   echo "FUSE daemon, and the server where there is one (rclone serve, cofferd); kernel threads"
   echo "such as writeback are not counted:"
   echo
-  header="| Workload |" rule="|---|"
-  for t in "${CPU_TARGETS[@]}"; do header+=" $t |"; rule+="---:|"; done
-  echo "$header"; echo "$rule"
-  for w in "${WORKLOADS[@]}"; do
-    row="| $(workload_label "$w") |"
-    for t in "${CPU_TARGETS[@]}"; do row+=" $(show "${CPU[$t.$w]:-}") |"; done
-    echo "$row"
-  done
+  table CPU "${CPU_TARGETS[@]}"
 fi
 
 # --- Goals, as ratios in this run. Each: workloads, peer, what is compared, the bound.
