@@ -8,6 +8,7 @@
 #include <system_error>
 #include <vector>
 
+#include "server/storage/local/direct_file_writer.hpp"
 #include "server/storage/local/posix_file.hpp"
 #include "server/storage/local/sha256_stream.hpp"
 
@@ -31,27 +32,23 @@ Status check_id(std::string_view id) {
 class LocalBlobWriter final : public BlobWriter {
  public:
   LocalBlobWriter(LocalBlobStore& store, std::string id, std::filesystem::path temp, int fd, std::uint64_t max_size)
-      : store_(store), id_(std::move(id)), temp_(std::move(temp)), fd_(fd), max_size_(max_size) {}
+      : store_(store), id_(std::move(id)), temp_(std::move(temp)), file_(FileDescriptor(fd), temp_),
+        max_size_(max_size) {}
 
   ~LocalBlobWriter() override {
     if (!published_) ::unlink(temp_.c_str());
   }
 
-  // Bodies arrive in small pieces (httplib reads 4 KiB at a time); they are hashed and written
-  // in large ones.
   Status write(std::string_view data) override {
     if (size_ + data.size() > max_size_) return make_error(Errc::too_large, "the blob is larger than the limit");
     size_ += data.size();
-    pending_.append(data);
-    if (pending_.size() < kWriteBuffer) return {};
-    return flush();
+    hash_.update(data);
+    return file_.append(data);
   }
 
   Result<std::uint64_t> commit() override {
-    COFFER_TRY_STATUS(flush());
     if (hash_.hex_digest() != id_) return make_error(Errc::integrity, "the body does not hash to the blob id");
-    COFFER_TRY_STATUS(sync_file(fd_.get(), temp_));
-    fd_ = FileDescriptor();
+    COFFER_TRY_STATUS(file_.finish());
     COFFER_TRY_STATUS(store_.publish(temp_, id_));
     published_ = true;
     return size_;
@@ -61,27 +58,11 @@ class LocalBlobWriter final : public BlobWriter {
   LocalBlobStore& store_;
   std::string id_;
   std::filesystem::path temp_;
-  FileDescriptor fd_;
+  DirectFileWriter file_;
   std::uint64_t max_size_;
   std::uint64_t size_ = 0;
   Sha256Stream hash_;
-  std::string pending_;
-  std::uint64_t flushed_ = 0;
   bool published_ = false;
-
-  static constexpr std::size_t kWriteBuffer = 256 * 1024;
-
-  // Each piece is handed to the disk at once (sync_file_range starts writeback without
-  // waiting), so the fdatasync in commit() finds little left to write.
-  Status flush() {
-    hash_.update(pending_);
-    auto written = write_all(fd_.get(), pending_, temp_);
-    if (written) ::sync_file_range(fd_.get(), static_cast<off_t>(flushed_), static_cast<off_t>(pending_.size()),
-                                   SYNC_FILE_RANGE_WRITE);
-    flushed_ += pending_.size();
-    pending_.clear();
-    return written;
-  }
 };
 
 class LocalBlobReader final : public BlobReader {
