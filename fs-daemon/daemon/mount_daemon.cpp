@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "control/control_socket.hpp"
+#include "daemon/heap_tuning.hpp"
 #include "fuse/fuse_mount.hpp"
 #include "log/logging.hpp"
 #include "mount/mount_runtime.hpp"
@@ -94,6 +95,7 @@ void serve(const MountRequest& request, mount::ProfileStores& stores, std::share
 }  // namespace
 
 Status run_mount(const MountRequest& request) {
+  keep_freed_chunk_buffers();
   auto stores = mount::ProfileStores::open(request.paths, request.config, request.login.keys);
   if (!stores) return std::move(stores).error();
   COFFER_TRY_STATUS(replay_journal(request, *stores));
