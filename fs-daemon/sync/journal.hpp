@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "crypto/fernet.hpp"
+#include "sync/mapped_blob.hpp"
 #include "sync/journal_op.hpp"
 #include "util/result.hpp"
 
@@ -39,6 +40,7 @@ class Journal {
 
   Status write_blob(const std::string& id, ByteView data, bool durable);
   Result<Bytes> read_blob(const std::string& id) const;
+  Result<MappedBlob> map_blob(const std::string& id) const { return MappedBlob::open(blob_path(id)); }
   bool has_blob(const std::string& id) const;
   std::filesystem::path blob_path(const std::string& id) const { return dir_ / "blobs" / id; }
   void remove_blob(const std::string& id);

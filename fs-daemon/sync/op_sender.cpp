@@ -81,9 +81,9 @@ Result<std::map<std::string, Error>> OpSender::upload_blob_files(std::span<const
   for (const auto& id : ids) {
     if (!journal_.has_blob(id)) continue;  // uploaded before and moved to the cache
     tasks.push_back([this, id, &refused_mutex, &refused]() -> Status {
-      auto data = journal_.read_blob(id);
-      if (!data) return data.error().code == Errc::not_found ? Status{} : Status{std::move(data).error()};
-      Status put = remote_.put_blob(id, *data);
+      auto blob = journal_.map_blob(id);
+      if (!blob) return blob.error().code == Errc::not_found ? Status{} : Status{std::move(blob).error()};
+      Status put = remote_.put_blob(id, blob->bytes());
       if (put || is_transient(put.error().code)) return put;
       std::lock_guard lock(refused_mutex);
       refused.emplace(id, std::move(put).error());
