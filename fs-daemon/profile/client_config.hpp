@@ -15,7 +15,7 @@ struct ClientConfig {
   std::uint64_t cache_size = 2ull << 30;    // cache.size: ciphertext chunks on disk (LRU)
   std::uint64_t memory_cache = 64ull << 20;  // cache.memory: decrypted chunks in memory
   std::uint32_t chunk_size = 1u << 20;       // chunk_size: plaintext bytes per chunk of new versions
-  std::int64_t upload_parallel = 4;          // upload.parallel: blob uploads at once
+  std::int64_t upload_parallel = 8;          // upload.parallel: blob uploads at once
   std::uint64_t batch_size = 8ull << 20;     // upload.batch_size: bytes per batch request
   std::uint64_t inline_limit = 256ull << 10;  // upload.inline_limit: files this small ride in the batch
   std::int64_t readahead = 8;                // read.readahead: chunks fetched ahead of a sequential reader
