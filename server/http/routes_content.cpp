@@ -1,3 +1,6 @@
+#include <algorithm>
+#include <memory>
+
 #include "protocol/content.hpp"
 #include "protocol/formats.hpp"
 #include "server/http/byte_range.hpp"
@@ -72,11 +75,13 @@ void get_blob(service::ContentService& content, const Request& req, Response& re
                                         std::to_string(range.offset + range.length - 1) + "/" + std::to_string(size));
   }
   res.set_header("Accept-Ranges", "bytes");
+  // One buffer for the whole answer: httplib calls the provider once per piece it sends.
+  auto buffer = std::make_shared<std::string>(std::min<std::uint64_t>(range.length, 256 * 1024), '\0');
   res.set_content_provider(range.length, "application/octet-stream",
-                           [blob, range](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
-                             std::string buffer(std::min<std::size_t>(length, 256 * 1024), '\0');
-                             auto got = blob->read_at(range.offset + offset, std::span<char>(buffer.data(), buffer.size()));
-                             return got && *got > 0 && sink.write(buffer.data(), *got);
+                           [blob, range, buffer](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+                             const std::span<char> piece(buffer->data(), std::min(length, buffer->size()));
+                             auto got = blob->read_at(range.offset + offset, piece);
+                             return got && *got > 0 && sink.write(piece.data(), *got);
                            });
 }
 

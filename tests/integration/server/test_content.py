@@ -26,7 +26,14 @@ def check_blobs(s):
     status, answer = s.bob.client.put("/v1/blobs/" + s.blob, data)
     assert status == 200, "bob proved he has the bytes; the blob is stored once"
     assert s.bob.client.get("/v1/blobs/" + s.blob, raw=True) == (200, data)
-    print("blobs: ranges 206/416, HEAD, stored once, readable by whoever uploaded it")
+    # Larger than one piece of the server's answer (256 KiB) and of its O_DIRECT writes (1 MiB),
+    # with a tail that is not a whole disk block.
+    big = os.urandom(3 * 1024 * 1024 + 5)
+    big_id = s.alice.upload(big)
+    assert c.get("/v1/blobs/" + big_id, raw=True) == (200, big)
+    status, middle = c.get("/v1/blobs/" + big_id, headers={"Range": "bytes=300000-2900000"}, raw=True)
+    assert status == 206 and middle == big[300000:2900001], status
+    print("blobs: ranges 206/416, HEAD, stored once, readable by whoever uploaded it, 3 MiB whole")
 
 
 def check_versions(s):
