@@ -52,7 +52,6 @@ drop_kernel_caches() {
   echo 3 >/proc/sys/vm/drop_caches
 }
 
-# Run a command and print its wall time in seconds; its status is the command's.
 # CPU seconds (user + system, all threads) used so far by the processes PIDS, summed; kernel
 # threads working for them (writeback, softirqs on other CPUs) are not counted.
 cpu_of() {  # PIDS...
@@ -66,6 +65,7 @@ cpu_of() {  # PIDS...
   awk -v t="$ticks" -v hz="$tick" 'BEGIN { printf "%.2f", t / hz }'
 }
 
+# Run a command and print its wall time in seconds; its status is the command's.
 time_it() {
   local start=$EPOCHREALTIME status
   "$@"

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "crypto/fernet.hpp"
-#include "sync/mapped_blob.hpp"
 #include "sync/journal_op.hpp"
+#include "sync/mapped_blob.hpp"
 #include "util/result.hpp"
 
 namespace coffer::sync {

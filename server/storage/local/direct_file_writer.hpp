@@ -10,9 +10,8 @@ namespace coffer::server::storage {
 
 // Appends to a new file, bypassing the page cache (O_DIRECT) where the file system allows it.
 // An uploaded blob is made durable before it is acknowledged and is seldom read soon after, so
-// copying it into the page cache on the way to the disk buys nothing; on the VMs measured in
-// docs/performance.md that copy into freshly allocated cache pages was half of the server's CPU
-// during large uploads. Bytes gather in an aligned staging buffer and go to the disk in whole
+// copying it into the page cache on the way to the disk buys nothing; on the machine in
+// docs/performance.md that copy was half of the server's CPU during a 512 MiB upload. Bytes gather in an aligned staging buffer and go to the disk in whole
 // aligned pieces; finish() writes the padded tail and cuts the file back to its length. Where
 // O_DIRECT is refused (tmpfs), the same calls write through the cache.
 class DirectFileWriter {

@@ -83,7 +83,10 @@ TEST_CASE("a file written in pieces of any size reads back whole, with its exact
 }
 
 TEST_CASE("on tmpfs, which may refuse O_DIRECT, the same writes go through the page cache") {
-  if (!std::filesystem::is_directory("/dev/shm") || !on_tmpfs("/dev/shm")) return;  // no tmpfs on this machine
+  if (!std::filesystem::is_directory("/dev/shm") || !on_tmpfs("/dev/shm")) {
+    MESSAGE("skipped: /dev/shm is not a tmpfs on this machine");
+    return;
+  }
   const auto dir = std::filesystem::path("/dev/shm") / ("coffer-direct-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   check_round_trips(dir);
@@ -92,7 +95,10 @@ TEST_CASE("on tmpfs, which may refuse O_DIRECT, the same writes go through the p
 
 TEST_CASE("on a disk file system the data does not pass through the page cache") {
   TempDir dir;
-  if (on_tmpfs(dir.path())) return;  // tmpfs is the page cache
+  if (on_tmpfs(dir.path())) {
+    MESSAGE("skipped: $TMPDIR is a tmpfs, which is the page cache");
+    return;
+  }
   const auto path = dir.path() / "big";
   write_in_pieces(path, pattern(3 * (std::size_t{1} << 20) + 5), 4096);
   CHECK(cached_pages(path) == 0);
