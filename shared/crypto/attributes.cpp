@@ -4,6 +4,7 @@
 
 #include "crypto/attributes_codec.hpp"
 #include "crypto/record_format.hpp"
+#include "crypto/record_header.hpp"
 #include "crypto/subkeys.hpp"
 
 namespace coffer::crypto {
@@ -25,8 +26,7 @@ void require_sealable(const AttributeRecord& record) {
 
 Bytes encode_attribute_record(const AttributeRecord& record) {
   ByteWriter out;
-  out.u8(kAttributeRecordKind);
-  out.u8(kRecordFormatVersion);
+  write_record_header(out, kAttributeRecordKind);
   write_node_id(out, record.node_id);
   out.u64(record.revision);
   write_attributes(out, record.attributes);
@@ -35,8 +35,7 @@ Bytes encode_attribute_record(const AttributeRecord& record) {
 
 Result<AttributeRecord> decode_attribute_record(ByteView plaintext) {
   ByteReader in(plaintext);
-  if (in.u8() != kAttributeRecordKind) return bad_record("not an attribute record");
-  if (in.u8() != kRecordFormatVersion) return bad_record("unknown format version");
+  if (const char* defect = record_header_defect(in, kAttributeRecordKind)) return bad_record(defect);
   AttributeRecord record;
   record.node_id = read_node_id(in);
   record.revision = in.u64();

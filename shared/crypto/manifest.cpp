@@ -6,6 +6,7 @@
 
 #include "crypto/attributes_codec.hpp"
 #include "crypto/record_format.hpp"
+#include "crypto/record_header.hpp"
 #include "crypto/subkeys.hpp"
 
 namespace coffer::crypto {
@@ -53,8 +54,7 @@ std::uint64_t chunk_count(std::uint64_t size, std::uint32_t chunk_size) noexcept
 
 Bytes encode_manifest(const Manifest& manifest) {
   ByteWriter out;
-  out.u8(kManifestRecordKind);
-  out.u8(kRecordFormatVersion);
+  write_record_header(out, kManifestRecordKind);
   write_node_id(out, manifest.node_id);
   out.u64(manifest.version);
   out.u64(manifest.size);
@@ -67,8 +67,7 @@ Bytes encode_manifest(const Manifest& manifest) {
 
 Result<Manifest> decode_manifest(ByteView plaintext) {
   ByteReader in(plaintext);
-  if (in.u8() != kManifestRecordKind) return bad_manifest("not a manifest");
-  if (in.u8() != kRecordFormatVersion) return bad_manifest("unknown format version");
+  if (const char* defect = record_header_defect(in, kManifestRecordKind)) return bad_manifest(defect);
   Manifest manifest;
   manifest.node_id = read_node_id(in);
   manifest.version = in.u64();

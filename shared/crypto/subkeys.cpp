@@ -11,6 +11,8 @@ std::string_view hkdf_info(KeyPurpose purpose) {
     case KeyPurpose::key_wrapping: return "coffer/v1/wrap";
     case KeyPurpose::manifest: return "coffer/v1/manifest";
     case KeyPurpose::attributes: return "coffer/v1/attributes";
+    case KeyPurpose::entry: return "coffer/v1/entry";
+    case KeyPurpose::folder: return "coffer/v1/folder";
   }
   return "coffer/v1/invalid";
 }

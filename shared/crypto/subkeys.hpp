@@ -7,7 +7,7 @@
 namespace coffer::crypto {
 
 // One node key protects several kinds of token (content chunks, names, wrapped child keys,
-// manifests, attribute records). Each kind other than chunks uses its own subkey, so that a
+// sealed entries, manifests, attribute records, folder records). Each kind other than chunks uses its own subkey, so that a
 // token of one kind can never be opened as another: without this, a server could offer a
 // chunk whose plaintext a user chose as a manifest, or a 32-byte name as a wrapped key.
 //   subkey = HKDF-SHA256(key's 32 raw bytes, salt empty, info "coffer/v1/" + purpose, 32)
@@ -17,6 +17,8 @@ enum class KeyPurpose {
   key_wrapping,     // "coffer/v1/wrap": child keys wrapped under a folder (or master) key
   manifest,         // "coffer/v1/manifest": sealed manifests
   attributes,       // "coffer/v1/attributes": sealed attribute records
+  entry,            // "coffer/v1/entry": a directory entry's sealed key, under the parent folder's key
+  folder,           // "coffer/v1/folder": sealed folder records
 };
 
 std::string_view hkdf_info(KeyPurpose purpose);

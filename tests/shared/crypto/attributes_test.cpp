@@ -102,3 +102,16 @@ TEST_CASE("non-canonical or out-of-range encodings behind a valid MAC are refuse
   plaintext[b + 5] = 'b';  // a duplicate name
   CHECK(open_error(seal_plaintext(KeyPurpose::attributes, plaintext)) == Errc::integrity);
 }
+
+TEST_CASE("records of the retired format version 1 are refused by name, never misread") {
+  for (KeyPurpose purpose : {KeyPurpose::attributes, KeyPurpose::manifest}) {
+    Bytes plaintext = purpose == KeyPurpose::attributes ? encode_attribute_record(sample_symlink_record())
+                                                        : encode_manifest(sample_manifest());
+    plaintext[1] = 1;
+    const Bytes sealed = seal_plaintext(purpose, plaintext);
+    const Error error = purpose == KeyPurpose::attributes ? open_attribute_record(record_key(), kNodeId, sealed).error()
+                                                          : open_manifest(record_key(), kNodeId, sealed).error();
+    CHECK(error.code == Errc::integrity);
+    CHECK(error.message.find("format version 1 is no longer read") != std::string::npos);
+  }
+}

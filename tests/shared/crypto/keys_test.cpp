@@ -46,6 +46,10 @@ TEST_CASE("subkeys are HKDF-SHA256 of the key with their documented info strings
         "3915e59c1c19e4a73cf0b721b4b9d246c1556e592860e671daec2a008135bee7");
   CHECK(hex_encode(derive_subkey(parent_key(), KeyPurpose::attributes).raw()) ==
         "580d8fd02c02ad9ff4d5227b40a98f97eb30a309ec30891cabf9245648aa3979");
+  CHECK(hex_encode(derive_subkey(parent_key(), KeyPurpose::entry).raw()) ==
+        "75d3a96c3e33f5a826a216ffb971ba4033b9b75fc446263b5ce56589f343469d");
+  CHECK(hex_encode(derive_subkey(parent_key(), KeyPurpose::folder).raw()) ==
+        "f4399f358353082623a59a6806572f373079b94197227805be9730429b1427ff");
 }
 
 TEST_CASE("wrapped keys: round trip, golden token, and refusal under another key") {

@@ -99,7 +99,8 @@ TEST_CASE("malformed manifest plaintexts behind a valid MAC are refused") {
     return seal_plaintext(KeyPurpose::manifest, plaintext);
   };
   CHECK(open_error(with([](Bytes& p) { p[0] = 'A'; })) == Errc::integrity);
-  CHECK(open_error(with([](Bytes& p) { p[1] = 2; })) == Errc::integrity);
+  CHECK(open_error(with([](Bytes& p) { p[1] = 1; })) == Errc::integrity);  // retired format version
+  CHECK(open_error(with([](Bytes& p) { p[1] = 3; })) == Errc::integrity);
   CHECK(open_error(with([](Bytes& p) { p.push_back(0); })) == Errc::integrity);
   CHECK(open_error(with([](Bytes& p) { p.pop_back(); })) == Errc::integrity);
   CHECK(open_error(with([](Bytes& p) { p.resize(40); })) == Errc::integrity);

@@ -1,6 +1,6 @@
 #pragma once
 
-// Sample records shared by the manifest, attribute-record and golden tests.
+// Sample records shared by the record tests and the golden tests.
 
 #include "crypto/encoding.hpp"
 #include "crypto/fernet.hpp"
@@ -54,6 +54,20 @@ inline AttributeRecord sample_symlink_record() {
   record.attributes.mtime = {1, 1};
   record.attributes.ctime = {2, 2};
   record.attributes.symlink_target = "../target";
+  return record;
+}
+
+inline EntryBinding sample_entry_binding() {
+  return {"aabbccddeeff00112233445566778899", "0123456789abcdef0123456789abcdef",
+          "5c1f0a1e0d1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5"};
+}
+
+inline FolderRecord sample_folder_record() {
+  FolderRecord record;
+  record.node_id = kNodeId;
+  record.revision = 41;
+  record.entry_count = 3;
+  record.commitment.fill(0x5a);
   return record;
 }
 
