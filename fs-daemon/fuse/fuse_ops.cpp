@@ -118,8 +118,8 @@ void op_readlink(fuse_req_t req, fuse_ino_t ino) {
   });
 }
 
-void op_mknod(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode, dev_t) {
-  guarded(req, [&] { reply_entry(req, vfs_of(req).mknod(parent, name, mode, caller_of(req))); });
+void op_mknod(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode, dev_t rdev) {
+  guarded(req, [&] { reply_entry(req, vfs_of(req).mknod(parent, name, mode, rdev, caller_of(req))); });
 }
 
 void op_mkdir(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode) {

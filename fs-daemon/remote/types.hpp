@@ -13,7 +13,8 @@
 // VFS and the upload queue can run against the real server or an in-memory one in unit tests.
 namespace coffer::remote {
 
-enum class NodeType { file, folder, symlink };
+// special: a FIFO, socket or device node (attributes only, never content).
+enum class NodeType { file, folder, symlink, special };
 
 const char* node_type_name(NodeType type) noexcept;
 std::optional<NodeType> node_type_from_name(std::string_view name) noexcept;

@@ -32,7 +32,7 @@ crypto::Timestamp time_from(const json& j) { return {j.at(0).get<std::int64_t>()
 json attributes_json(const crypto::Attributes& a) {
   json xattrs = json::object();
   for (const auto& [name, value] : a.xattrs) xattrs[name] = b64(value);
-  return {{"mode", a.mode}, {"uid", a.uid}, {"gid", a.gid}, {"atime", time_json(a.atime)},
+  return {{"mode", a.mode}, {"uid", a.uid}, {"gid", a.gid}, {"rdev", a.rdev}, {"atime", time_json(a.atime)},
           {"mtime", time_json(a.mtime)}, {"ctime", time_json(a.ctime)}, {"xattrs", xattrs},
           {"target", a.symlink_target}};
 }
@@ -42,6 +42,7 @@ crypto::Attributes attributes_from(const json& j) {
   a.mode = j.at("mode").get<std::uint32_t>();
   a.uid = j.at("uid").get<std::uint32_t>();
   a.gid = j.at("gid").get<std::uint32_t>();
+  a.rdev = j.value("rdev", std::uint64_t{0});  // absent from records written before device nodes
   a.atime = time_from(j.at("atime"));
   a.mtime = time_from(j.at("mtime"));
   a.ctime = time_from(j.at("ctime"));

@@ -25,7 +25,7 @@ struct ChildEntry {
 // change this mount makes (and, later, by the change feed through Vfs::invalidate_node).
 using Listing = std::map<std::string, ChildEntry>;
 
-// Everything the mount knows about one node (file, folder or symlink). A file with hard links
+// Everything the mount knows about one node (file, folder, symlink or special file). A file with hard links
 // is one Node reachable from several listings. All fields are guarded by the Vfs tree mutex;
 // a file's bytes live in its FileContent, which has its own lock.
 struct Node {

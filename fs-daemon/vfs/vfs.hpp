@@ -29,6 +29,15 @@ struct Caller {
   std::uint32_t gid = 0;
 };
 
+// What a new node is beyond its name: its type, the mode as the caller gave it (a special file
+// takes its S_IFMT bits from it), and the parts of the record only some types have.
+struct NodeSpec {
+  remote::NodeType type = remote::NodeType::file;
+  std::uint32_t mode = 0;
+  std::string symlink_target;  // symlinks
+  std::uint64_t rdev = 0;      // character and block devices
+};
+
 struct EntryReply {
   std::uint64_t ino = 0;
   std::uint64_t generation = 0;
@@ -118,7 +127,10 @@ class Vfs {
   Result<std::string> readlink(std::uint64_t ino);
 
   Result<EntryReply> mkdir(std::uint64_t parent, const std::string& name, std::uint32_t mode, const Caller& caller);
-  Result<EntryReply> mknod(std::uint64_t parent, const std::string& name, std::uint32_t mode, const Caller& caller);
+  // S_IFREG makes an empty file; S_IFIFO, S_IFSOCK, S_IFCHR and S_IFBLK a special file, which
+  // keeps `rdev` for the two kinds of device.
+  Result<EntryReply> mknod(std::uint64_t parent, const std::string& name, std::uint32_t mode, std::uint64_t rdev,
+                           const Caller& caller);
   Result<EntryReply> symlink(const std::string& target, std::uint64_t parent, const std::string& name,
                              const Caller& caller);
   Result<EntryReply> link(std::uint64_t ino, std::uint64_t new_parent, const std::string& new_name);
@@ -174,8 +186,7 @@ class Vfs {
   Result<std::shared_ptr<Node>> child_of(Node& folder, const std::string& name);
 
   // vfs_namespace.cpp
-  Result<std::shared_ptr<Node>> make_node(Node& parent, const std::string& name, remote::NodeType type,
-                                          std::uint32_t mode, const Caller& caller, std::string symlink_target);
+  Result<std::shared_ptr<Node>> make_node(Node& parent, const std::string& name, NodeSpec spec, const Caller& caller);
   Status remove_entry(Node& parent, const std::string& name, bool folder);
   Status detach_child(Node& parent, const std::string& name, const ChildEntry& child);
   Status check_rename(const Node& from, Node& to, const std::string& new_name, RenameMode mode,

@@ -60,6 +60,7 @@ Result<struct stat> Vfs::setattr(std::uint64_t ino, const SetAttrRequest& reques
   const auto now = now_timestamp();
   if (request.size) {
     if (node->type == remote::NodeType::folder) return make_error(Errc::is_a_directory, "a folder has no size");
+    if (node->type == remote::NodeType::special) return make_error(Errc::invalid_argument, "a special file has no size");
     auto content = content_of(*node, lock);
     if (!content) return std::move(content).error();
     COFFER_TRY_STATUS((*content)->truncate(*request.size));

@@ -91,6 +91,9 @@ Result<OpenReply> Vfs::open(std::uint64_t ino, int flags) {
   if (!found) return std::move(found).error();
   std::shared_ptr<Node> node = *found;
   if (node->type == remote::NodeType::folder) return make_error(Errc::is_a_directory, "a folder");
+  // The kernel opens FIFOs, sockets and devices itself (init_special_inode) and never asks;
+  // they have no content to reach here.
+  if (node->type == remote::NodeType::special) return make_error(Errc::not_permitted, "a special file has no content");
   bool changed = false;
   COFFER_TRY_STATUS(revalidate(node, lock, changed));
   auto content = content_of(*node, lock);
@@ -111,7 +114,7 @@ Result<CreateReply> Vfs::create(std::uint64_t parent, const std::string& name, s
   std::lock_guard lock(tree_);
   auto folder = folder_of(parent);
   if (!folder) return std::move(folder).error();
-  auto node = make_node(**folder, name, remote::NodeType::file, mode, caller, {});
+  auto node = make_node(**folder, name, NodeSpec{remote::NodeType::file, mode, {}, 0}, caller);
   if (!node) return std::move(node).error();
   (*node)->content = std::make_shared<FileContent>(services_.content, (*node)->key,
                                                    BaseContent{0, options_.chunk_size, {}});

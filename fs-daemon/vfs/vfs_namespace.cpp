@@ -15,14 +15,29 @@ constexpr std::size_t kMaxSymlink = 4095;
 
 SecureBytes raw_key(const crypto::FernetKey& key) { return SecureBytes(key.raw().begin(), key.raw().end()); }
 
-std::uint32_t type_bits(remote::NodeType type) {
-  switch (type) {
+// The S_IFMT bits of a new node: fixed by its type, except a special file's, which mknod names.
+std::uint32_t type_bits(const NodeSpec& spec) {
+  switch (spec.type) {
     case remote::NodeType::folder: return S_IFDIR;
     case remote::NodeType::symlink: return S_IFLNK;
+    case remote::NodeType::special: return spec.mode & S_IFMT;
     case remote::NodeType::file: break;
   }
   return S_IFREG;
 }
+
+Result<remote::NodeType> mknod_type(std::uint32_t mode) {
+  switch (mode & S_IFMT) {
+    case S_IFREG: return remote::NodeType::file;
+    case S_IFIFO:
+    case S_IFSOCK:
+    case S_IFCHR:
+    case S_IFBLK: return remote::NodeType::special;
+    default: return make_error(Errc::invalid_argument, "mknod makes files, FIFOs, sockets and device nodes");
+  }
+}
+
+bool is_device(std::uint32_t mode) { return S_ISCHR(mode) || S_ISBLK(mode); }
 
 }  // namespace
 
@@ -33,14 +48,15 @@ Status Vfs::record_op(Node& node, sync::OpBody op) {
   return {};
 }
 
-Result<std::shared_ptr<Node>> Vfs::make_node(Node& parent, const std::string& name, remote::NodeType type,
-                                             std::uint32_t mode, const Caller& caller, std::string symlink_target) {
+Result<std::shared_ptr<Node>> Vfs::make_node(Node& parent, const std::string& name, NodeSpec spec,
+                                             const Caller& caller) {
+  const remote::NodeType type = spec.type;
   if (name.size() > kMaxName) return make_error(Errc::name_too_long, "a name is longer than 255 bytes");
   if (parent.children->contains(name)) return make_error(Errc::already_exists, "the name exists");
   auto node = std::make_shared<Node>(crypto::hex_encode(crypto::random_bytes(16)), type, crypto::FernetKey::generate());
   const auto now = now_timestamp();
   auto& attrs = node->attrs;
-  attrs.mode = type_bits(type) | (mode & 07777);
+  attrs.mode = type_bits(spec) | (spec.mode & 07777);
   attrs.uid = caller.uid;
   attrs.gid = caller.gid;
   if (parent.attrs.mode & S_ISGID) {
@@ -48,7 +64,8 @@ Result<std::shared_ptr<Node>> Vfs::make_node(Node& parent, const std::string& na
     if (type == remote::NodeType::folder) attrs.mode |= S_ISGID;
   }
   attrs.atime = attrs.mtime = attrs.ctime = now;
-  attrs.symlink_target = std::move(symlink_target);
+  attrs.rdev = spec.rdev;
+  attrs.symlink_target = std::move(spec.symlink_target);
   node->size = node->committed_size = attrs.symlink_target.size();
   if (type == remote::NodeType::folder) {
     node->children.emplace();
@@ -68,17 +85,19 @@ Result<EntryReply> Vfs::mkdir(std::uint64_t parent, const std::string& name, std
   std::lock_guard lock(tree_);
   auto folder = folder_of(parent);
   if (!folder) return std::move(folder).error();
-  auto node = make_node(**folder, name, remote::NodeType::folder, mode, caller, {});
+  auto node = make_node(**folder, name, NodeSpec{remote::NodeType::folder, mode, {}, 0}, caller);
   if (!node) return std::move(node).error();
   return reply_entry(*node);
 }
 
-Result<EntryReply> Vfs::mknod(std::uint64_t parent, const std::string& name, std::uint32_t mode, const Caller& caller) {
-  if (!S_ISREG(mode)) return make_error(Errc::not_permitted, "only regular files, folders and symlinks are stored");
+Result<EntryReply> Vfs::mknod(std::uint64_t parent, const std::string& name, std::uint32_t mode, std::uint64_t rdev,
+                              const Caller& caller) {
+  auto type = mknod_type(mode);
+  if (!type) return std::move(type).error();
   std::lock_guard lock(tree_);
   auto folder = folder_of(parent);
   if (!folder) return std::move(folder).error();
-  auto node = make_node(**folder, name, remote::NodeType::file, mode, caller, {});
+  auto node = make_node(**folder, name, NodeSpec{*type, mode, {}, is_device(mode) ? rdev : 0}, caller);
   if (!node) return std::move(node).error();
   return reply_entry(*node);
 }
@@ -89,7 +108,7 @@ Result<EntryReply> Vfs::symlink(const std::string& target, std::uint64_t parent,
   std::lock_guard lock(tree_);
   auto folder = folder_of(parent);
   if (!folder) return std::move(folder).error();
-  auto node = make_node(**folder, name, remote::NodeType::symlink, 0777, caller, target);
+  auto node = make_node(**folder, name, NodeSpec{remote::NodeType::symlink, 0777, target, 0}, caller);
   if (!node) return std::move(node).error();
   return reply_entry(*node);
 }
@@ -98,7 +117,10 @@ Result<EntryReply> Vfs::link(std::uint64_t ino, std::uint64_t new_parent, const 
   std::lock_guard lock(tree_);
   auto node = node_of(ino);
   if (!node) return std::move(node).error();
-  if ((*node)->type != remote::NodeType::file) return make_error(Errc::not_permitted, "only files have hard links");
+  const remote::NodeType type = (*node)->type;
+  if (type != remote::NodeType::file && type != remote::NodeType::special) {
+    return make_error(Errc::not_permitted, "only files and special files have hard links");
+  }
   auto folder = folder_of(new_parent);
   if (!folder) return std::move(folder).error();
   if (new_name.size() > kMaxName) return make_error(Errc::name_too_long, "a name is longer than 255 bytes");

@@ -124,6 +124,7 @@ struct stat Vfs::stat_of(const Node& node) const {
       }
     }
   }
+  st.st_rdev = static_cast<dev_t>(node.attrs.rdev);
   st.st_uid = node.attrs.uid;
   st.st_gid = node.attrs.gid;
   st.st_size = static_cast<off_t>(node.size);

@@ -12,6 +12,11 @@ namespace {
 using storage::Access;
 using storage::Transaction;
 
+// Folders have exactly one entry (DESIGN.md section 2); symlinks have one too (docs/api.md).
+bool can_have_links(storage::NodeType type) {
+  return type == storage::NodeType::file || type == storage::NodeType::special;
+}
+
 Error cross_owner() {
   return make_error(Errc::conflict, "entries cannot join trees of different owners; copy instead");
 }
@@ -90,7 +95,7 @@ Outcome<protocol::Entry> NodeService::link_in(Transaction& txn, const Caller& ca
   if (!node) return node.error();
   auto parent = acl::check_access(txn, caller.user_id, request.parent_id, Access::write);
   if (!parent) return parent.error();
-  if (node->type != storage::NodeType::file) return make_error(Errc::invalid_argument, "only files can have hard links");
+  if (!can_have_links(node->type)) return make_error(Errc::invalid_argument, "only files and special files can have hard links");
   COFFER_TRY_STATUS(check_folder_open(*parent));
   if (parent->owner_id != node->owner_id) return cross_owner();
   auto existing = txn.nodes().find_entry(request.parent_id, request.name_tag);

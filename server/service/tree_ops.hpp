@@ -23,7 +23,7 @@ Status unlink_entry(storage::Transaction& txn, const storage::EntryRecord& entry
 // A node that lost its last entry but gets one again (a hard link or a restore) leaves the trash.
 Status leave_trash(storage::Transaction& txn, const storage::NodeRecord& node);
 
-// A folder that entries can be added to: Errc::invalid_argument for a file or symlink,
+// A folder that entries can be added to: Errc::invalid_argument for any other node,
 // Errc::not_found for a folder in the trash.
 Status check_folder_open(const storage::NodeRecord& folder);
 

@@ -7,6 +7,7 @@ const char* node_type_name(NodeType type) {
     case NodeType::file: return "file";
     case NodeType::folder: return "folder";
     case NodeType::symlink: return "symlink";
+    case NodeType::special: return "special";
   }
   return "file";
 }
@@ -15,6 +16,7 @@ std::optional<NodeType> node_type_from_name(std::string_view name) {
   if (name == "file") return NodeType::file;
   if (name == "folder") return NodeType::folder;
   if (name == "symlink") return NodeType::symlink;
+  if (name == "special") return NodeType::special;
   return std::nullopt;
 }
 

@@ -52,7 +52,8 @@ struct SessionRecord {
   std::optional<std::int64_t> revoked_at;
 };
 
-enum class NodeType { file, folder, symlink };
+// Stored as the enumerator's number (nodes.type); special: a FIFO, socket or device node.
+enum class NodeType { file, folder, symlink, special };
 const char* node_type_name(NodeType type);
 std::optional<NodeType> node_type_from_name(std::string_view name);
 

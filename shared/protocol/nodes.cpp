@@ -26,7 +26,7 @@ const TextRule& attributes_rule() {
   return rule;
 }
 const std::vector<std::string_view>& node_types() {
-  static const std::vector<std::string_view> types{"file", "folder", "symlink"};
+  static const std::vector<std::string_view> types{"file", "folder", "symlink", "special"};
   return types;
 }
 

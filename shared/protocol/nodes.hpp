@@ -9,10 +9,10 @@
 
 namespace coffer::protocol {
 
-// NODE: a file, folder or symlink (an inode).
+// NODE: a file, folder, symlink or special file (FIFO, socket, device node): an inode.
 struct Node {
   std::string node_id;
-  std::string type;  // "file" | "folder" | "symlink"
+  std::string type;  // "file" | "folder" | "symlink" | "special"
   std::string owner;
   std::string attributes;  // base64url sealed attribute record
   std::uint64_t attributes_revision = 0;

@@ -152,9 +152,25 @@ CREATE TABLE changes (
 CREATE INDEX changes_by_owner ON changes(owner_id, cursor);
 )sql";
 
+// Special files (FIFOs, sockets, device nodes) are node type 3. SQLite cannot alter a CHECK
+// constraint, and rebuilding `nodes` would need foreign keys off outside a transaction. Widening
+// the constraint changes no stored row, so this is SQLite's documented in-place edit of the
+// table's definition (sqlite.org/lang_altertable.html, "Making Other Kinds Of Table Schema
+// Changes"): rewrite the text, reload this connection's schema, and change the schema cookie
+// (the CREATE and DROP) so that every other connection reloads it too.
+constexpr const char* kSpecialFiles = R"sql(
+PRAGMA writable_schema = ON;
+UPDATE sqlite_schema SET sql = replace(sql, 'CHECK (type IN (0, 1, 2))', 'CHECK (type IN (0, 1, 2, 3))')
+  WHERE type = 'table' AND name = 'nodes';
+PRAGMA writable_schema = RESET;
+CREATE TABLE schema_cookie_bump (x INTEGER) STRICT;
+DROP TABLE schema_cookie_bump;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "accounts, sessions and the audit log", kAccounts},
     {2, "nodes, entries, trash, blobs, versions, grants and the change feed", kTree},
+    {3, "node type 3: special files", kSpecialFiles},
 };
 
 }  // namespace

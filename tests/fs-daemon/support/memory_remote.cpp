@@ -72,7 +72,10 @@ Result<remote::EntryInfo> MemoryRemote::create_locked(const remote::CreateNode& 
 Result<remote::EntryInfo> MemoryRemote::link_locked(const remote::AddLink& r) {
   auto node = nodes_.find(r.node_id);
   if (node == nodes_.end()) return make_error(Errc::not_found, "no such node");
-  if (node->second.info.type != remote::NodeType::file) return make_error(Errc::invalid_argument, "not a file");
+  const remote::NodeType type = node->second.info.type;
+  if (type != remote::NodeType::file && type != remote::NodeType::special) {
+    return make_error(Errc::invalid_argument, "only files and special files have hard links");
+  }
   if (entries_[r.entry.parent_id].contains(r.entry.name_tag)) return make_error(Errc::already_exists, "name exists");
   entries_[r.entry.parent_id][r.entry.name_tag] = StoredEntry{r.entry.name, r.entry.wrapped_key, r.node_id};
   ++node->second.info.nlink;
@@ -153,6 +156,7 @@ Result<std::uint64_t> MemoryRemote::commit_locked(const remote::CommitVersion& r
   auto it = nodes_.find(r.node_id);
   if (it == nodes_.end()) return make_error(Errc::not_found, "no such node");
   auto& node = it->second;
+  if (node.info.type != remote::NodeType::file) return make_error(Errc::invalid_argument, "only files have content versions");
   if (node.info.version != r.base_version || r.version != r.base_version + 1) {
     return make_error(Errc::conflict, "stale base version");
   }

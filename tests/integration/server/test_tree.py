@@ -43,6 +43,29 @@ def check_create_and_list(a):
     print("create, 409 on clashes, pages in tag order, lookups")
 
 
+def check_special_files(a):
+    """FIFOs, sockets and device nodes: type "special", no content versions (400 like a folder,
+    alone or in a batch), hard links like files, no bytes."""
+    c = a.client
+    special = a.create(a.root_id, "fifo", "special")["node"]
+    assert special["type"] == "special" and special["version"] == 0 and special["size"] == 0, special
+    node = special["node_id"]
+    assert c.expect(200, "GET", f"/v1/nodes/{node}")["type"] == "special"
+    chunk = a.upload(os.urandom(100))
+    status, answer = a.commit(node, [chunk])
+    assert status == 400 and answer["error"] == "bad_request", (status, answer)
+    commit = {"op": "commit", "node_id": node, "base_version": 0, "version": 1, "manifest": any_b64(), "chunks": []}
+    results = c.expect(200, "POST", "/v1/batch", {"ops": [commit]})["results"]
+    assert results[0]["status"] == 400, results
+    assert c.get(f"/v1/nodes/{node}/versions/current")[0] == 404
+    alias = {"parent_id": a.root_id, "name": encrypt_name(a.root_key, "fifo-alias"),
+             "name_tag": name_tag(a.root_key, "fifo-alias"), "wrapped_key": any_b64()}
+    assert c.expect(201, "POST", f"/v1/nodes/{node}/links", alias)["node"]["nlink"] == 2
+    status, answer = c.post("/v1/nodes", a.create_request(a.root_id, "pipe", "fifo"))
+    assert status == 400 and "type" in answer["message"], (status, answer)
+    print("special files: created and listed, versions refused (400), hard links, unknown types 400")
+
+
 def check_links_and_trash(a):
     c = a.client
     f = a.create(a.root_id, "linked")["node"]["node_id"]
@@ -150,6 +173,7 @@ def main():
         a = s.alice
         check_create_and_list(a)
         check_links_and_trash(a)
+        check_special_files(a)
         check_moves(a)
         check_batch_moves_and_links(a)
         check_attributes(a)

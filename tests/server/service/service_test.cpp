@@ -43,9 +43,10 @@ struct World {
     alice = *services->auth.authenticate(login->token, "127.0.0.1");
   }
 
-  protocol::CreateNodeRequest file(const std::string& id, char tag) {
-    return protocol::CreateNodeRequest{id, "file", hex_id('a'), "gAAAAA==", hex_id(tag, 64), kKey, "AAAA", 1};
+  protocol::CreateNodeRequest node(const std::string& type, const std::string& id, char tag) {
+    return protocol::CreateNodeRequest{id, type, hex_id('a'), "gAAAAA==", hex_id(tag, 64), kKey, "AAAA", 1};
   }
+  protocol::CreateNodeRequest file(const std::string& id, char tag) { return node("file", id, tag); }
 };
 
 }  // namespace
@@ -143,4 +144,29 @@ TEST_CASE("commits check the base version and the chunks") {
   auto stale = w.services->content.commit(w.alice, hex_id('1'), protocol::CommitRequest{0, 1, "AAAA", {}, {}});
   CHECK(stale.error().code == Errc::conflict);
   CHECK(stale.details().at("current_version") == 1);
+}
+
+TEST_CASE("special files have no versions, may have hard links and count no bytes") {
+  World w;
+  REQUIRE(w.services->nodes.create(w.alice, w.node("special", hex_id('1'), '1')));
+  CHECK(w.services->nodes.get(w.alice, hex_id('1'))->type == "special");
+  auto commit = w.services->content.commit(w.alice, hex_id('1'), protocol::CommitRequest{0, 1, "AAAA", {}, {}});
+  CHECK(commit.error().code == Errc::invalid_argument);
+  auto link = w.services->nodes.link(w.alice, hex_id('1'), protocol::LinkRequest{hex_id('a'), "gAAAAA==", hex_id('2', 64), kKey});
+  REQUIRE(link);
+  CHECK(link->node.nlink == 2);
+  auto node = w.services->nodes.get(w.alice, hex_id('1'));
+  CHECK(node->version == 0);
+  CHECK(node->size == 0);
+  CHECK(w.services->content.usage(w.alice)->used == 0);
+}
+
+TEST_CASE("folders and symlinks cannot have hard links") {
+  World w;
+  REQUIRE(w.services->nodes.create(w.alice, w.node("folder", hex_id('1'), '1')));
+  REQUIRE(w.services->nodes.create(w.alice, w.node("symlink", hex_id('2'), '2')));
+  for (char id : {'1', '2'}) {
+    auto link = w.services->nodes.link(w.alice, hex_id(id), protocol::LinkRequest{hex_id('a'), "gAAAAA==", hex_id('3', 64), kKey});
+    CHECK(link.error().code == Errc::invalid_argument);
+  }
 }

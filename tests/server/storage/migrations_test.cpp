@@ -79,3 +79,35 @@ TEST_CASE("a failing step leaves the database at the previous version") {
   CHECK(*schema_version(*db) == 1);
   CHECK_FALSE(table_exists(*db, "b"));
 }
+
+TEST_CASE("step 3 lets nodes hold special files and keeps the rows and the other checks") {
+  TempDir dir;
+  auto db = open_db(dir.path() / "coffer.db");
+  const auto insert_node = [&](const char* id, int type) {
+    auto query = db->query("INSERT INTO nodes (id, owner_id, type, attributes, attributes_revision, created_at) "
+                           "VALUES (?1, 1, ?2, 'AAAA', 1, 0)");
+    REQUIRE(query);
+    query->bind(1, id).bind(2, type);
+    return query->run();
+  };
+  const auto all = schema_migrations();
+  REQUIRE(migrate(*db, all.first(2)));
+  REQUIRE(db->exec("PRAGMA foreign_keys = OFF"));  // no users: only the nodes table is under test
+  REQUIRE(insert_node("old", 2));
+  CHECK_FALSE(insert_node("early", 3));
+  REQUIRE(migrate(*db, all));
+  CHECK(insert_node("special", 3));
+  CHECK_FALSE(insert_node("unknown", 4));
+  auto types = db->query("SELECT id, type FROM nodes ORDER BY id");
+  REQUIRE(types);
+  REQUIRE(types->next());
+  CHECK(types->text(0) == "old");
+  CHECK(types->int64(1) == 2);
+  REQUIRE(types->next());
+  CHECK(types->text(0) == "special");
+  CHECK_FALSE(types->next());
+  auto check = db->query("PRAGMA integrity_check");
+  REQUIRE(check);
+  REQUIRE(check->next());
+  CHECK(check->text(0) == "ok");
+}
