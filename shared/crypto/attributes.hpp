@@ -21,6 +21,7 @@ struct Attributes {
   std::uint32_t mode = 0;  // type bits and permission bits, as in st_mode
   std::uint32_t uid = 0;
   std::uint32_t gid = 0;
+  std::uint64_t rdev = 0;  // st_rdev of character and block device nodes
   Timestamp atime, mtime, ctime;
   std::map<std::string, Bytes> xattrs;
   std::string symlink_target;  // only for symlinks

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,7 +17,7 @@ struct Manifest {
   std::uint64_t version = 0;
   std::uint64_t size = 0;  // plaintext bytes
   std::uint32_t chunk_size = kDefaultChunkSize;
-  std::vector<ChunkId> chunks;  // in file order
+  std::vector<std::optional<ChunkRef>> chunks;  // in file order; nullopt: a hole (reads as zeros, stores nothing)
   Attributes attributes;        // at commit time
   friend bool operator==(const Manifest&, const Manifest&) = default;
 };
