@@ -257,14 +257,29 @@ Status FileContent::store_locked(std::uint64_t index, const std::optional<crypto
   return {};
 }
 
+bool FileContent::holds_data_locked(std::uint64_t index) const {
+  return chunks_[index] || dirty_.contains(index) || in_flight_.contains(index);
+}
+
 // Plaintext bytes held by stored chunks and by chunks written since (dirty or being
 // encrypted); holes hold none.
 std::uint64_t FileContent::stored_bytes_locked() const {
   std::uint64_t bytes = 0;
   for (std::uint64_t i = 0; i < chunks_.size(); ++i) {
-    if (chunks_[i] || dirty_.contains(i) || in_flight_.contains(i)) bytes += covered(i);
+    if (holds_data_locked(i)) bytes += covered(i);
   }
   return bytes;
+}
+
+Result<std::uint64_t> FileContent::seek(std::uint64_t offset, SeekTarget target) const {
+  std::lock_guard lock(mutex_);
+  if (offset >= size_) return make_error(Errc::past_end, "the offset is at or past the end of the file");
+  const bool want_data = target == SeekTarget::data;
+  for (std::uint64_t index = offset / chunk_size_; index < chunks_.size(); ++index) {
+    if (holds_data_locked(index) == want_data) return std::max(offset, index * chunk_size_);
+  }
+  if (want_data) return make_error(Errc::past_end, "no data after the offset");
+  return size_;
 }
 
 std::uint64_t FileContent::stored_bytes() const {

@@ -32,6 +32,8 @@ struct ContentServices {
 
 using ChunkList = std::vector<std::optional<crypto::ChunkRef>>;  // nullopt: a hole
 
+enum class SeekTarget { data, hole };
+
 // A committed version's content (empty for a new file).
 struct BaseContent {
   std::uint64_t size = 0;
@@ -67,6 +69,10 @@ class FileContent : public std::enable_shared_from_this<FileContent> {
   // Plaintext bytes in stored chunks and in chunks written since; holes count nothing.
   std::uint64_t stored_bytes() const;
   bool dirty() const;
+  // The first offset at or after `offset` in data or in a hole, chunk by chunk (a chunk written
+  // since the last commit is data); the end of the file counts as a hole. Errc::past_end at or
+  // past the end, or when no data follows.
+  Result<std::uint64_t> seek(std::uint64_t offset, SeekTarget target) const;
   // Encrypts what is still in memory, waits for the workers and describes the content for a
   // commit (files up to `inline_limit` bytes carry their new chunks inline, with no blob
   // file). Afterwards the content counts as clean.
@@ -94,6 +100,7 @@ class FileContent : public std::enable_shared_from_this<FileContent> {
   Status store_locked(std::uint64_t index, const std::optional<crypto::EncryptedChunk>& chunk, bool inline_data,
                       CommitContent& commit);
   std::uint64_t stored_bytes_locked() const;
+  bool holds_data_locked(std::uint64_t index) const;
   void prefetch_after_locked(std::uint64_t index);
 
   ContentServices& services_;

@@ -72,6 +72,15 @@ std::uint64_t chunk_count(std::uint64_t size, std::uint32_t chunk_size) noexcept
   return size / chunk_size + (size % chunk_size != 0 ? 1 : 0);
 }
 
+std::uint64_t stored_bytes(const Manifest& manifest) noexcept {
+  std::uint64_t bytes = 0;
+  for (std::uint64_t i = 0; i < manifest.chunks.size(); ++i) {
+    if (!manifest.chunks[i]) continue;
+    bytes += std::min<std::uint64_t>(manifest.chunk_size, manifest.size - i * manifest.chunk_size);
+  }
+  return bytes;
+}
+
 Bytes encode_manifest(const Manifest& manifest) {
   ByteWriter out;
   write_record_header(out, kManifestRecordKind);

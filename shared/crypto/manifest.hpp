@@ -28,6 +28,9 @@ inline constexpr std::size_t kMaxNodeIdSize = 255;
 // The number of chunks a file of `size` bytes has (0 for an empty file); chunk_size > 0.
 std::uint64_t chunk_count(std::uint64_t size, std::uint32_t chunk_size) noexcept;
 
+// The plaintext bytes the manifest's stored chunks hold (holes hold none): what st_blocks counts.
+std::uint64_t stored_bytes(const Manifest& manifest) noexcept;
+
 // Sealed under the file key's manifest subkey (crypto/subkeys.hpp). Throws
 // std::invalid_argument for a manifest that could never be opened (chunk count not matching
 // size and chunk size, chunk size 0 or above kMaxChunkSize, attributes outside their limits):

@@ -163,3 +163,12 @@ TEST_CASE("sealing refuses a node id or attributes that could not be opened") {
   manifest.attributes.mtime.nsec = 1'000'000'000;
   CHECK_THROWS_AS(seal_manifest(record_key(), manifest), std::invalid_argument);
 }
+
+TEST_CASE("stored_bytes counts the plaintext of stored chunks, the short last one included, and no hole") {
+  Manifest manifest = sample_manifest();  // 2'500'000 bytes in 1 MiB chunks: chunk, hole, chunk
+  CHECK(stored_bytes(manifest) == (1u << 20) + (2'500'000 - 2 * (1u << 20)));
+  manifest.chunks[1] = filled_ref(0x22, 0xa2);
+  CHECK(stored_bytes(manifest) == 2'500'000);
+  manifest.chunks.assign(3, std::nullopt);
+  CHECK(stored_bytes(manifest) == 0);
+}
