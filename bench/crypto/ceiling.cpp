@@ -117,12 +117,4 @@ OperationFactory cbc_encrypt_hmac_sha256() {
     w.sha256(true);
   });
 }
-OperationFactory sha256_hmac_cbc_decrypt() {
-  return with_work([](EvpWork& w) {
-    w.sha256(false);
-    w.hmac(false);
-    w.cbc(0);
-  });
-}
-
 }  // namespace coffer::bench

@@ -22,13 +22,15 @@ namespace coffer::bench {
 namespace {
 
 constexpr double kGoal = 0.70;
+constexpr double kReadGoal = 0.90;  // the read path: MAC compare, HMAC, CBC decrypt (issue 12)
 constexpr int kRepeats = 3;
 
 struct Row {
   const char* name;
   OperationFactory factory;
-  const Row* ceiling = nullptr;    // CBC and HMAC alone: the 70 % goal is set against this
+  const Row* ceiling = nullptr;    // CBC and HMAC alone: the goal is set against this
   const Row* same_work = nullptr;  // the same passes through bare EVP, chunk id included
+  double goal = kGoal;
   double single = 0;
   double all = 0;
 };
@@ -55,8 +57,9 @@ void must(bool ok) {
 std::vector<std::unique_ptr<Row>> make_rows() {
   std::vector<std::unique_ptr<Row>> rows;
   auto add = [&rows](const char* name, OperationFactory factory, const Row* ceiling = nullptr,
-                     const Row* same_work = nullptr) {
-    rows.push_back(std::make_unique<Row>(Row{name, std::move(factory), ceiling, same_work ? same_work : ceiling}));
+                     const Row* same_work = nullptr, double goal = kGoal) {
+    rows.push_back(
+        std::make_unique<Row>(Row{name, std::move(factory), ceiling, same_work ? same_work : ceiling, goal}));
     return rows.back().get();
   };
   add("EVP AES-128-CBC encrypt", cbc_encrypt_only());
@@ -66,7 +69,6 @@ std::vector<std::unique_ptr<Row>> make_rows() {
   const Row* encrypt_ceiling = add("EVP CBC encrypt, then HMAC (ceiling)", cbc_encrypt_then_hmac());
   const Row* decrypt_ceiling = add("EVP HMAC, then CBC decrypt (ceiling)", hmac_then_cbc_decrypt());
   const Row* encrypt_with_id = add("EVP CBC encrypt, HMAC, SHA-256", cbc_encrypt_hmac_sha256());
-  const Row* decrypt_with_id = add("EVP SHA-256, HMAC, CBC decrypt", sha256_hmac_cbc_decrypt());
   add("coffer fernet_encrypt_raw",
       with_chunk([](ChunkWork& w) { must(!crypto::fernet_encrypt_raw(w.key, w.plaintext).empty()); }),
       encrypt_ceiling);
@@ -76,9 +78,11 @@ std::vector<std::unique_ptr<Row>> make_rows() {
   add("coffer fernet_decrypt_raw",
       with_chunk([](ChunkWork& w) { must(crypto::fernet_decrypt_raw(w.key, w.encrypted.stored).ok()); }),
       decrypt_ceiling);
-  add("coffer decrypt_chunk (+ SHA-256 id)",
-      with_chunk([](ChunkWork& w) { must(crypto::decrypt_chunk(w.key, w.encrypted.id, w.encrypted.stored).ok()); }),
-      decrypt_ceiling, decrypt_with_id);
+  add("coffer decrypt_chunk (read path: MAC compare, HMAC, CBC)",
+      with_chunk([](ChunkWork& w) {
+        must(crypto::decrypt_chunk(w.key, w.encrypted.ref().mac, w.encrypted.stored).ok());
+      }),
+      decrypt_ceiling, nullptr, kReadGoal);
   return rows;
 }
 
@@ -86,7 +90,8 @@ std::string goal_cell(const Row& row) {
   if (row.ceiling == nullptr) return "";
   const double ratio = row.single / row.ceiling->single;
   char cell[48];
-  std::snprintf(cell, sizeof cell, "%.1f %% (%s)", 100 * ratio, ratio >= kGoal ? "meets 70 %" : "below 70 %");
+  std::snprintf(cell, sizeof cell, "%.1f %% (%s %.0f %%)", 100 * ratio, ratio >= row.goal ? "meets" : "below",
+                100 * row.goal);
   return cell;
 }
 
@@ -99,7 +104,7 @@ std::string same_work_cell(const Row& row) {
 
 void print_table(const std::vector<std::unique_ptr<Row>>& rows, unsigned threads) {
   std::printf("| Operation (1 MiB chunks) | 1 thread MiB/s | %u threads MiB/s | 1 thread vs CBC+HMAC ceiling "
-              "(goal >= 70 %%) | 1 thread vs same passes in bare EVP |\n",
+              "(goal) | 1 thread vs same passes in bare EVP |\n",
               threads);
   std::printf("|---|---:|---:|---|---:|\n");
   for (const auto& row : rows) {

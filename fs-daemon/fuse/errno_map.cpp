@@ -24,6 +24,7 @@ int errno_of(const Error& error) {
     case Errc::not_permitted: return EPERM;
     case Errc::bad_handle: return EBADF;
     case Errc::value_too_large: return E2BIG;
+    case Errc::past_end: return ENXIO;
     case Errc::integrity:
       spdlog::error("refused tampered data: {}", error.message);
       return EIO;

@@ -203,6 +203,14 @@ void op_fsync(fuse_req_t req, fuse_ino_t ino, int, fuse_file_info*) {
   guarded(req, [&] { reply_status(req, vfs_of(req).fsync(ino)); });
 }
 
+void op_lseek(fuse_req_t req, fuse_ino_t, off_t offset, int whence, fuse_file_info* fi) {
+  guarded(req, [&] {
+    auto found = vfs_of(req).lseek(fi->fh, offset, whence);
+    if (!found) return (void)fuse_reply_err(req, errno_of(found.error()));
+    fuse_reply_lseek(req, static_cast<off_t>(*found));
+  });
+}
+
 void op_opendir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   guarded(req, [&] {
     auto fh = vfs_of(req).opendir(ino);
@@ -338,6 +346,7 @@ fuse_lowlevel_ops make_operations() {
   ops.flush = op_flush;
   ops.release = op_release;
   ops.fsync = op_fsync;
+  ops.lseek = op_lseek;
   ops.opendir = op_opendir;
   ops.readdir = op_readdir;
   ops.readdirplus = op_readdirplus;

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <set>
 
 #include "crypto/encoding.hpp"
@@ -60,6 +61,39 @@ remote::SealedName sealed_name_from(const json& j) {
           unb64(j.at("key"))};
 }
 
+// A chunk is [id, MAC] in hex, a hole null.
+json chunks_json(const std::vector<std::optional<crypto::ChunkRef>>& chunks) {
+  json out = json::array();
+  for (const auto& chunk : chunks) {
+    if (chunk) out.push_back({chunk->id.hex(), crypto::hex_encode(chunk->mac)});
+    else out.push_back(nullptr);
+  }
+  return out;
+}
+
+crypto::Sha256Digest digest_from(const json& j) {
+  auto bytes = crypto::hex_decode(j.get<std::string>());
+  crypto::Sha256Digest digest;
+  if (!bytes || bytes->size() != digest.size()) throw std::invalid_argument("a chunk id or MAC is 64 hex characters");
+  std::copy(bytes->begin(), bytes->end(), digest.begin());
+  return digest;
+}
+
+crypto::ChunkRef chunk_from(const json& j) {
+  if (!j.is_array() || j.size() != 2) throw std::invalid_argument("a chunk is [id, mac]");
+  return {crypto::ChunkId{digest_from(j[0])}, digest_from(j[1])};
+}
+
+std::vector<std::optional<crypto::ChunkRef>> chunks_from(const json& j) {
+  std::vector<std::optional<crypto::ChunkRef>> chunks;
+  chunks.reserve(j.size());
+  for (const auto& chunk : j) {
+    if (chunk.is_null()) chunks.emplace_back();
+    else chunks.emplace_back(chunk_from(chunk));
+  }
+  return chunks;
+}
+
 struct Encoder {
   json operator()(const CreateOp& op) const {
     return {{"op", "create"}, {"node", op.node_id}, {"type", remote::node_type_name(op.type)},
@@ -73,7 +107,7 @@ struct Encoder {
     json blobs = json::array();
     for (const auto& blob : op.inline_blobs) blobs.push_back({{"id", blob.id}, {"data", b64(blob.data)}});
     return {{"op", "commit"}, {"node", op.node_id}, {"key", b64(op.node_key)}, {"size", op.size},
-            {"chunk_size", op.chunk_size}, {"chunks", op.chunks}, {"attrs", attributes_json(op.attributes)},
+            {"chunk_size", op.chunk_size}, {"chunks", chunks_json(op.chunks)}, {"attrs", attributes_json(op.attributes)},
             {"inline", blobs}};
   }
   json operator()(const RemoveOp& op) const {
@@ -108,7 +142,7 @@ OpBody decode_body(const json& j) {
   }
   if (kind == "commit") {
     CommitOp op{j.at("node").get<std::string>(), unb64_secret(j.at("key")), j.at("size").get<std::uint64_t>(),
-                j.at("chunk_size").get<std::uint32_t>(), j.at("chunks").get<std::vector<std::string>>(),
+                j.at("chunk_size").get<std::uint32_t>(), chunks_from(j.at("chunks")),
                 attributes_from(j.at("attrs")), {}};
     for (const auto& blob : j.at("inline")) op.inline_blobs.push_back({blob.at("id").get<std::string>(), unb64(blob.at("data"))});
     return op;
@@ -153,8 +187,8 @@ std::vector<std::string> op_blob_files(const OpBody& body) {
   std::set<std::string> inline_ids;
   for (const auto& blob : commit->inline_blobs) inline_ids.insert(blob.id);
   std::set<std::string> ids;
-  for (const auto& id : commit->chunks) {
-    if (!inline_ids.contains(id)) ids.insert(id);
+  for (const auto& chunk : commit->chunks) {
+    if (chunk && !inline_ids.contains(chunk->id.hex())) ids.insert(chunk->id.hex());
   }
   return {ids.begin(), ids.end()};
 }

@@ -8,6 +8,7 @@
 
 #include "crypto/attributes.hpp"
 #include "crypto/bytes.hpp"
+#include "crypto/chunk.hpp"
 #include "remote/types.hpp"
 
 // The operations a mount records in its journal and replays to the server in order. They hold
@@ -36,7 +37,7 @@ struct CommitOp {
   SecureBytes node_key;
   std::uint64_t size = 0;
   std::uint32_t chunk_size = 0;
-  std::vector<std::string> chunks;  // ids in file order
+  std::vector<std::optional<crypto::ChunkRef>> chunks;  // in file order; nullopt: a hole
   crypto::Attributes attributes;
   std::vector<remote::InlineBlob> inline_blobs;  // small files: no blob files
 };

@@ -109,7 +109,7 @@ remote::CommitVersion OpSender::seal_commit(const CommitOp& op, const ServerStat
   manifest.version = state.version + 1;
   manifest.size = op.size;
   manifest.chunk_size = op.chunk_size;
-  for (const auto& id : op.chunks) manifest.chunks.push_back(*crypto::ChunkId::from_hex(id));
+  manifest.chunks = op.chunks;
   manifest.attributes = op.attributes;
   auto key = key_of(op.node_key);
   remote::CommitVersion commit;
@@ -117,7 +117,10 @@ remote::CommitVersion OpSender::seal_commit(const CommitOp& op, const ServerStat
   commit.base_version = state.version;
   commit.version = state.version + 1;
   commit.manifest = crypto::seal_manifest(*key, manifest);
-  commit.chunks = op.chunks;
+  // The server counts references to stored chunks only: holes are not listed.
+  for (const auto& chunk : op.chunks) {
+    if (chunk) commit.chunks.push_back(chunk->id.hex());
+  }
   commit.blobs = op.inline_blobs;
   return commit;
 }

@@ -33,11 +33,20 @@ std::optional<ContentMeta> get_content_meta(const crypto::Attributes& attributes
   return ContentMeta{*size, *version};
 }
 
+void set_stored_bytes(crypto::Attributes& attributes, std::uint64_t bytes) {
+  attributes.xattrs[kStoredKey] = encode_u64(bytes);
+}
+
+std::optional<std::uint64_t> get_stored_bytes(const crypto::Attributes& attributes) {
+  return decode_u64(attributes, kStoredKey);
+}
+
 void strip_content_meta(crypto::Attributes& attributes) {
   attributes.xattrs.erase(kSizeKey);
   attributes.xattrs.erase(kVersionKey);
+  attributes.xattrs.erase(kStoredKey);
 }
 
-bool is_reserved_xattr(std::string_view name) { return name == kSizeKey || name == kVersionKey; }
+bool is_reserved_xattr(std::string_view name) { return name == kSizeKey || name == kVersionKey || name == kStoredKey; }
 
 }  // namespace coffer::sync

@@ -8,9 +8,9 @@ void ChunkReader::remember(const crypto::ChunkId& id, std::shared_ptr<const Byte
   memory_.put(id.hex(), std::move(plaintext));
 }
 
-Result<std::shared_ptr<const Bytes>> ChunkReader::read(const crypto::FernetKey& key, const crypto::ChunkId& id,
+Result<std::shared_ptr<const Bytes>> ChunkReader::read(const crypto::FernetKey& key, const crypto::ChunkRef& chunk,
                                                        std::size_t expected_length) {
-  const std::string hex = id.hex();
+  const std::string hex = chunk.id.hex();
   for (;;) {
     if (auto plain = memory_.get(hex); plain && plain->size() == expected_length) return plain;
     std::promise<void> done;
@@ -25,7 +25,7 @@ Result<std::shared_ptr<const Bytes>> ChunkReader::read(const crypto::FernetKey& 
       }
       loading_.emplace(hex, done.get_future().share());
     }
-    auto loaded = load(key, id, hex, expected_length);
+    auto loaded = load(key, chunk, hex, expected_length);
     {
       std::lock_guard lock(mutex_);
       loading_.erase(hex);
@@ -35,17 +35,17 @@ Result<std::shared_ptr<const Bytes>> ChunkReader::read(const crypto::FernetKey& 
   }
 }
 
-Result<std::shared_ptr<const Bytes>> ChunkReader::load(const crypto::FernetKey& key, const crypto::ChunkId& id,
+Result<std::shared_ptr<const Bytes>> ChunkReader::load(const crypto::FernetKey& key, const crypto::ChunkRef& chunk,
                                                        const std::string& hex, std::size_t expected_length) {
   auto stored = stored_bytes(hex, false);
   if (!stored) return std::move(stored).error();
-  auto plain = crypto::decrypt_chunk(key, id, stored->bytes);
+  auto plain = crypto::decrypt_chunk(key, chunk.mac, stored->bytes);
   if (!plain && stored->source == Source::cache) {
     spdlog::warn("chunk {}: the cached copy is damaged; fetching it again", hex);
     disk_.remove(hex);
     stored = stored_bytes(hex, true);
     if (!stored) return std::move(stored).error();
-    plain = crypto::decrypt_chunk(key, id, stored->bytes);
+    plain = crypto::decrypt_chunk(key, chunk.mac, stored->bytes);
   }
   if (plain && stored->source == Source::server) disk_.put(hex, stored->bytes);
   if (!plain) {
@@ -73,13 +73,13 @@ Result<ChunkReader::Stored> ChunkReader::stored_bytes(const std::string& hex, bo
 
 void ChunkReader::prefetch(const crypto::FernetKey& key, const std::vector<Wanted>& chunks) {
   for (const auto& wanted : chunks) {
-    std::string hex = wanted.id.hex();
+    std::string hex = wanted.chunk.id.hex();
     if (memory_.get(hex)) continue;
     {
       std::lock_guard lock(mutex_);
       if (loading_.contains(hex)) continue;
     }
-    fetchers_.post([this, key, wanted] { (void)read(key, wanted.id, wanted.length); });
+    fetchers_.post([this, key, wanted] { (void)read(key, wanted.chunk, wanted.length); });
   }
 }
 

@@ -18,10 +18,11 @@
 namespace coffer::vfs {
 
 // Where a chunk's plaintext comes from, nearest first: decrypted chunks in memory, the
-// journal's blob files, the on-disk ciphertext cache, the server. Every stored chunk is
-// verified before use (SHA-256 of the stored bytes equals the id the manifest names, then the
-// Fernet MAC, then the plaintext length); bytes from the server are cached only once they
-// passed, and a cached copy that fails is dropped and fetched again.
+// journal's blob files, the on-disk ciphertext cache, the server, each found by chunk id.
+// Every stored chunk is verified before use (its MAC equals the one the manifest names, then
+// Fernet verifies that MAC, then the plaintext length): one hash pass, no SHA-256. Bytes from
+// the server are cached only once they passed, and a cached copy that fails is dropped and
+// fetched again.
 // Thread-safe; mutex_ is a leaf lock.
 class ChunkReader {
  public:
@@ -30,10 +31,10 @@ class ChunkReader {
       : remote_(remote), journal_(journal), disk_(disk), memory_(memory), fetchers_(fetchers) {}
 
   // One load per chunk at a time: concurrent readers of a chunk being loaded wait for it.
-  Result<std::shared_ptr<const Bytes>> read(const crypto::FernetKey& key, const crypto::ChunkId& id,
+  Result<std::shared_ptr<const Bytes>> read(const crypto::FernetKey& key, const crypto::ChunkRef& chunk,
                                             std::size_t expected_length);
   struct Wanted {
-    crypto::ChunkId id;
+    crypto::ChunkRef chunk;
     std::size_t length = 0;
   };
   // Loads chunks into memory on the fetch workers (readahead); returns at once.
@@ -42,7 +43,7 @@ class ChunkReader {
   void remember(const crypto::ChunkId& id, std::shared_ptr<const Bytes> plaintext);
 
  private:
-  Result<std::shared_ptr<const Bytes>> load(const crypto::FernetKey& key, const crypto::ChunkId& id,
+  Result<std::shared_ptr<const Bytes>> load(const crypto::FernetKey& key, const crypto::ChunkRef& chunk,
                                             const std::string& hex, std::size_t expected_length);
   enum class Source { journal, cache, server };
   struct Stored {

@@ -10,6 +10,12 @@ remote::SealedName seal_entry(const Node& folder, std::string_view name, const c
           crypto::wrap_key(folder.key, node_key)};
 }
 
+crypto::Attributes attributes_to_record(const Node& node) {
+  crypto::Attributes attributes = node.attrs;
+  sync::set_stored_bytes(attributes, node.committed_stored);
+  return attributes;
+}
+
 Status apply_node_record(Node& node, const remote::NodeInfo& info) {
   auto record = crypto::open_attribute_record(node.key, node.id, info.attributes);
   if (!record) return make_error(Errc::integrity, "node " + node.id + ": attribute record: " + record.error().message);
@@ -17,6 +23,7 @@ Status apply_node_record(Node& node, const remote::NodeInfo& info) {
     return make_error(Errc::integrity, "node " + node.id + ": the sealed revision differs from the server's");
   }
   auto meta = sync::get_content_meta(record->attributes);
+  const auto stored = sync::get_stored_bytes(record->attributes);
   sync::strip_content_meta(record->attributes);
   node.attrs = std::move(record->attributes);
   node.nlink = info.nlink;
@@ -25,6 +32,7 @@ Status apply_node_record(Node& node, const remote::NodeInfo& info) {
     node.size = node.attrs.symlink_target.size();
   } else if (meta && meta->version == info.version) {
     node.size = meta->size;
+    node.committed_stored = stored.value_or(meta->size);
     node.size_unknown = false;
   } else {
     node.size_unknown = info.version != 0;

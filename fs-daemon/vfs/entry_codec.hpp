@@ -27,6 +27,10 @@ Result<OpenedEntry> open_entry(const Node& folder, const remote::EntryInfo& entr
 Result<std::shared_ptr<Node>> open_node(const remote::NodeInfo& info, crypto::FernetKey key);
 
 // Refreshes a node's attributes from a newer record of the server.
+// The attributes a record of `node` seals: its own, and the stored byte count of its latest
+// commit (sync/record_meta.hpp), so a listing gives st_blocks without a manifest.
+crypto::Attributes attributes_to_record(const Node& node);
+
 Status apply_node_record(Node& node, const remote::NodeInfo& info);
 
 }  // namespace coffer::vfs

@@ -4,10 +4,32 @@
 #include <cstring>
 
 namespace coffer::vfs {
+namespace {
+
+// Checked a page at a time: data usually differs from zero in its first bytes, and an OR over
+// a page vectorises.
+bool all_zero(ByteView bytes) {
+  constexpr std::size_t kPage = 4096;
+  for (std::size_t at = 0; at < bytes.size(); at += kPage) {
+    const ByteView page = bytes.subspan(at, std::min(kPage, bytes.size() - at));
+    std::uint8_t any = 0;
+    for (std::uint8_t byte : page) any |= byte;
+    if (any != 0) return false;
+  }
+  return true;
+}
+
+// A chunk of zeros becomes a hole: nothing to encrypt, store or upload.
+std::optional<crypto::EncryptedChunk> encrypt_unless_zero(const crypto::FernetKey& key, ByteView plaintext) {
+  if (all_zero(plaintext)) return std::nullopt;
+  return crypto::encrypt_chunk(key, plaintext);
+}
+
+}  // namespace
 
 FileContent::FileContent(ContentServices& services, crypto::FernetKey key, BaseContent base)
-    : services_(services), key_(std::move(key)), chunk_size_(base.chunk_size), size_(base.size) {
-  chunks_.assign(base.chunks.begin(), base.chunks.end());
+    : services_(services), key_(std::move(key)), chunk_size_(base.chunk_size), size_(base.size),
+      chunks_(std::move(base.chunks)) {
   chunks_.resize((size_ + chunk_size_ - 1) / chunk_size_);
 }
 
@@ -140,33 +162,41 @@ void FileContent::spill_locked(std::uint64_t index) {
   dirty_.erase(it);
   in_flight_[index] = InFlight{data, stamp};
   services_.encryptors.post([self = shared_from_this(), index, stamp, data] {
-    auto chunk = crypto::encrypt_chunk(self->key_, *data);
-    Status written = self->services_.journal.write_blob(chunk.id.hex(), chunk.stored, self->services_.durable_blobs);
-    if (written) self->services_.reader.remember(chunk.id, data);
+    auto chunk = encrypt_unless_zero(self->key_, *data);
+    Status written;
+    if (chunk) {
+      written = self->services_.journal.write_blob(chunk->id.hex(), chunk->stored, self->services_.durable_blobs);
+      if (written) self->services_.reader.remember(chunk->id, data);
+    }
     self->finish_spill(index, stamp, chunk, written);
   });
 }
 
-void FileContent::finish_spill(std::uint64_t index, std::uint64_t stamp, const crypto::EncryptedChunk& chunk,
-                               Status written) {
+void FileContent::finish_spill(std::uint64_t index, std::uint64_t stamp,
+                               const std::optional<crypto::EncryptedChunk>& chunk, Status written) {
   std::lock_guard lock(mutex_);
   auto it = in_flight_.find(index);
   bool current = it != in_flight_.end() && it->second.stamp == stamp;
   if (!current) {
-    if (written) services_.journal.remove_blob(chunk.id.hex());
+    if (written && chunk) services_.journal.remove_blob(chunk->id.hex());
   } else if (!written) {
     dirty_[index] = Dirty{*it->second.data, ++stamp_};
     spill_error_ = written.error();
     in_flight_.erase(it);
   } else {
-    if (chunks_[index] && fresh_blobs_.erase(chunks_[index]->hex()) > 0) {
-      services_.journal.remove_blob(chunks_[index]->hex());
-    }
-    chunks_[index] = chunk.id;
-    fresh_blobs_.insert(chunk.id.hex());
+    set_chunk_locked(index, chunk ? std::optional(chunk->ref()) : std::nullopt);
+    if (chunk) fresh_blobs_.insert(chunk->id.hex());
     in_flight_.erase(it);
   }
   spilled_.notify_all();
+}
+
+// The blob file of the chunk replaced goes, unless an earlier commit still names it.
+void FileContent::set_chunk_locked(std::uint64_t index, std::optional<crypto::ChunkRef> chunk) {
+  if (chunks_[index] && fresh_blobs_.erase(chunks_[index]->id.hex()) > 0) {
+    services_.journal.remove_blob(chunks_[index]->id.hex());
+  }
+  chunks_[index] = std::move(chunk);
 }
 
 void FileContent::prefetch_after_locked(std::uint64_t index) {
@@ -182,7 +212,7 @@ Result<std::size_t> FileContent::read(std::uint64_t offset, std::span<std::uint8
     std::size_t out_pos;
     std::size_t in_chunk;
     std::size_t length;
-    crypto::ChunkId id;
+    crypto::ChunkRef chunk;
     std::size_t chunk_length;
   };
   std::vector<Fetch> fetches;
@@ -209,39 +239,52 @@ Result<std::size_t> FileContent::read(std::uint64_t offset, std::span<std::uint8
     next_sequential_ = sequential ? std::max(next_sequential_, offset + total) : offset + total;
   }
   for (const auto& fetch : fetches) {
-    auto plain = services_.reader.read(key_, fetch.id, fetch.chunk_length);
+    auto plain = services_.reader.read(key_, fetch.chunk, fetch.chunk_length);
     if (!plain) return std::move(plain).error();
     std::memcpy(out.data() + fetch.out_pos, (*plain)->data() + fetch.in_chunk, fetch.length);
   }
   return total;
 }
 
-Status FileContent::store_locked(std::uint64_t index, const crypto::EncryptedChunk& chunk, bool inline_data,
-                                 CommitContent& commit) {
-  std::string hex = chunk.id.hex();
-  if (inline_data) {
-    commit.inline_blobs.push_back({hex, chunk.stored});
-  } else {
-    COFFER_TRY_STATUS(services_.journal.write_blob(hex, chunk.stored, services_.durable_blobs));
+Status FileContent::store_locked(std::uint64_t index, const std::optional<crypto::EncryptedChunk>& chunk,
+                                 bool inline_data, CommitContent& commit) {
+  if (chunk && inline_data) {
+    commit.inline_blobs.push_back({chunk->id.hex(), chunk->stored});
+  } else if (chunk) {
+    COFFER_TRY_STATUS(services_.journal.write_blob(chunk->id.hex(), chunk->stored, services_.durable_blobs));
   }
-  if (chunks_[index] && fresh_blobs_.erase(chunks_[index]->hex()) > 0) services_.journal.remove_blob(chunks_[index]->hex());
-  chunks_[index] = chunk.id;
+  set_chunk_locked(index, chunk ? std::optional(chunk->ref()) : std::nullopt);
   return {};
 }
 
-Result<crypto::ChunkId> FileContent::zero_chunk_locked(std::size_t length, bool inline_data, CommitContent& commit) {
-  auto it = zero_chunks_.find(length);
-  if (it == zero_chunks_.end()) {
-    it = zero_chunks_.emplace(length, crypto::encrypt_chunk(key_, Bytes(length, 0))).first;
-    if (!inline_data) {
-      COFFER_TRY_STATUS(services_.journal.write_blob(it->second.id.hex(), it->second.stored, services_.durable_blobs));
-    }
+bool FileContent::holds_data_locked(std::uint64_t index) const {
+  return chunks_[index] || dirty_.contains(index) || in_flight_.contains(index);
+}
+
+// Plaintext bytes held by stored chunks and by chunks written since (dirty or being
+// encrypted); holes hold none.
+std::uint64_t FileContent::stored_bytes_locked() const {
+  std::uint64_t bytes = 0;
+  for (std::uint64_t i = 0; i < chunks_.size(); ++i) {
+    if (holds_data_locked(i)) bytes += covered(i);
   }
-  std::string hex = it->second.id.hex();
-  bool listed = std::any_of(commit.inline_blobs.begin(), commit.inline_blobs.end(),
-                            [&](const remote::InlineBlob& blob) { return blob.id == hex; });
-  if (inline_data && !listed && !services_.journal.has_blob(hex)) commit.inline_blobs.push_back({hex, it->second.stored});
-  return it->second.id;
+  return bytes;
+}
+
+Result<std::uint64_t> FileContent::seek(std::uint64_t offset, SeekTarget target) const {
+  std::lock_guard lock(mutex_);
+  if (offset >= size_) return make_error(Errc::past_end, "the offset is at or past the end of the file");
+  const bool want_data = target == SeekTarget::data;
+  for (std::uint64_t index = offset / chunk_size_; index < chunks_.size(); ++index) {
+    if (holds_data_locked(index) == want_data) return std::max(offset, index * chunk_size_);
+  }
+  if (want_data) return make_error(Errc::past_end, "no data after the offset");
+  return size_;
+}
+
+std::uint64_t FileContent::stored_bytes() const {
+  std::lock_guard lock(mutex_);
+  return stored_bytes_locked();
 }
 
 Result<CommitContent> FileContent::prepare_commit(std::uint64_t inline_limit) {
@@ -253,13 +296,13 @@ Result<CommitContent> FileContent::prepare_commit(std::uint64_t inline_limit) {
     return error;
   }
   const bool inline_data = size_ <= inline_limit;
-  CommitContent commit{size_, chunk_size_, {}, {}};
-  std::vector<std::pair<std::uint64_t, crypto::EncryptedChunk>> sealed(dirty_.size());
+  CommitContent commit{size_, chunk_size_, {}, {}, 0};
+  std::vector<std::pair<std::uint64_t, std::optional<crypto::EncryptedChunk>>> sealed(dirty_.size());
   std::vector<std::function<Status()>> tasks;
   std::size_t k = 0;
   for (auto& [index, chunk] : dirty_) {
     tasks.push_back([this, &sealed, k, index = index, &data = chunk.data]() -> Status {
-      sealed[k] = {index, crypto::encrypt_chunk(key_, data)};
+      sealed[k] = {index, encrypt_unless_zero(key_, data)};
       return {};
     });
     ++k;
@@ -267,18 +310,13 @@ Result<CommitContent> FileContent::prepare_commit(std::uint64_t inline_limit) {
   COFFER_TRY_STATUS(services_.encryptors.run_all(std::move(tasks)));
   for (auto& [index, chunk] : sealed) {
     COFFER_TRY_STATUS(store_locked(index, chunk, inline_data, commit));
-    services_.reader.remember(chunk.id, std::make_shared<const Bytes>(std::move(dirty_[index].data)));
+    if (chunk) services_.reader.remember(chunk->id, std::make_shared<const Bytes>(std::move(dirty_[index].data)));
   }
-  for (std::uint64_t i = 0; i < chunks_.size(); ++i) {
-    if (chunks_[i]) continue;
-    auto zero = zero_chunk_locked(covered(i), inline_data, commit);
-    if (!zero) return std::move(zero).error();
-    chunks_[i] = *zero;
-  }
-  for (const auto& id : chunks_) commit.chunks.push_back(id->hex());
   dirty_.clear();
   fresh_blobs_.clear();
   changed_ = false;
+  commit.chunks = chunks_;
+  commit.stored_bytes = stored_bytes_locked();
   return commit;
 }
 

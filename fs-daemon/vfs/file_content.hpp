@@ -30,25 +30,31 @@ struct ContentServices {
   std::size_t readahead = 4;          // chunks fetched ahead of a sequential reader
 };
 
+using ChunkList = std::vector<std::optional<crypto::ChunkRef>>;  // nullopt: a hole
+
+enum class SeekTarget { data, hole };
+
 // A committed version's content (empty for a new file).
 struct BaseContent {
   std::uint64_t size = 0;
   std::uint32_t chunk_size = crypto::kDefaultChunkSize;
-  std::vector<crypto::ChunkId> chunks;
+  ChunkList chunks;
 };
 
-// What a commit op needs: every chunk id in order, the ciphertext of small files inline.
+// What a commit op needs: every chunk (or hole) in order, the ciphertext of small files inline,
+// and how many plaintext bytes the stored chunks hold (what st_blocks reports).
 struct CommitContent {
   std::uint64_t size = 0;
   std::uint32_t chunk_size = 0;
-  std::vector<std::string> chunks;
+  ChunkList chunks;
   std::vector<remote::InlineBlob> inline_blobs;
+  std::uint64_t stored_bytes = 0;
 };
 
 // One file's bytes: the chunk list of its base version, chunks written since (plaintext in
 // memory until full, then encrypted on worker threads into journal blob files), and holes
-// that read as zeros. A chunk that is neither written nor in the base is a hole; on commit
-// every hole becomes one shared encrypted zero chunk, so sparse files stay sparse.
+// that read as zeros. A chunk that was never written, or whose bytes are all zeros when it is
+// encrypted, is a hole: nothing is encrypted, stored or uploaded for it.
 // Invariant: a stored chunk's plaintext length equals the part of the file it covers.
 // Lock order: Vfs tree mutex -> mutex_ -> ChunkReader/Journal leaf locks.
 class FileContent : public std::enable_shared_from_this<FileContent> {
@@ -60,7 +66,13 @@ class FileContent : public std::enable_shared_from_this<FileContent> {
   Status write(std::uint64_t offset, ByteView data);
   Status truncate(std::uint64_t size);
   std::uint64_t size() const;
+  // Plaintext bytes in stored chunks and in chunks written since; holes count nothing.
+  std::uint64_t stored_bytes() const;
   bool dirty() const;
+  // The first offset at or after `offset` in data or in a hole, chunk by chunk (a chunk written
+  // since the last commit is data); the end of the file counts as a hole. Errc::past_end at or
+  // past the end, or when no data follows.
+  Result<std::uint64_t> seek(std::uint64_t offset, SeekTarget target) const;
   // Encrypts what is still in memory, waits for the workers and describes the content for a
   // commit (files up to `inline_limit` bytes carry their new chunks inline, with no blob
   // file). Afterwards the content counts as clean.
@@ -81,11 +93,14 @@ class FileContent : public std::enable_shared_from_this<FileContent> {
   void replace_chunk(std::uint64_t index, ByteView bytes);
   Status resize_locked(std::uint64_t new_size);
   void spill_locked(std::uint64_t index);
-  void finish_spill(std::uint64_t index, std::uint64_t stamp, const crypto::EncryptedChunk& chunk, Status written);
+  void finish_spill(std::uint64_t index, std::uint64_t stamp, const std::optional<crypto::EncryptedChunk>& chunk,
+                    Status written);
+  void set_chunk_locked(std::uint64_t index, std::optional<crypto::ChunkRef> chunk);
   void limit_memory_locked(std::unique_lock<std::mutex>& lock);
-  Status store_locked(std::uint64_t index, const crypto::EncryptedChunk& chunk, bool inline_data,
+  Status store_locked(std::uint64_t index, const std::optional<crypto::EncryptedChunk>& chunk, bool inline_data,
                       CommitContent& commit);
-  Result<crypto::ChunkId> zero_chunk_locked(std::size_t length, bool inline_data, CommitContent& commit);
+  std::uint64_t stored_bytes_locked() const;
+  bool holds_data_locked(std::uint64_t index) const;
   void prefetch_after_locked(std::uint64_t index);
 
   ContentServices& services_;
@@ -94,11 +109,10 @@ class FileContent : public std::enable_shared_from_this<FileContent> {
   mutable std::mutex mutex_;  // guards everything below
   std::condition_variable spilled_;
   std::uint64_t size_ = 0;
-  std::vector<std::optional<crypto::ChunkId>> chunks_;  // nullopt: a hole
+  ChunkList chunks_;
   std::map<std::uint64_t, Dirty> dirty_;
   std::map<std::uint64_t, InFlight> in_flight_;
   std::set<std::string> fresh_blobs_;  // blob files written since the last commit
-  std::map<std::size_t, crypto::EncryptedChunk> zero_chunks_;  // by plaintext length
   std::optional<Error> spill_error_;
   std::uint64_t stamp_ = 0;
   std::uint64_t next_sequential_ = 0;

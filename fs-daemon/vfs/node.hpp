@@ -39,6 +39,7 @@ struct Node {
   crypto::Attributes attrs;           // the reserved content entries stripped (sync/record_meta.hpp)
   std::uint64_t size = 0;             // plaintext size as programs see it
   std::uint64_t committed_size = 0;   // size of the latest commit (queued or on the server)
+  std::uint64_t committed_stored = 0; // plaintext bytes in that commit's stored chunks (st_blocks)
   bool size_unknown = false;          // the record predates the current version: read the manifest
   std::uint32_t nlink = 1;
   std::uint64_t server_version = 0;   // content version on the server when last seen

@@ -147,6 +147,10 @@ class Vfs {
   Status flush(std::uint64_t fh);
   Status release(std::uint64_t fh);
   Status fsync(std::uint64_t ino);
+  // SEEK_DATA or SEEK_HOLE from `offset` (the kernel answers the other whence values itself).
+  // Data and holes are whole chunks; the end of the file counts as a hole. Errc::past_end
+  // (ENXIO) at or past the end, or when no data follows, as ext4 answers.
+  Result<std::uint64_t> lseek(std::uint64_t fh, std::int64_t offset, int whence);
 
   Result<std::uint64_t> opendir(std::uint64_t ino);
   // Hands entries from `offset` on to `add` until it returns false (the reply buffer is full).
@@ -200,6 +204,7 @@ class Vfs {
 
   // vfs_file.cpp
   Result<std::shared_ptr<FileContent>> content_of(Node& node, Lock& lock);
+  Result<std::shared_ptr<FileContent>> content_for_reading(std::uint64_t fh);
   Status commit_content(Node& node, Lock& lock);
   Status revalidate(const std::shared_ptr<Node>& node, Lock& lock, bool& changed);
   Result<Handle> handle_of(std::uint64_t fh) const;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "sync/record_meta.hpp"
+#include "vfs/entry_codec.hpp"
 #include "vfs/vfs.hpp"
 
 // Attributes: mode, owner, times, extended attributes and the file system's totals. They live
@@ -49,7 +50,8 @@ void Vfs::touch_change(Node& node) { node.attrs.ctime = now_timestamp(); }
 void Vfs::touch_modify(Node& node) { node.attrs.mtime = node.attrs.ctime = now_timestamp(); }
 
 Status Vfs::record_attributes(Node& node) {
-  return record_op(node, sync::SetAttributesOp{node.id, raw_key(node.key), node.attrs, node.committed_size});
+  return record_op(node,
+                   sync::SetAttributesOp{node.id, raw_key(node.key), attributes_to_record(node), node.committed_size});
 }
 
 Result<struct stat> Vfs::setattr(std::uint64_t ino, const SetAttrRequest& request) {

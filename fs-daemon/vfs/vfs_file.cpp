@@ -53,6 +53,7 @@ Result<std::shared_ptr<FileContent>> Vfs::content_of(Node& node, Lock& lock) {
     base = BaseContent{manifest->size, manifest->chunk_size, manifest->chunks};
     node.server_version = manifest->version;
     node.size = node.committed_size = manifest->size;
+    node.committed_stored = crypto::stored_bytes(*manifest);
     node.size_unknown = false;
   }
   node.content = std::make_shared<FileContent>(services_.content, node.key, std::move(base));
@@ -124,18 +125,19 @@ Result<CreateReply> Vfs::create(std::uint64_t parent, const std::string& name, s
   return CreateReply{reply_entry(*node), OpenReply{fh, true}};
 }
 
+// The content behind an open handle, for reading: a node found tampered with stays refused.
+Result<std::shared_ptr<FileContent>> Vfs::content_for_reading(std::uint64_t fh) {
+  Lock lock(tree_);
+  auto handle = handle_of(fh);
+  if (!handle) return std::move(handle).error();
+  if (handle->node->broken) return *handle->node->broken;
+  return content_of(*handle->node, lock);
+}
+
 Result<std::size_t> Vfs::read(std::uint64_t fh, std::uint64_t offset, std::span<std::uint8_t> out) {
-  std::shared_ptr<FileContent> content;
-  {
-    Lock lock(tree_);
-    auto handle = handle_of(fh);
-    if (!handle) return std::move(handle).error();
-    if (handle->node->broken) return *handle->node->broken;
-    auto loaded = content_of(*handle->node, lock);
-    if (!loaded) return std::move(loaded).error();
-    content = *loaded;
-  }
-  return content->read(offset, out);
+  auto content = content_for_reading(fh);
+  if (!content) return std::move(content).error();
+  return (*content)->read(offset, out);
 }
 
 Result<std::size_t> Vfs::write(std::uint64_t fh, std::uint64_t offset, ByteView data, const Caller& caller) {
@@ -169,8 +171,9 @@ Status Vfs::commit_content(Node& node, Lock& lock) {
   auto prepared = (*content)->prepare_commit(options_.inline_limit);
   if (!prepared) return std::move(prepared).error();
   node.size = node.committed_size = prepared->size;
+  node.committed_stored = prepared->stored_bytes;
   COFFER_TRY_STATUS(record_op(node, sync::CommitOp{node.id, raw_key(node.key), prepared->size, prepared->chunk_size,
-                                                   std::move(prepared->chunks), node.attrs,
+                                                   std::move(prepared->chunks), attributes_to_record(node),
                                                    std::move(prepared->inline_blobs)}));
   if (!options_.journal_sync) return {};
   std::uint64_t seq = node.last_op_seq;
@@ -178,6 +181,17 @@ Status Vfs::commit_content(Node& node, Lock& lock) {
   Status synced = services_.journal.sync(seq);
   lock.lock();
   return synced;
+}
+
+Result<std::uint64_t> Vfs::lseek(std::uint64_t fh, std::int64_t offset, int whence) {
+  if (whence != SEEK_DATA && whence != SEEK_HOLE) {
+    return make_error(Errc::invalid_argument, "lseek: not SEEK_DATA or SEEK_HOLE");
+  }
+  if (offset < 0) return make_error(Errc::past_end, "a negative offset");  // as ext4 answers
+  auto content = content_for_reading(fh);
+  if (!content) return std::move(content).error();
+  const SeekTarget target = whence == SEEK_DATA ? SeekTarget::data : SeekTarget::hole;
+  return (*content)->seek(static_cast<std::uint64_t>(offset), target);
 }
 
 Status Vfs::flush(std::uint64_t fh) {

@@ -106,9 +106,21 @@ Status Vfs::ensure_size(Node& node) {
   if (!manifest) return make_error(Errc::integrity, "node " + node.id + ": manifest: " + manifest.error().message);
   COFFER_TRY_STATUS(services_.guard.check_version(node.id, manifest->version));
   node.size = node.committed_size = manifest->size;
+  node.committed_stored = crypto::stored_bytes(*manifest);
   node.size_unknown = false;
   return {};
 }
+
+namespace {
+
+// What st_blocks counts: for a file the plaintext its stored chunks hold, written data not
+// yet committed included (holes hold nothing); for anything else its size.
+std::uint64_t allocated_bytes(const Node& node) {
+  if (node.type != remote::NodeType::file) return node.size;
+  return node.content ? node.content->stored_bytes() : node.committed_stored;
+}
+
+}  // namespace
 
 struct stat Vfs::stat_of(const Node& node) const {
   struct stat st {};
@@ -129,7 +141,7 @@ struct stat Vfs::stat_of(const Node& node) const {
   st.st_gid = node.attrs.gid;
   st.st_size = static_cast<off_t>(node.size);
   st.st_blksize = kBlockSize;
-  st.st_blocks = static_cast<blkcnt_t>((node.size + 511) / 512);
+  st.st_blocks = static_cast<blkcnt_t>((allocated_bytes(node) + 511) / 512);
   st.st_atim = to_timespec(node.attrs.atime);
   st.st_mtim = to_timespec(node.attrs.mtime);
   st.st_ctim = to_timespec(node.attrs.ctime);

@@ -10,6 +10,7 @@ int http_status(Errc code) {
     case Errc::name_too_long:
     case Errc::out_of_range:
     case Errc::value_too_large:
+    case Errc::past_end:
     case Errc::invalid_token:
     case Errc::integrity:
     case Errc::unsupported: return 400;

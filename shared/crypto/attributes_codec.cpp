@@ -56,6 +56,7 @@ void write_attributes(ByteWriter& out, const Attributes& attributes) {
   out.u32(attributes.mode);
   out.u32(attributes.uid);
   out.u32(attributes.gid);
+  out.u64(attributes.rdev);
   write_time(out, attributes.atime);
   write_time(out, attributes.mtime);
   write_time(out, attributes.ctime);
@@ -74,6 +75,7 @@ bool read_attributes(ByteReader& in, Attributes& attributes) {
   attributes.mode = in.u32();
   attributes.uid = in.u32();
   attributes.gid = in.u32();
+  attributes.rdev = in.u64();
   attributes.atime = read_time(in);
   attributes.mtime = read_time(in);
   attributes.ctime = read_time(in);

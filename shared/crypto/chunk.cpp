@@ -21,14 +21,23 @@ Result<ChunkId> ChunkId::from_hex(std::string_view text) {
 
 ChunkId ChunkId::of(ByteView stored) { return ChunkId{sha256(stored)}; }
 
+ChunkRef EncryptedChunk::ref() const {
+  ChunkRef ref{id, {}};
+  const ByteView token(stored);
+  if (token.size() >= ref.mac.size()) std::copy_n(token.last(ref.mac.size()).begin(), ref.mac.size(), ref.mac.begin());
+  return ref;
+}
+
 EncryptedChunk encrypt_chunk(const FernetKey& file_key, ByteView plaintext) {
   Bytes stored = fernet_encrypt_raw(file_key, plaintext);
   const ChunkId id = ChunkId::of(stored);
   return EncryptedChunk{id, std::move(stored)};
 }
 
-Result<Bytes> decrypt_chunk(const FernetKey& file_key, const ChunkId& expected, ByteView stored) {
-  if (ChunkId::of(stored) != expected) return make_error(Errc::integrity, "chunk: content does not match its id");
+Result<Bytes> decrypt_chunk(const FernetKey& file_key, const Sha256Digest& expected_mac, ByteView stored) {
+  if (stored.size() < kFernetMinRawSize || !constant_time_equal(stored.last(expected_mac.size()), expected_mac)) {
+    return make_error(Errc::integrity, "chunk: not the token the manifest names (another MAC)");
+  }
   auto plaintext = fernet_decrypt_raw(file_key, stored);
   if (!plaintext) return make_error(Errc::integrity, "chunk: does not verify under the file key");
   return plaintext;

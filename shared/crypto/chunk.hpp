@@ -22,15 +22,26 @@ struct ChunkId {
   friend bool operator==(const ChunkId&, const ChunkId&) = default;
 };
 
+// How a manifest names a stored chunk: its id (where the server keeps it) and the token's
+// Fernet MAC (what a read checks, so a read hashes the chunk once: the HMAC).
+struct ChunkRef {
+  ChunkId id;
+  Sha256Digest mac{};
+  friend bool operator==(const ChunkRef&, const ChunkRef&) = default;
+};
+
 struct EncryptedChunk {
   ChunkId id;
   Bytes stored;  // raw Fernet token under the file key
+  ChunkRef ref() const;
 };
 
+// Encrypts and computes the id (SHA-256 of the token), which the server checks on upload.
 EncryptedChunk encrypt_chunk(const FernetKey& file_key, ByteView plaintext);
-// Checks the stored bytes hash to `expected` (Errc::integrity otherwise), then the Fernet MAC
-// (Errc::integrity), then decrypts.
-Result<Bytes> decrypt_chunk(const FernetKey& file_key, const ChunkId& expected, ByteView stored);
+// Compares the stored token's MAC with `expected_mac` (the manifest's) in constant time, then
+// lets Fernet verify that MAC and decrypt: Errc::integrity for a token that is not the one
+// the manifest names, or does not verify under the file key. No SHA-256 of the stored bytes.
+Result<Bytes> decrypt_chunk(const FernetKey& file_key, const Sha256Digest& expected_mac, ByteView stored);
 
 // Splits plaintext into chunk_size pieces (the last may be shorter; empty input gives none).
 std::vector<ByteView> split_chunks(ByteView plaintext, std::uint32_t chunk_size);

@@ -14,6 +14,11 @@ namespace {
 
 Error bad_manifest(const char* defect) { return make_error(Errc::integrity, std::string("manifest: ") + defect); }
 
+constexpr std::uint8_t kHoleMarker = 0;
+constexpr std::uint8_t kChunkMarker = 1;
+
+void copy_into(ByteView bytes, Sha256Digest& digest) { std::copy(bytes.begin(), bytes.end(), digest.begin()); }
+
 bool valid_chunk_size(std::uint32_t chunk_size) { return chunk_size > 0 && chunk_size <= kMaxChunkSize; }
 
 void require_sealable(const Manifest& manifest) {
@@ -37,19 +42,43 @@ Status read_chunk_list(ByteReader& in, Manifest& manifest) {
   if (!in.ok() || count != chunk_count(manifest.size, manifest.chunk_size)) {
     return bad_manifest("chunk count does not match size and chunk size");
   }
-  if (count > in.remaining() / sizeof(Sha256Digest)) return bad_manifest("chunk list is truncated");
+  if (count > in.remaining()) return bad_manifest("chunk list is truncated");  // each entry is 1 byte or more
   manifest.chunks.resize(count);
-  for (ChunkId& id : manifest.chunks) {
-    const ByteView digest = in.raw(id.digest.size());
-    std::copy(digest.begin(), digest.end(), id.digest.begin());
+  for (std::optional<ChunkRef>& chunk : manifest.chunks) {
+    const std::uint8_t marker = in.u8();
+    if (marker == kHoleMarker) continue;
+    if (marker != kChunkMarker) return bad_manifest("a chunk entry is neither a hole nor a chunk");
+    chunk.emplace();
+    copy_into(in.raw(chunk->id.digest.size()), chunk->id.digest);
+    copy_into(in.raw(chunk->mac.size()), chunk->mac);
   }
+  if (!in.ok()) return bad_manifest("chunk list is truncated");
   return {};
+}
+
+void write_chunk_list(ByteWriter& out, const std::vector<std::optional<ChunkRef>>& chunks) {
+  out.u32(static_cast<std::uint32_t>(chunks.size()));
+  for (const std::optional<ChunkRef>& chunk : chunks) {
+    out.u8(chunk ? kChunkMarker : kHoleMarker);
+    if (!chunk) continue;
+    out.raw(chunk->id.digest);
+    out.raw(chunk->mac);
+  }
 }
 
 }  // namespace
 
 std::uint64_t chunk_count(std::uint64_t size, std::uint32_t chunk_size) noexcept {
   return size / chunk_size + (size % chunk_size != 0 ? 1 : 0);
+}
+
+std::uint64_t stored_bytes(const Manifest& manifest) noexcept {
+  std::uint64_t bytes = 0;
+  for (std::uint64_t i = 0; i < manifest.chunks.size(); ++i) {
+    if (!manifest.chunks[i]) continue;
+    bytes += std::min<std::uint64_t>(manifest.chunk_size, manifest.size - i * manifest.chunk_size);
+  }
+  return bytes;
 }
 
 Bytes encode_manifest(const Manifest& manifest) {
@@ -59,8 +88,7 @@ Bytes encode_manifest(const Manifest& manifest) {
   out.u64(manifest.version);
   out.u64(manifest.size);
   out.u32(manifest.chunk_size);
-  out.u32(static_cast<std::uint32_t>(manifest.chunks.size()));
-  for (const ChunkId& id : manifest.chunks) out.raw(id.digest);
+  write_chunk_list(out, manifest.chunks);
   write_attributes(out, manifest.attributes);
   return out.take();
 }

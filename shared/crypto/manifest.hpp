@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,7 +17,7 @@ struct Manifest {
   std::uint64_t version = 0;
   std::uint64_t size = 0;  // plaintext bytes
   std::uint32_t chunk_size = kDefaultChunkSize;
-  std::vector<ChunkId> chunks;  // in file order
+  std::vector<std::optional<ChunkRef>> chunks;  // in file order; nullopt: a hole (reads as zeros, stores nothing)
   Attributes attributes;        // at commit time
   friend bool operator==(const Manifest&, const Manifest&) = default;
 };
@@ -26,6 +27,9 @@ inline constexpr std::size_t kMaxNodeIdSize = 255;
 
 // The number of chunks a file of `size` bytes has (0 for an empty file); chunk_size > 0.
 std::uint64_t chunk_count(std::uint64_t size, std::uint32_t chunk_size) noexcept;
+
+// The plaintext bytes the manifest's stored chunks hold (holes hold none): what st_blocks counts.
+std::uint64_t stored_bytes(const Manifest& manifest) noexcept;
 
 // Sealed under the file key's manifest subkey (crypto/subkeys.hpp). Throws
 // std::invalid_argument for a manifest that could never be opened (chunk count not matching

@@ -28,6 +28,7 @@ const char* errc_name(Errc code) noexcept {
     case Errc::not_permitted: return "not_permitted";
     case Errc::bad_handle: return "bad_handle";
     case Errc::value_too_large: return "value_too_large";
+    case Errc::past_end: return "past_end";
   }
   return "unknown";
 }

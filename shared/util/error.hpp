@@ -33,6 +33,7 @@ enum class Errc {
   not_permitted,      // EPERM
   bad_handle,         // EBADF
   value_too_large,    // E2BIG: an xattr value over the format's limit
+  past_end,           // ENXIO: lseek SEEK_DATA/SEEK_HOLE at or past the end of a file's data
 };
 
 const char* errc_name(Errc code) noexcept;

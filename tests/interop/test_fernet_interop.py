@@ -165,18 +165,20 @@ class FernetInterop(unittest.TestCase):
                 self.assertEqual(result.returncode, 0, result.stderr)
                 with open(stored_path, "rb") as f:
                     stored = f.read()
-                self.assertEqual(result.stdout.strip().decode(), hashlib.sha256(stored).hexdigest())
+                chunk_id, mac = result.stdout.decode().split()
+                self.assertEqual(chunk_id, hashlib.sha256(stored).hexdigest())
+                self.assertEqual(mac, stored[-32:].hex())
                 self.assertEqual(self.fernet.decrypt(base64.urlsafe_b64encode(stored)), data)
 
     def test_python_tokens_decrypt_as_raw_chunks(self):
         data = self.payload(MIB + 7)
         stored = base64.urlsafe_b64decode(self.fernet.encrypt(data))
-        chunk_id = hashlib.sha256(stored).hexdigest()
-        result = run([CHUNK_TOOL, "decrypt", self.key_file, chunk_id], stored)
+        mac = stored[-32:].hex()
+        result = run([CHUNK_TOOL, "decrypt", self.key_file, mac], stored)
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(result.stdout, data)
-        other_id = hashlib.sha256(b"another chunk").hexdigest()
-        self.assertNotEqual(run([CHUNK_TOOL, "decrypt", self.key_file, other_id], stored).returncode, 0)
+        other = base64.urlsafe_b64decode(self.fernet.encrypt(data))
+        self.assertNotEqual(run([CHUNK_TOOL, "decrypt", self.key_file, mac], other).returncode, 0)
 
 
 if __name__ == "__main__":

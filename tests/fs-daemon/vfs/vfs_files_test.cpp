@@ -57,31 +57,6 @@ TEST_CASE("changing one byte of a large file uploads one chunk") {
   CHECK(mount.read_file(ino) == content);
 }
 
-TEST_CASE("a sparse file keeps one zero chunk and reads zeros in its holes") {
-  MemoryRemote remote;
-  auto account = TestAccount::create(remote);
-  TempDir dir;
-  const std::uint64_t chunk = 64 * 1024;
-  {
-    TestMount mount(remote, account, dir.path() / "a");
-    auto created = mount.vfs().create(kRootIno, "sparse", 0644, O_WRONLY | O_CREAT, {0, 0});
-    REQUIRE(created.ok());
-    Bytes mark{'x', 'y', 'z'};
-    for (std::uint64_t offset : {std::uint64_t{0}, 50 * chunk + 3, 200 * chunk - 3}) {
-      REQUIRE(mount.vfs().write(created->open.fh, offset, mark, {0, 0}).ok());
-    }
-    REQUIRE(mount.vfs().release(created->open.fh).ok());
-    mount.drain();
-  }
-  CHECK(remote.blob_count() <= 5);
-  TestMount other(remote, account, dir.path() / "b");
-  auto content = other.read_file(other.lookup(kRootIno, "sparse"));
-  REQUIRE(content.size() == 200 * chunk);
-  CHECK(content[50 * chunk + 3] == 'x');
-  CHECK(content[200 * chunk - 1] == 'z');
-  CHECK(std::count(content.begin(), content.end(), 0) == static_cast<std::ptrdiff_t>(200 * chunk - 9));
-}
-
 TEST_CASE("truncate shrinks and grows with zeros") {
   MemoryRemote remote;
   auto account = TestAccount::create(remote);

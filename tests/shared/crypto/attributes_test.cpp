@@ -115,3 +115,12 @@ TEST_CASE("records of the retired format version 1 are refused by name, never mi
     CHECK(error.message.find("format version 1 is no longer read") != std::string::npos);
   }
 }
+
+TEST_CASE("a device node's rdev round-trips, right after gid in the attributes block") {
+  const AttributeRecord device = sample_device_record();
+  CHECK(open_attribute_record(record_key(), kNodeId, seal_attribute_record(record_key(), device)).value() == device);
+  const Bytes plaintext = encode_attribute_record(device);
+  const std::size_t rdev_at = 2 + 2 + 32 + 8 + 4 + 4 + 4;  // header, node id, revision, mode, uid, gid
+  const Bytes expected = {1, 2, 3, 4, 5, 6, 7, 8};
+  CHECK(Bytes(plaintext.begin() + rdev_at, plaintext.begin() + rdev_at + 8) == expected);
+}

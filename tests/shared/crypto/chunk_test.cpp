@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "crypto/chunk.hpp"
@@ -27,32 +28,43 @@ TEST_CASE("chunks round-trip and their stored bytes re-encode to a standard toke
     const Bytes plaintext = random_bytes(size);
     const EncryptedChunk chunk = encrypt_chunk(key, plaintext);
     CHECK(chunk.id == ChunkId::of(chunk.stored));
-    CHECK(decrypt_chunk(key, chunk.id, chunk.stored).value() == plaintext);
+    const ChunkRef ref = chunk.ref();
+    CHECK(ref.id == chunk.id);
+    CHECK(std::equal(ref.mac.begin(), ref.mac.end(), chunk.stored.end() - 32));
+    CHECK(decrypt_chunk(key, ref.mac, chunk.stored).value() == plaintext);
     CHECK(fernet_decrypt(key, base64url_encode(chunk.stored)).value() == plaintext);
   }
 }
 
-TEST_CASE("a chunk that does not match its id, or its file key, is an integrity failure") {
+TEST_CASE("a chunk that is not the token the manifest names, or not under its file key, is refused") {
   const FernetKey key = FernetKey::generate();
   const EncryptedChunk first = encrypt_chunk(key, as_bytes("first chunk"));
   const EncryptedChunk second = encrypt_chunk(key, as_bytes("second chunk"));
+  const Sha256Digest mac = first.ref().mac;
   SUBCASE("swapped: the server answers one chunk's id with another chunk") {
-    CHECK(decrypt_chunk(key, first.id, second.stored).error().code == Errc::integrity);
+    CHECK(decrypt_chunk(key, mac, second.stored).error().code == Errc::integrity);
   }
-  SUBCASE("truncated") {
+  SUBCASE("truncated, down to nothing") {
     const ByteView prefix = ByteView(first.stored).first(first.stored.size() - 16);
-    CHECK(decrypt_chunk(key, first.id, prefix).error().code == Errc::integrity);
-    CHECK(decrypt_chunk(key, ChunkId::of(prefix), prefix).error().code == Errc::integrity);
+    CHECK(decrypt_chunk(key, mac, prefix).error().code == Errc::integrity);
+    CHECK(decrypt_chunk(key, mac, ByteView(first.stored).last(32)).error().code == Errc::integrity);
+    CHECK(decrypt_chunk(key, mac, {}).error().code == Errc::integrity);
   }
-  SUBCASE("a bit flipped") {
-    Bytes flipped = first.stored;
-    flipped[40] ^= 0x10;
-    CHECK(decrypt_chunk(key, first.id, flipped).error().code == Errc::integrity);
-    CHECK(decrypt_chunk(key, ChunkId::of(flipped), flipped).error().code == Errc::integrity);
+  SUBCASE("a bit flipped anywhere, the MAC itself included") {
+    for (std::size_t at : {std::size_t{0}, std::size_t{9}, std::size_t{40}, first.stored.size() - 1}) {
+      CAPTURE(at);
+      Bytes flipped = first.stored;
+      flipped[at] ^= 0x10;
+      CHECK(decrypt_chunk(key, mac, flipped).error().code == Errc::integrity);
+      // The MAC bytes copied along: Fernet's own verification still refuses it.
+      Sha256Digest copied_mac;
+      std::copy(flipped.end() - 32, flipped.end(), copied_mac.begin());
+      CHECK(decrypt_chunk(key, copied_mac, flipped).error().code == Errc::integrity);
+    }
   }
-  SUBCASE("from another file: another file key") {
+  SUBCASE("from another file: another file key, its own MAC named") {
     const EncryptedChunk foreign = encrypt_chunk(FernetKey::generate(), as_bytes("first chunk"));
-    CHECK(decrypt_chunk(key, foreign.id, foreign.stored).error().code == Errc::integrity);
+    CHECK(decrypt_chunk(key, foreign.ref().mac, foreign.stored).error().code == Errc::integrity);
   }
 }
 

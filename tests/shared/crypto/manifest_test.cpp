@@ -67,7 +67,8 @@ TEST_CASE("a chunk list inconsistent with size and chunk size is refused") {
   };
   const Case cases[] = {
       {"one chunk dropped (truncated list)", [](Manifest& m) { m.chunks.pop_back(); }},
-      {"one chunk added", [](Manifest& m) { m.chunks.push_back(filled_id(0x44)); }},
+      {"one chunk added", [](Manifest& m) { m.chunks.push_back(filled_ref(0x44, 0xa4)); }},
+      {"one hole added", [](Manifest& m) { m.chunks.push_back(std::nullopt); }},
       {"size grown past the last chunk", [](Manifest& m) { m.size = 3 * (1u << 20) + 1; }},
       {"size shrunk below the last chunk", [](Manifest& m) { m.size = 2 * (1u << 20); }},
       {"chunk size zero", [](Manifest& m) { m.chunk_size = 0; }},
@@ -89,6 +90,44 @@ TEST_CASE("the sealed order of chunks is the order opened") {
   const Manifest opened = open_manifest(record_key(), kNodeId, seal_manifest(record_key(), reordered)).value();
   CHECK(opened.chunks == reordered.chunks);
   CHECK(opened.chunks != sample_manifest().chunks);
+}
+
+TEST_CASE("holes round-trip, alone or between chunks, and cost one byte each") {
+  Manifest sparse = sample_manifest();
+  sparse.size = 5u << 20;
+  sparse.chunks = {std::nullopt, std::nullopt, filled_ref(0x55, 0xa5), std::nullopt, std::nullopt};
+  const Bytes encoded = encode_manifest(sparse);
+  // The sample has two chunks and a hole; this one chunk and four holes.
+  CHECK(encoded.size() == encode_manifest(sample_manifest()).size() - (2 * 65 + 1) + (65 + 4));
+  CHECK(open_manifest(record_key(), kNodeId, seal_manifest(record_key(), sparse)).value() == sparse);
+  sparse.chunks.assign(5, std::nullopt);
+  CHECK(open_manifest(record_key(), kNodeId, seal_manifest(record_key(), sparse)).value() == sparse);
+}
+
+TEST_CASE("a chunk entry marker other than 0 (hole) or 1 (chunk) is refused") {
+  Manifest one_chunk = sample_manifest();
+  one_chunk.size = 1;
+  one_chunk.chunks = {filled_ref(0x11, 0xa1)};
+  Bytes plaintext = encode_manifest(one_chunk);
+  const std::size_t marker = 2 + 2 + 32 + 8 + 8 + 4 + 4;  // after kind, version, node id, numbers, count
+  REQUIRE(plaintext[marker] == 1);
+  for (std::uint8_t bad : {2, 0x80, 0xff}) {
+    plaintext[marker] = bad;
+    CHECK(open_error(seal_plaintext(KeyPurpose::manifest, plaintext)) == Errc::integrity);
+  }
+  // A hole marker followed by the 64 bytes of a chunk: trailing bytes.
+  plaintext[marker] = 0;
+  CHECK(open_error(seal_plaintext(KeyPurpose::manifest, plaintext)) == Errc::integrity);
+}
+
+TEST_CASE("a chunk count larger than the bytes left is refused before allocating") {
+  Manifest huge = sample_manifest();
+  huge.size = std::uint64_t{0xffffffff} * huge.chunk_size;
+  huge.chunks.clear();
+  Bytes plaintext = encode_manifest(huge);  // count 0: patch in the count the size needs
+  const std::size_t count_at = 2 + 2 + 32 + 8 + 8 + 4;
+  for (std::size_t i = 0; i < 4; ++i) plaintext[count_at + i] = 0xff;
+  CHECK(open_error(seal_plaintext(KeyPurpose::manifest, plaintext)) == Errc::integrity);
 }
 
 TEST_CASE("malformed manifest plaintexts behind a valid MAC are refused") {
@@ -123,4 +162,13 @@ TEST_CASE("sealing refuses a node id or attributes that could not be opened") {
   manifest = sample_manifest();
   manifest.attributes.mtime.nsec = 1'000'000'000;
   CHECK_THROWS_AS(seal_manifest(record_key(), manifest), std::invalid_argument);
+}
+
+TEST_CASE("stored_bytes counts the plaintext of stored chunks, the short last one included, and no hole") {
+  Manifest manifest = sample_manifest();  // 2'500'000 bytes in 1 MiB chunks: chunk, hole, chunk
+  CHECK(stored_bytes(manifest) == (1u << 20) + (2'500'000 - 2 * (1u << 20)));
+  manifest.chunks[1] = filled_ref(0x22, 0xa2);
+  CHECK(stored_bytes(manifest) == 2'500'000);
+  manifest.chunks.assign(3, std::nullopt);
+  CHECK(stored_bytes(manifest) == 0);
 }

@@ -28,13 +28,20 @@ inline ChunkId filled_id(std::uint8_t byte) {
   return id;
 }
 
+inline ChunkRef filled_ref(std::uint8_t id_byte, std::uint8_t mac_byte) {
+  ChunkRef ref{filled_id(id_byte), {}};
+  ref.mac.fill(mac_byte);
+  return ref;
+}
+
+// Three chunks, the middle one a hole.
 inline Manifest sample_manifest() {
   Manifest manifest;
   manifest.node_id = kNodeId;
   manifest.version = 7;
   manifest.size = 2'500'000;
   manifest.chunk_size = 1u << 20;
-  manifest.chunks = {filled_id(0x11), filled_id(0x22), filled_id(0x33)};
+  manifest.chunks = {filled_ref(0x11, 0xa1), std::nullopt, filled_ref(0x33, 0xa3)};
   manifest.attributes.mode = 0100644;
   manifest.attributes.uid = 1000;
   manifest.attributes.gid = 1000;
@@ -57,6 +64,12 @@ inline AttributeRecord sample_symlink_record() {
   return record;
 }
 
+// The node key sealed in the sample entry.
+inline const FernetKey& entry_node_key() {
+  static const FernetKey key = key_from_base64("ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1-f4CBgoM=");
+  return key;
+}
+
 inline EntryBinding sample_entry_binding() {
   return {"aabbccddeeff00112233445566778899", "0123456789abcdef0123456789abcdef",
           "5c1f0a1e0d1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5"};
@@ -68,6 +81,20 @@ inline FolderRecord sample_folder_record() {
   record.revision = 41;
   record.entry_count = 3;
   record.commitment.fill(0x5a);
+  return record;
+}
+
+inline AttributeRecord sample_device_record() {
+  AttributeRecord record;
+  record.node_id = kNodeId;
+  record.revision = 9;
+  record.attributes.mode = 020620;  // a character device, rw--w----
+  record.attributes.uid = 0;
+  record.attributes.gid = 5;
+  record.attributes.rdev = 0x0102030405060708;  // every byte distinct, to pin the byte order
+  record.attributes.atime = {1'700'000'000, 1};
+  record.attributes.mtime = {1'700'000'000, 2};
+  record.attributes.ctime = {1'700'000'000, 3};
   return record;
 }
 
