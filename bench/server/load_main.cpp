@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -17,7 +18,7 @@ using coffer::bench::LoadRequest;
 struct Options {
   std::string mode;
   std::string url;
-  std::string parent;
+  std::vector<std::string> parents;
   std::string size_text = "1M";
   std::size_t count = 64;
   std::size_t connections = 4;
@@ -48,7 +49,7 @@ std::vector<LoadRequest> build(const Options& options, std::size_t size, std::ve
     for (std::size_t i = 0; i < options.count; ++i) requests.push_back(LoadRequest{"GET", options.url});
     return requests;
   }
-  bodies = coffer::bench::batch_bodies(options.parent, options.count, size, options.per_request, options.first_index);
+  bodies = coffer::bench::batch_bodies(options.parents, options.count, size, options.per_request, options.first_index);
   for (const auto& body : bodies) requests.push_back(LoadRequest{"POST", options.url, &body});
   return requests;
 }
@@ -65,7 +66,8 @@ int main(int argc, char** argv) {
   app.add_option("--count", options.count, "blobs, requests (small) or files (batch)");
   app.add_option("--size", options.size_text, "bytes per blob or small file, e.g. 1M or 10K");
   app.add_option("--connections", options.connections, "parallel keep-alive connections")->check(CLI::Range(1, 256));
-  app.add_option("--parent", options.parent, "batch: the folder node id the files go into");
+  app.add_option("--parents", options.parents, "batch: the folders the files go into, one per request, each at revision 1")
+      ->delimiter(',');
   app.add_option("--per-request", options.per_request, "batch: files per request");
   app.add_option("--first-index", options.first_index, "batch: payload number of the first file (new bytes per run)");
   app.add_option("--header", options.headers, "extra request header, e.g. \"Authorization: Bearer TOKEN\"");
@@ -73,6 +75,13 @@ int main(int argc, char** argv) {
   auto size = coffer::config::parse_size(options.size_text);
   if (!size) {
     std::cerr << "bench_server_load: --size: " << size.error().message << "\n";
+    return 2;
+  }
+  const std::size_t batch_requests = (options.count + options.per_request - 1) / std::max<std::size_t>(options.per_request, 1);
+  if (options.mode == "batch" && (options.per_request == 0 || options.parents.size() < batch_requests)) {
+    std::cerr << "bench_server_load: batch: --per-request must be positive and --parents must name one folder per "
+                 "request ("
+              << batch_requests << ")\n";
     return 2;
   }
   curl_global_init(CURL_GLOBAL_DEFAULT);

@@ -50,15 +50,18 @@ std::string blob_bytes(std::uint64_t index, std::size_t size) {
 
 std::string sha256_hex(const std::string& data) { return crypto::hex_encode(crypto::sha256(as_bytes(data))); }
 
-std::vector<std::string> batch_bodies(const std::string& parent, std::size_t files, std::size_t size,
+std::vector<std::string> batch_bodies(const std::vector<std::string>& parents, std::size_t files, std::size_t size,
                                       std::size_t per_request, std::uint64_t first_index) {
   std::vector<std::string> bodies;
   for (std::size_t first = 0; first < files; first += per_request) {
+    const std::string& parent = parents.at(bodies.size());
     nlohmann::json ops = nlohmann::json::array();
     for (std::size_t i = first; i < std::min(files, first + per_request); ++i) {
       for (auto& op : file_ops(parent, first_index + i, size)) ops.push_back(std::move(op));
     }
-    bodies.push_back(nlohmann::json{{"ops", std::move(ops)}}.dump());
+    // The folder's next record: the server keeps records in order but cannot open them.
+    nlohmann::json folder = {{"node_id", parent}, {"base_revision", 1}, {"revision", 2}, {"record", random_b64(170)}};
+    bodies.push_back(nlohmann::json{{"ops", std::move(ops)}, {"folders", {folder}}}.dump());
   }
   return bodies;
 }

@@ -2,7 +2,40 @@
 
 #include <sqlite3.h>
 
+#include <string>
+
 namespace coffer::cache {
+namespace {
+
+// state.db's layout; user_version says which. Version 2 adds folder revisions. A profile's
+// older state.db (written by a client that read format-1 records) is replaced: its values
+// described a format no server of this version holds.
+constexpr int kStateFormat = 2;
+
+bool exec(sqlite3* db, const char* sql) { return sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK; }
+
+int user_version(sqlite3* db) {
+  sqlite3_stmt* query = nullptr;
+  int version = -1;
+  if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &query, nullptr) == SQLITE_OK && sqlite3_step(query) == SQLITE_ROW) {
+    version = sqlite3_column_int(query, 0);
+  }
+  sqlite3_finalize(query);
+  return version;
+}
+
+bool create_schema(sqlite3* db) {
+  if (!exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")) return false;
+  if (user_version(db) == kStateFormat) return true;
+  const std::string sql =
+      "BEGIN; DROP TABLE IF EXISTS seen;"
+      "CREATE TABLE seen(node_id TEXT PRIMARY KEY, version INTEGER NOT NULL, revision INTEGER NOT NULL,"
+      " folder_revision INTEGER NOT NULL) WITHOUT ROWID;"
+      "PRAGMA user_version = " + std::to_string(kStateFormat) + "; COMMIT;";
+  return exec(db, sql.c_str());
+}
+
+}  // namespace
 
 Result<std::unique_ptr<VersionGuard>> VersionGuard::open(const std::filesystem::path& db_path) {
   std::unique_ptr<VersionGuard> guard(new VersionGuard());
@@ -10,16 +43,13 @@ Result<std::unique_ptr<VersionGuard>> VersionGuard::open(const std::filesystem::
                       nullptr) != SQLITE_OK) {
     return make_error(Errc::io, db_path.string() + ": " + sqlite3_errmsg(guard->db_));
   }
-  const char* schema =
-      "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-      "CREATE TABLE IF NOT EXISTS seen(node_id TEXT PRIMARY KEY, version INTEGER NOT NULL,"
-      " revision INTEGER NOT NULL) WITHOUT ROWID;";
-  if (sqlite3_exec(guard->db_, schema, nullptr, nullptr, nullptr) != SQLITE_OK ||
-      sqlite3_prepare_v2(guard->db_, "SELECT version, revision FROM seen WHERE node_id = ?", -1, &guard->select_,
-                         nullptr) != SQLITE_OK ||
+  if (!create_schema(guard->db_) ||
+      sqlite3_prepare_v2(guard->db_, "SELECT version, revision, folder_revision FROM seen WHERE node_id = ?", -1,
+                         &guard->select_, nullptr) != SQLITE_OK ||
       sqlite3_prepare_v2(guard->db_,
-                         "INSERT INTO seen(node_id, version, revision) VALUES(?, ?, ?) ON CONFLICT(node_id) DO "
-                         "UPDATE SET version = excluded.version, revision = excluded.revision",
+                         "INSERT INTO seen(node_id, version, revision, folder_revision) VALUES(?, ?, ?, ?) "
+                         "ON CONFLICT(node_id) DO UPDATE SET version = excluded.version, revision = excluded.revision, "
+                         "folder_revision = excluded.folder_revision",
                          -1, &guard->upsert_, nullptr) != SQLITE_OK) {
     return make_error(Errc::io, db_path.string() + ": " + sqlite3_errmsg(guard->db_));
   }
@@ -39,6 +69,7 @@ VersionGuard::Seen VersionGuard::load_locked(const std::string& node_id) {
   if (sqlite3_step(select_) == SQLITE_ROW) {
     seen.version = static_cast<std::uint64_t>(sqlite3_column_int64(select_, 0));
     seen.revision = static_cast<std::uint64_t>(sqlite3_column_int64(select_, 1));
+    seen.folder_revision = static_cast<std::uint64_t>(sqlite3_column_int64(select_, 2));
   }
   sqlite3_reset(select_);
   memo_[node_id] = seen;
@@ -50,6 +81,7 @@ void VersionGuard::store_locked(const std::string& node_id, const Seen& seen) {
   sqlite3_bind_text(upsert_, 1, node_id.data(), static_cast<int>(node_id.size()), SQLITE_TRANSIENT);
   sqlite3_bind_int64(upsert_, 2, static_cast<sqlite3_int64>(seen.version));
   sqlite3_bind_int64(upsert_, 3, static_cast<sqlite3_int64>(seen.revision));
+  sqlite3_bind_int64(upsert_, 4, static_cast<sqlite3_int64>(seen.folder_revision));
   sqlite3_step(upsert_);
   sqlite3_reset(upsert_);
 }
@@ -79,6 +111,21 @@ Status VersionGuard::check_revision(const std::string& node_id, std::uint64_t re
   }
   if (revision > seen.revision) {
     seen.revision = revision;
+    store_locked(node_id, seen);
+  }
+  return {};
+}
+
+Status VersionGuard::check_folder_revision(const std::string& node_id, std::uint64_t revision) {
+  std::lock_guard lock(mutex_);
+  Seen seen = load_locked(node_id);
+  if (revision < seen.folder_revision) {
+    return make_error(Errc::integrity, "folder " + node_id + ": the server offers revision " + std::to_string(revision) +
+                                           " of its entries, but revision " + std::to_string(seen.folder_revision) +
+                                           " was seen before (rollback)");
+  }
+  if (revision > seen.folder_revision) {
+    seen.folder_revision = revision;
     store_locked(node_id, seen);
   }
   return {};

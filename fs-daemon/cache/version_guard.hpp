@@ -14,8 +14,9 @@ struct sqlite3_stmt;
 
 namespace coffer::cache {
 
-// The rollback guard (DESIGN.md section 1): the highest content version and attribute
-// revision this profile has seen of every node, kept in state.db across restarts. Offering
+// The rollback guard (DESIGN.md section 1): the highest content version, attribute revision
+// and (folders) revision of the entry set this profile has seen of every node, kept in
+// state.db across restarts. Offering
 // an older one as current is tampering: Errc::integrity. Thread-safe; mutex_ is a leaf lock.
 class VersionGuard {
  public:
@@ -25,12 +26,14 @@ class VersionGuard {
   // Errc::integrity when `version` is below the highest seen; otherwise remembers it.
   Status check_version(const std::string& node_id, std::uint64_t version);
   Status check_revision(const std::string& node_id, std::uint64_t revision);
+  Status check_folder_revision(const std::string& node_id, std::uint64_t revision);
   std::uint64_t seen_version(const std::string& node_id);
 
  private:
   struct Seen {
     std::uint64_t version = 0;
     std::uint64_t revision = 0;
+    std::uint64_t folder_revision = 0;
   };
   VersionGuard() = default;
   Seen load_locked(const std::string& node_id);

@@ -10,6 +10,7 @@
 #include "cli/password_prompt.hpp"
 #include "client/tls_pin.hpp"
 #include "crypto/encoding.hpp"
+#include "crypto/folder_record.hpp"
 #include "crypto/kdf.hpp"
 #include "crypto/keys.hpp"
 #include "crypto/random.hpp"
@@ -91,6 +92,8 @@ void run_register(const GlobalOptions& global, const AccountOptions& options) {
   registration.root_node_id = crypto::hex_encode(crypto::random_bytes(16));
   registration.root_wrapped_key = crypto::wrap_key(bundle.master_key, root_key);
   registration.root_attributes = root_attributes(registration.root_node_id, root_key);
+  registration.root_folder_record = crypto::seal_folder_record(
+      root_key, crypto::FolderRecord{registration.root_node_id, 1, 0, crypto::FolderCommitment().digest()});
 
   auto http_settings = http_options(server, config);
   http_settings.pinned_fingerprint = options.accept_fingerprint.value_or("");

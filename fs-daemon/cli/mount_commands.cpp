@@ -156,7 +156,7 @@ void run_sync(const GlobalOptions& global, const MountOptions& options) {
   }
   auto login = value_or_fail("sync", profile::load_login(paths));
   auto api = connect(login.info, config);
-  auto stores = value_or_fail("sync", mount::ProfileStores::open(paths, config, login.keys));
+  auto stores = value_or_fail("sync", mount::ProfileStores::open(paths, config, login));
   mount::MountRuntime runtime(*api, stores, config);
   auto drained = runtime.drain(Clock::now() + wait);
   auto left = runtime.queue().status();

@@ -39,6 +39,7 @@ struct Registration {
   std::string root_node_id;
   Bytes root_wrapped_key;
   Bytes root_attributes;
+  Bytes root_folder_record;
 };
 
 }  // namespace coffer::client

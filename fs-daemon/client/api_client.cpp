@@ -126,6 +126,9 @@ Result<remote::EntryPage> ApiClient::list_entries(const std::string& parent_id, 
     remote::EntryPage page;
     page.entries = body->at("entries").get<std::vector<remote::EntryInfo>>();
     if (body->contains("next") && !body->at("next").is_null()) page.next = body->at("next").get<std::string>();
+    const auto& folder = body->at("folder");
+    page.folder.revision = folder.at("revision").get<std::uint64_t>();
+    page.folder.record = client::decode_b64(folder.at("record"));
     return page;
   });
 }
@@ -180,10 +183,13 @@ Result<remote::VersionInfo> ApiClient::get_version(const std::string& node_id, s
   });
 }
 
-Result<std::vector<Status>> ApiClient::batch(const std::vector<remote::BatchOp>& ops) {
+Result<std::vector<Status>> ApiClient::batch(const std::vector<remote::BatchOp>& ops,
+                                             const std::vector<remote::FolderUpdate>& folders) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& op : ops) list.push_back(remote::to_json(op));
-  std::string payload = nlohmann::json{{"ops", std::move(list)}}.dump();
+  nlohmann::json updates = nlohmann::json::array();
+  for (const auto& folder : folders) updates.push_back(remote::to_json(folder));
+  std::string payload = nlohmann::json{{"ops", std::move(list)}, {"folders", std::move(updates)}}.dump();
   auto body = call(json_request("POST", "/v1/batch", payload, false), "batch");
   if (!body) return std::move(body).error();
   return decode<std::vector<Status>>("batch", [&] {

@@ -35,7 +35,8 @@ class ApiClient : public remote::RemoteApi {
   Result<Bytes> get_blob(const std::string& blob_id) override;
   Result<std::uint64_t> commit_version(const remote::CommitVersion& request) override;
   Result<remote::VersionInfo> get_version(const std::string& node_id, std::optional<std::uint64_t> version) override;
-  Result<std::vector<Status>> batch(const std::vector<remote::BatchOp>& ops) override;
+  Result<std::vector<Status>> batch(const std::vector<remote::BatchOp>& ops,
+                                    const std::vector<remote::FolderUpdate>& folders) override;
   Result<remote::Usage> usage() override;
 
  private:

@@ -9,6 +9,7 @@ Errc errc_from_code(std::string_view code, long status) {
   if (code == "not_empty") return Errc::not_empty;
   if (code == "quota_exceeded") return Errc::quota_exceeded;
   if (code == "conflict") return Errc::conflict;
+  if (code == "not_applied") return Errc::aborted;
   switch (status) {
     case 400: return Errc::invalid_argument;
     case 401: return Errc::unauthenticated;

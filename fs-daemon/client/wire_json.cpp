@@ -58,7 +58,8 @@ nlohmann::json to_json(const Registration& r) {
           {"public_key", encode_b64(r.public_key)},
           {"root_node_id", r.root_node_id},
           {"root_wrapped_key", encode_b64(r.root_wrapped_key)},
-          {"root_attributes", encode_b64(r.root_attributes)}};
+          {"root_attributes", encode_b64(r.root_attributes)},
+          {"root_folder_record", encode_b64(r.root_folder_record)}};
 }
 
 }  // namespace coffer::client
@@ -126,6 +127,13 @@ nlohmann::json to_json(const MoveEntry& r) {
     body["exchange_wrapped_key"] = encode_b64(r.exchange->wrapped_key);
   }
   return body;
+}
+
+nlohmann::json to_json(const FolderUpdate& update) {
+  return {{"node_id", update.node_id},
+          {"base_revision", update.base_revision},
+          {"revision", update.revision},
+          {"record", encode_b64(update.record)}};
 }
 
 nlohmann::json to_json(const BatchOp& op) {

@@ -17,6 +17,7 @@ nlohmann::json to_json(const SetAttributes& request);
 nlohmann::json to_json(const CommitVersion& request);
 nlohmann::json to_json(const MoveEntry& request);
 nlohmann::json to_json(const BatchOp& op);
+nlohmann::json to_json(const FolderUpdate& update);
 NodeType node_type_from(const std::string& text);
 
 }  // namespace coffer::remote

@@ -96,7 +96,7 @@ void serve(const MountRequest& request, mount::ProfileStores& stores, std::share
 
 Status run_mount(const MountRequest& request) {
   keep_freed_chunk_buffers();
-  auto stores = mount::ProfileStores::open(request.paths, request.config, request.login.keys);
+  auto stores = mount::ProfileStores::open(request.paths, request.config, request.login);
   if (!stores) return std::move(stores).error();
   COFFER_TRY_STATUS(replay_journal(request, *stores));
   auto root = mount::load_root(*request.remote, *stores->guard, request.login.info, request.login.keys.master_key);

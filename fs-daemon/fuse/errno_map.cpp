@@ -39,6 +39,7 @@ int errno_of(const Error& error) {
     case Errc::conflict:
     case Errc::invalid_token:
     case Errc::internal:
+    case Errc::aborted:
       break;
   }
   spdlog::error("{}: {}", errc_name(error.code), error.message);

@@ -8,9 +8,15 @@
 namespace coffer::mount {
 
 Result<ProfileStores> ProfileStores::open(const profile::ProfilePaths& paths, const profile::ClientConfig& config,
-                                          const profile::ProfileKeys& keys) {
+                                          const profile::Login& login) {
+  if (login.info.format != profile::kProfileFormat) {
+    return make_error(Errc::unsupported,
+                      "the profile " + paths.root().string() + " was made by an older coffer (profile format " +
+                          std::to_string(login.info.format) + "), whose journal and state this one cannot read; run `coffer --profile " +
+                          paths.root().string() + " logout --force`, then log in again");
+  }
   ProfileStores stores;
-  auto journal = sync::Journal::open(paths.journal_dir(), keys.journal_key);
+  auto journal = sync::Journal::open(paths.journal_dir(), login.keys.journal_key);
   if (!journal) return std::move(journal).error();
   auto chunks = cache::ChunkCache::open(paths.cache_dir(), config.cache_size);
   if (!chunks) return std::move(chunks).error();

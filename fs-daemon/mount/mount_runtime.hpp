@@ -19,14 +19,15 @@
 namespace coffer::mount {
 
 // The journal, caches and rollback guard of one profile, opened without starting any thread
-// (the daemon forks after this).
+// (the daemon forks after this). A profile of another format (profile::kProfileFormat) is
+// refused with Errc::unsupported and what to do.
 struct ProfileStores {
   std::unique_ptr<sync::Journal> journal;
   std::unique_ptr<cache::ChunkCache> chunks;
   std::unique_ptr<cache::VersionGuard> guard;
 
   static Result<ProfileStores> open(const profile::ProfilePaths& paths, const profile::ClientConfig& config,
-                                    const profile::ProfileKeys& keys);
+                                    const profile::Login& login);
 };
 
 // The root folder as the server has it, its key unwrapped with the master key and its

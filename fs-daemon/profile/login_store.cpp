@@ -22,6 +22,7 @@ void wipe_strings(nlohmann::json& j) {
 
 Result<Login> parse_login(nlohmann::json& j) {
   LoginInfo info;
+  info.format = j.value("format", 1);  // format 1 had no field
   info.server_url = j.at("server").get<std::string>();
   info.user = j.at("user").get<std::string>();
   info.device = j.at("device").get<std::string>();
@@ -49,6 +50,7 @@ Status save_login(const ProfilePaths& paths, const Login& login) {
   COFFER_TRY_STATUS(ensure_private_dir(paths.root()));
   const auto& info = login.info;
   nlohmann::json j = {
+      {"format", kProfileFormat},
       {"server", info.server_url},
       {"user", info.user},
       {"device", info.device},

@@ -10,7 +10,13 @@
 
 namespace coffer::profile {
 
+// The profile's layout and what its journal and state hold. Format 2: sealed entries and folder
+// records (docs/crypto.md). A profile of another format is refused by mount and sync
+// (mount::ProfileStores::open) with what to do; logout still works on it.
+inline constexpr int kProfileFormat = 2;
+
 struct LoginInfo {
+  int format = kProfileFormat;  // the profile format login.json was written in
   std::string server_url;
   std::string user;
   std::string device;

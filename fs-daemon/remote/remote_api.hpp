@@ -31,9 +31,12 @@ class RemoteApi {
   // `version` empty: the current one.
   virtual Result<VersionInfo> get_version(const std::string& node_id, std::optional<std::uint64_t> version) = 0;
 
-  // One transaction of many ops; one Status per op, in order. The outer Result fails only
-  // when the batch as a whole did not run.
-  virtual Result<std::vector<Status>> batch(const std::vector<BatchOp>& ops) = 0;
+  // One transaction of many ops, with the new records of the folders whose entries they
+  // change; one Status per op, in order. The outer Result fails when the batch as a whole did
+  // not run: Errc::conflict when a folder's base revision is stale. When an op that changes
+  // entries fails, nothing is applied and every other op is Errc::aborted.
+  virtual Result<std::vector<Status>> batch(const std::vector<BatchOp>& ops,
+                                            const std::vector<FolderUpdate>& folders) = 0;
 
   virtual Result<Usage> usage() = 0;
 };

@@ -38,13 +38,28 @@ struct EntryInfo {
   NodeInfo node;
 };
 
+// A folder's sealed record (crypto/folder_record.hpp) and its revision, as the server holds them.
+struct FolderState {
+  std::uint64_t revision = 0;
+  Bytes record;
+};
+
 struct EntryPage {
   std::vector<EntryInfo> entries;
   std::optional<std::string> next;  // name tag to continue after
+  FolderState folder;               // when this page was read
 };
 
-// A directory entry as written: the encrypted name, its tag and the node key wrapped under
-// the parent's key.
+// A folder's next record, sent with every change to its entries.
+struct FolderUpdate {
+  std::string node_id;
+  std::uint64_t base_revision = 0;
+  std::uint64_t revision = 0;
+  Bytes record;
+};
+
+// A directory entry as written: the encrypted name, its tag and the sealed entry key (the node
+// key bound to parent, node and tag; crypto/entry_seal.hpp).
 struct SealedName {
   std::string parent_id;
   std::string name;

@@ -97,7 +97,8 @@ std::vector<std::optional<crypto::ChunkRef>> chunks_from(const json& j) {
 struct Encoder {
   json operator()(const CreateOp& op) const {
     return {{"op", "create"}, {"node", op.node_id}, {"type", remote::node_type_name(op.type)},
-            {"entry", sealed_name_json(op.entry)}, {"key", b64(op.node_key)}, {"attrs", attributes_json(op.attributes)}};
+            {"entry", sealed_name_json(op.entry)}, {"key", b64(op.node_key)}, {"attrs", attributes_json(op.attributes)},
+            {"parent_key", b64(op.parent_key)}};
   }
   json operator()(const SetAttributesOp& op) const {
     return {{"op", "attrs"}, {"node", op.node_id}, {"key", b64(op.node_key)},
@@ -111,16 +112,19 @@ struct Encoder {
             {"inline", blobs}};
   }
   json operator()(const RemoveOp& op) const {
-    return {{"op", "remove"}, {"parent", op.entry.parent_id}, {"tag", op.entry.name_tag}, {"node", op.node_id}};
+    return {{"op", "remove"}, {"parent", op.entry.parent_id}, {"tag", op.entry.name_tag}, {"node", op.node_id},
+            {"parent_key", b64(op.parent_key)}};
   }
   json operator()(const MoveOp& op) const {
     json j = {{"op", "move"}, {"parent", op.move.from.parent_id}, {"tag", op.move.from.name_tag},
-              {"to", sealed_name_json(op.move.to)}, {"mode", static_cast<int>(op.move.mode)}};
+              {"to", sealed_name_json(op.move.to)}, {"mode", static_cast<int>(op.move.mode)},
+              {"from_key", b64(op.from_key)}, {"to_key", b64(op.to_key)}};
     if (op.move.exchange) j["exchange"] = sealed_name_json(*op.move.exchange);
     return j;
   }
   json operator()(const LinkOp& op) const {
-    return {{"op", "link"}, {"node", op.link.node_id}, {"entry", sealed_name_json(op.link.entry)}};
+    return {{"op", "link"}, {"node", op.link.node_id}, {"entry", sealed_name_json(op.link.entry)},
+            {"parent_key", b64(op.parent_key)}};
   }
 };
 
@@ -133,8 +137,8 @@ remote::NodeType type_from(const json& j) {
 OpBody decode_body(const json& j) {
   const std::string kind = j.at("op").get<std::string>();
   if (kind == "create") {
-    return CreateOp{j.at("node").get<std::string>(), type_from(j.at("type")),
-                    sealed_name_from(j.at("entry")), unb64_secret(j.at("key")), attributes_from(j.at("attrs"))};
+    return CreateOp{j.at("node").get<std::string>(), type_from(j.at("type")),         sealed_name_from(j.at("entry")),
+                    unb64_secret(j.at("key")),         attributes_from(j.at("attrs")), unb64_secret(j.at("parent_key"))};
   }
   if (kind == "attrs") {
     return SetAttributesOp{j.at("node").get<std::string>(), unb64_secret(j.at("key")), attributes_from(j.at("attrs")),
@@ -148,7 +152,8 @@ OpBody decode_body(const json& j) {
     return op;
   }
   if (kind == "remove") {
-    return RemoveOp{{j.at("parent").get<std::string>(), j.at("tag").get<std::string>()}, j.at("node").get<std::string>()};
+    return RemoveOp{{j.at("parent").get<std::string>(), j.at("tag").get<std::string>()}, j.at("node").get<std::string>(),
+                    unb64_secret(j.at("parent_key"))};
   }
   if (kind == "move") {
     MoveOp op;
@@ -156,9 +161,13 @@ OpBody decode_body(const json& j) {
     op.move.to = sealed_name_from(j.at("to"));
     op.move.mode = static_cast<remote::MoveMode>(j.at("mode").get<int>());
     if (j.contains("exchange")) op.move.exchange = sealed_name_from(j.at("exchange"));
+    op.from_key = unb64_secret(j.at("from_key"));
+    op.to_key = unb64_secret(j.at("to_key"));
     return op;
   }
-  if (kind == "link") return LinkOp{{j.at("node").get<std::string>(), sealed_name_from(j.at("entry"))}};
+  if (kind == "link") {
+    return LinkOp{{j.at("node").get<std::string>(), sealed_name_from(j.at("entry"))}, unb64_secret(j.at("parent_key"))};
+  }
   throw std::invalid_argument("unknown journal op '" + kind + "'");
 }
 

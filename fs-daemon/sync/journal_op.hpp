@@ -13,8 +13,9 @@
 
 // The operations a mount records in its journal and replays to the server in order. They hold
 // what the server needs and what the uploader needs to seal records at upload time (the node
-// key, plaintext attributes and sizes); each record is a Fernet token under the profile's
-// journal key, so the journal on disk is ciphertext only.
+// key, the keys of the folders whose entries change, plaintext attributes and sizes); each
+// record is a Fernet token under the profile's journal key, so the journal on disk is
+// ciphertext only.
 namespace coffer::sync {
 
 struct CreateOp {
@@ -23,6 +24,7 @@ struct CreateOp {
   remote::SealedName entry;
   SecureBytes node_key;
   crypto::Attributes attributes;
+  SecureBytes parent_key;  // seals the parent's folder record
 };
 
 struct SetAttributesOp {
@@ -45,14 +47,18 @@ struct CommitOp {
 struct RemoveOp {
   remote::RemoveEntry entry;
   std::string node_id;
+  SecureBytes parent_key;
 };
 
 struct MoveOp {
   remote::MoveEntry move;
+  SecureBytes from_key;  // the keys of the folder left and the folder entered
+  SecureBytes to_key;
 };
 
 struct LinkOp {
   remote::AddLink link;
+  SecureBytes parent_key;
 };
 
 using OpBody = std::variant<CreateOp, SetAttributesOp, CommitOp, RemoveOp, MoveOp, LinkOp>;

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "crypto/manifest.hpp"
+#include "sync/entry_planner.hpp"
 #include "sync/record_meta.hpp"
 
 namespace coffer::sync {
@@ -25,6 +26,7 @@ Result<crypto::FernetKey> key_of(const SecureBytes& raw) {
 }
 
 constexpr std::size_t kNotSuperseded = static_cast<std::size_t>(-1);
+constexpr int kMaxFolderConflicts = 5;
 
 bool carries_attributes(const OpBody& body) {
   return std::holds_alternative<SetAttributesOp>(body) || std::holds_alternative<CommitOp>(body);
@@ -133,11 +135,107 @@ remote::SetAttributes OpSender::seal_attributes(const std::string& node_id, cons
   return {node_id, crypto::seal_attribute_record(*key_of(key), record), state.revision + 1, state.revision};
 }
 
+remote::BatchOp OpSender::entry_request(const OpBody& body, std::unordered_map<std::string, ServerState>& working) {
+  if (const auto* create = std::get_if<CreateOp>(&body)) {
+    crypto::Attributes attributes = create->attributes;
+    set_content_meta(attributes, {0, 0});
+    crypto::AttributeRecord record{create->node_id, 1, std::move(attributes)};
+    working[create->node_id] = {0, 1};
+    return remote::CreateNode{create->node_id, create->type, create->entry,
+                              crypto::seal_attribute_record(*key_of(create->node_key), record), 1};
+  }
+  if (const auto* remove = std::get_if<RemoveOp>(&body)) return remove->entry;
+  if (const auto* link = std::get_if<LinkOp>(&body)) return link->link;
+  return std::get<MoveOp>(body).move;
+}
+
+bool OpSender::changes_entries(const OpBody& body) {
+  return !std::holds_alternative<CommitOp>(body) && !std::holds_alternative<SetAttributesOp>(body);
+}
+
+// One attempt at the window's request. Ops already failed or superseded are left out; entry
+// ops are planned against the folder models (replays skipped, impossible ones failed);
+// content ops are sealed on the server's current versions. `working` gets the states the
+// request leaves. True when done; false when the request must be planned again (a stale folder
+// revision, or an entry op the server refused and the rest must go without).
+Result<bool> OpSender::send_round(std::span<const JournalOp> window, const std::vector<std::size_t>& successor,
+                                  std::vector<Status>& results, std::unordered_map<std::string, ServerState>& working) {
+  working.clear();
+  EntryPlanner planner(models_);
+  std::vector<remote::BatchOp> ops;
+  std::vector<std::size_t> owner;  // index in `window` of each batch op
+  auto state_for = [&](const std::string& id) -> Result<ServerState> {
+    if (auto it = working.find(id); it != working.end()) return it->second;
+    return state_of(id);
+  };
+  for (std::size_t i = 0; i < window.size(); ++i) {
+    if (!results[i] || successor[i] != kNotSuperseded) continue;  // a blob was refused, or a later op carries it
+    const OpBody& body = window[i].body;
+    if (changes_entries(body)) {
+      auto verdict = planner.plan(body);
+      if (!verdict && is_transient(verdict.error().code)) {
+        planner.abandon();
+        return std::move(verdict).error();
+      }
+      if (!verdict) {
+        results[i] = std::move(verdict).error();
+        continue;
+      }
+      if (*verdict == EntryPlanner::Verdict::skip) continue;
+      ops.push_back(entry_request(body, working));
+      owner.push_back(i);
+      continue;
+    }
+    const std::string id = op_node_id(body);
+    auto state = state_for(id);
+    if (!state) {
+      if (is_transient(state.error().code)) {
+        planner.abandon();
+        return std::move(state).error();
+      }
+      results[i] = std::move(state).error();
+      continue;
+    }
+    if (const auto* commit = std::get_if<CommitOp>(&body)) {
+      ops.push_back(seal_commit(*commit, *state));
+      owner.push_back(i);
+      ServerState next{state->version + 1, state->revision};
+      ops.push_back(seal_attributes(id, commit->node_key, commit->attributes, commit->size, next));
+      owner.push_back(i);
+      working[id] = {state->version + 1, state->revision + 1};
+    } else {
+      const auto& attrs = std::get<SetAttributesOp>(body);
+      ops.push_back(seal_attributes(id, attrs.node_key, attrs.attributes, attrs.size, *state));
+      owner.push_back(i);
+      working[id] = {state->version, state->revision + 1};
+    }
+  }
+  if (ops.empty()) return true;
+  auto answers = remote_.batch(ops, planner.updates());
+  if (!answers) {
+    planner.abandon();
+    if (is_transient(answers.error().code)) return std::move(answers).error();
+    if (answers.error().code == Errc::conflict) return false;  // a folder changed on the server meanwhile
+    for (std::size_t index : owner) results[index] = answers.error();
+    return true;
+  }
+  for (std::size_t k = 0; k < answers->size(); ++k) {
+    const Status& answer = (*answers)[k];
+    if (answer || answer.error().code == Errc::aborted || !changes_entries(window[owner[k]].body)) continue;
+    planner.abandon();  // nothing was applied: plan again without the op that failed
+    results[owner[k]] = answer;
+    return false;
+  }
+  planner.applied(guard_);
+  for (std::size_t k = 0; k < answers->size(); ++k) {
+    if (!(*answers)[k] && results[owner[k]]) results[owner[k]] = (*answers)[k];
+  }
+  return true;
+}
+
 Result<std::vector<Status>> OpSender::send(std::span<const JournalOp> window) {
   auto refused = upload_blob_files(window);
   if (!refused) return std::move(refused).error();
-  std::vector<remote::BatchOp> ops;
-  std::vector<std::size_t> owner;  // index in `window` of each batch op
   std::vector<Status> results(window.size());
   for (std::size_t i = 0; i < window.size(); ++i) {
     for (const auto& id : op_blob_files(window[i].body)) {
@@ -146,62 +244,14 @@ Result<std::vector<Status>> OpSender::send(std::span<const JournalOp> window) {
   }
   const auto successor = superseding_ops(window, results);
   std::unordered_map<std::string, ServerState> working;
-  auto state_for = [&](const std::string& id) -> Result<ServerState> {
-    if (auto it = working.find(id); it != working.end()) return it->second;
-    return state_of(id);
-  };
-  for (std::size_t i = 0; i < window.size(); ++i) {
-    if (!results[i] || successor[i] != kNotSuperseded) continue;  // a blob was refused, or a later op carries it
-    const OpBody& body = window[i].body;
-    if (const auto* create = std::get_if<CreateOp>(&body)) {
-      crypto::Attributes attributes = create->attributes;
-      set_content_meta(attributes, {0, 0});
-      crypto::AttributeRecord record{create->node_id, 1, std::move(attributes)};
-      ops.push_back(remote::CreateNode{create->node_id, create->type, create->entry,
-                                       crypto::seal_attribute_record(*key_of(create->node_key), record), 1});
-      owner.push_back(i);
-      working[create->node_id] = {0, 1};
-    } else if (const auto* remove = std::get_if<RemoveOp>(&body)) {
-      ops.push_back(remove->entry);
-      owner.push_back(i);
-    } else if (const auto* move = std::get_if<MoveOp>(&body)) {
-      ops.push_back(move->move);
-      owner.push_back(i);
-    } else if (const auto* link = std::get_if<LinkOp>(&body)) {
-      ops.push_back(link->link);
-      owner.push_back(i);
-    } else {
-      const std::string id = op_node_id(body);
-      auto state = state_for(id);
-      if (!state) {
-        if (is_transient(state.error().code)) return std::move(state).error();
-        results[i] = std::move(state).error();
-        continue;
-      }
-      if (const auto* commit = std::get_if<CommitOp>(&body)) {
-        ops.push_back(seal_commit(*commit, *state));
-        owner.push_back(i);
-        ServerState next{state->version + 1, state->revision};
-        ops.push_back(seal_attributes(id, commit->node_key, commit->attributes, commit->size, next));
-        owner.push_back(i);
-        working[id] = {state->version + 1, state->revision + 1};
-      } else {
-        const auto& attrs = std::get<SetAttributesOp>(body);
-        ops.push_back(seal_attributes(id, attrs.node_key, attrs.attributes, attrs.size, *state));
-        owner.push_back(i);
-        working[id] = {state->version, state->revision + 1};
-      }
-    }
-  }
-  if (!ops.empty()) {
-    auto answers = remote_.batch(ops);
-    if (!answers) {
-      if (is_transient(answers.error().code)) return std::move(answers).error();
-      for (std::size_t index : owner) results[index] = answers.error();
-    } else {
-      for (std::size_t k = 0; k < answers->size(); ++k) {
-        if (!(*answers)[k] && results[owner[k]]) results[owner[k]] = (*answers)[k];
-      }
+  int conflicts = 0;
+  for (;;) {
+    auto done = send_round(window, successor, results, working);
+    if (!done) return std::move(done).error();
+    if (*done) break;
+    // Each round either drops a refused op or meets a folder another device changed meanwhile.
+    if (++conflicts > kMaxFolderConflicts + static_cast<int>(window.size())) {
+      return make_error(Errc::unavailable, "folders kept changing on the server; the window waits");
     }
   }
   std::set<std::string> failed_nodes;
@@ -225,27 +275,20 @@ Result<std::vector<Status>> OpSender::send(std::span<const JournalOp> window) {
 Status OpSender::finish_op(const OpBody& body, const Status& result) {
   const std::string id = op_node_id(body);
   if (result) {
-    if (std::holds_alternative<CommitOp>(body)) {
-      auto state = states_.find(id);
-      if (state != states_.end()) {
+    // What this device wrote is what it has seen: an older record or version offered later is
+    // a rollback.
+    const bool commit = std::holds_alternative<CommitOp>(body);
+    auto state = states_.find(id);
+    if ((commit || std::holds_alternative<SetAttributesOp>(body)) && state != states_.end()) {
+      (void)guard_.check_revision(id, state->second.revision);
+      if (commit) {
         (void)guard_.check_version(id, state->second.version);
-        (void)guard_.check_revision(id, state->second.revision);
         if (listener_) listener_(id, state->second.version);
       }
     }
     return {};
   }
   Errc code = result.error().code;
-  if (const auto* create = std::get_if<CreateOp>(&body); create && code == Errc::already_exists) {
-    return check_replayed_entry(create->entry, create->node_id);
-  }
-  if (std::holds_alternative<RemoveOp>(body) && code == Errc::not_found) return {};
-  if (const auto* move = std::get_if<MoveOp>(&body); move && code == Errc::not_found) {
-    return check_replayed_move(move->move, result);
-  }
-  if (const auto* link = std::get_if<LinkOp>(&body); link && code == Errc::already_exists) {
-    return check_replayed_entry(link->link.entry, link->link.node_id);
-  }
   bool content_op = std::holds_alternative<CommitOp>(body) || std::holds_alternative<SetAttributesOp>(body);
   if (content_op && code == Errc::not_found) {
     spdlog::debug("{} of node {} skipped: the node is gone from the server", op_name(body), id);
@@ -276,21 +319,6 @@ Status OpSender::repair_conflict(const OpBody& body) {
   if (!node) return std::move(node).error();
   states_[id] = {state->version, state->revision + 1};
   return {};
-}
-
-Status OpSender::check_replayed_entry(const remote::SealedName& entry, const std::string& node_id) {
-  auto existing = remote_.lookup_entry(entry.parent_id, entry.name_tag);
-  if (!existing) return std::move(existing).error();
-  if (existing->node.node_id == node_id) return {};
-  return make_error(Errc::already_exists, "the name is taken on the server by another node");
-}
-
-// Replayed after a crash: the entry already left its old place and is at its new one.
-Status OpSender::check_replayed_move(const remote::MoveEntry& move, const Status& result) {
-  auto target = remote_.lookup_entry(move.to.parent_id, move.to.name_tag);
-  if (target) return {};
-  if (is_transient(target.error().code)) return std::move(target).error();
-  return result;
 }
 
 }  // namespace coffer::sync

@@ -10,6 +10,7 @@
 
 #include "cache/version_guard.hpp"
 #include "remote/remote_api.hpp"
+#include "sync/folder_models.hpp"
 #include "sync/journal.hpp"
 #include "sync/worker_pool.hpp"
 
@@ -26,14 +27,15 @@ using CommitListener = std::function<void(const std::string&, std::uint64_t)>;
 
 // Turns journal ops into server requests: seals manifests and attribute records with the
 // version and revision numbers that follow the server's current ones, uploads blob files in
-// parallel, sends runs of ops (any kind, in journal order) as one batch request, and
-// makes replays after a crash harmless (an op the server already applied counts as done).
-// Used by the upload queue's one sequencer thread only.
+// parallel, sends runs of ops (any kind, in journal order) as one batch request with the new
+// sealed records of the folders whose entries they change (planned by sync/entry_planner.hpp,
+// which also makes replays after a crash harmless: an op the server already applied counts as
+// done). Used by the upload queue's one sequencer thread only.
 class OpSender {
  public:
   OpSender(remote::RemoteApi& remote, Journal& journal, cache::VersionGuard& guard, WorkerPool& uploads,
            UploadOptions options)
-      : remote_(remote), journal_(journal), guard_(guard), uploads_(uploads), options_(options) {}
+      : remote_(remote), journal_(journal), guard_(guard), uploads_(uploads), options_(options), models_(remote, guard) {}
 
   void set_listener(CommitListener listener) { listener_ = std::move(listener); }
 
@@ -53,6 +55,10 @@ class OpSender {
   // (the window is tried again later); blobs the server refuses for good (quota, size) come
   // back by id, and the ops that need them fail with that error.
   Result<std::map<std::string, Error>> upload_blob_files(std::span<const JournalOp> window);
+  Result<bool> send_round(std::span<const JournalOp> window, const std::vector<std::size_t>& successor,
+                          std::vector<Status>& results, std::unordered_map<std::string, ServerState>& working);
+  static bool changes_entries(const OpBody& body);
+  static remote::BatchOp entry_request(const OpBody& body, std::unordered_map<std::string, ServerState>& working);
   Result<ServerState> state_of(const std::string& node_id);
   remote::CommitVersion seal_commit(const CommitOp& op, const ServerState& state) const;
   remote::SetAttributes seal_attributes(const std::string& node_id, const SecureBytes& key,
@@ -60,8 +66,6 @@ class OpSender {
                                         const ServerState& state) const;
   Status finish_op(const OpBody& body, const Status& result);
   Status repair_conflict(const OpBody& body);
-  Status check_replayed_entry(const remote::SealedName& entry, const std::string& node_id);
-  Status check_replayed_move(const remote::MoveEntry& move, const Status& result);
 
   remote::RemoteApi& remote_;
   Journal& journal_;
@@ -70,6 +74,7 @@ class OpSender {
   UploadOptions options_;
   CommitListener listener_;
   std::unordered_map<std::string, ServerState> states_;
+  FolderModels models_;
 };
 
 // Transient failures leave ops in the queue; everything else fails the op for good.

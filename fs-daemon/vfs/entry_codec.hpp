@@ -11,8 +11,9 @@
 namespace coffer::vfs {
 
 // A directory entry as the server stores it: the name encrypted and tagged under the folder's
-// key, the node's key wrapped under it.
-remote::SealedName seal_entry(const Node& folder, std::string_view name, const crypto::FernetKey& node_key);
+// key, the node's key sealed under it together with the folder, the node and the tag.
+remote::SealedName seal_entry(const Node& folder, std::string_view name, const std::string& node_id,
+                              const crypto::FernetKey& node_key);
 
 struct OpenedEntry {
   std::string name;
@@ -20,7 +21,9 @@ struct OpenedEntry {
 };
 
 // Decrypts an entry read from the server and builds its node (attributes opened and checked
-// against the node id). Any failure is Errc::integrity: the server's data was altered.
+// against the node id). Any failure is Errc::integrity: the server's data was altered. When
+// the name verifies but the rest does not (the entry was swapped, moved or re-pointed), the
+// result still names the entry, with a node that answers every access with the error.
 Result<OpenedEntry> open_entry(const Node& folder, const remote::EntryInfo& entry);
 
 // Builds a node from its server record under a known key (the root).

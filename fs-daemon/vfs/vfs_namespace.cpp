@@ -71,9 +71,10 @@ Result<std::shared_ptr<Node>> Vfs::make_node(Node& parent, const std::string& na
     node->children.emplace();
     node->parent_id = parent.id;
   }
-  auto entry = seal_entry(parent, name, node->key);
+  auto entry = seal_entry(parent, name, node->id, node->key);
   std::string tag = entry.name_tag;
-  COFFER_TRY_STATUS(record_op(*node, sync::CreateOp{node->id, type, std::move(entry), raw_key(node->key), attrs}));
+  COFFER_TRY_STATUS(record_op(*node, sync::CreateOp{node->id, type, std::move(entry), raw_key(node->key), attrs,
+                                                    raw_key(parent.key)}));
   (*parent.children)[name] = ChildEntry{std::move(tag), node};
   nodes_[node->id] = node;
   touch_modify(parent);
@@ -125,9 +126,9 @@ Result<EntryReply> Vfs::link(std::uint64_t ino, std::uint64_t new_parent, const 
   if (!folder) return std::move(folder).error();
   if (new_name.size() > kMaxName) return make_error(Errc::name_too_long, "a name is longer than 255 bytes");
   if ((*folder)->children->contains(new_name)) return make_error(Errc::already_exists, "the name exists");
-  auto entry = seal_entry(**folder, new_name, (*node)->key);
+  auto entry = seal_entry(**folder, new_name, (*node)->id, (*node)->key);
   std::string tag = entry.name_tag;
-  COFFER_TRY_STATUS(record_op(**node, sync::LinkOp{{(*node)->id, std::move(entry)}}));
+  COFFER_TRY_STATUS(record_op(**node, sync::LinkOp{{(*node)->id, std::move(entry)}, raw_key((*folder)->key)}));
   (*(*folder)->children)[new_name] = ChildEntry{std::move(tag), *node};
   ++(*node)->nlink;
   touch_change(**node);
@@ -155,7 +156,8 @@ Status Vfs::remove_entry(Node& parent, const std::string& name, bool folder) {
     if (!(*child)->children->empty()) return make_error(Errc::not_empty, "the folder is not empty");
   }
   ChildEntry entry = parent.children->at(name);
-  COFFER_TRY_STATUS(record_op(*entry.node, sync::RemoveOp{{parent.id, entry.name_tag}, entry.node->id}));
+  COFFER_TRY_STATUS(
+      record_op(*entry.node, sync::RemoveOp{{parent.id, entry.name_tag}, entry.node->id, raw_key(parent.key)}));
   return detach_child(parent, name, entry);
 }
 
@@ -228,14 +230,14 @@ Status Vfs::rename(std::uint64_t parent, const std::string& name, std::uint64_t 
 
   remote::MoveEntry move;
   move.from = {(*from)->id, source.name_tag};
-  move.to = seal_entry(**to, new_name, source.node->key);
+  move.to = seal_entry(**to, new_name, source.node->id, source.node->key);
   move.mode = mode == RenameMode::exchange ? remote::MoveMode::exchange
               : mode == RenameMode::noreplace ? remote::MoveMode::noreplace
                                               : remote::MoveMode::replace;
-  if (mode == RenameMode::exchange) move.exchange = seal_entry(**from, name, target->node->key);
+  if (mode == RenameMode::exchange) move.exchange = seal_entry(**from, name, target->node->id, target->node->key);
   const std::string new_tag = move.to.name_tag;
   const std::string exchange_tag = move.exchange ? move.exchange->name_tag : std::string();
-  COFFER_TRY_STATUS(record_op(*source.node, sync::MoveOp{std::move(move)}));
+  COFFER_TRY_STATUS(record_op(*source.node, sync::MoveOp{std::move(move), raw_key((*from)->key), raw_key((*to)->key)}));
 
   (*from)->children->erase(name);
   if (mode == RenameMode::exchange) {

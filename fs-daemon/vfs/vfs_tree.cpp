@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "crypto/manifest.hpp"
+#include "sync/folder_listing.hpp"
 #include "vfs/entry_codec.hpp"
 #include "vfs/vfs.hpp"
 
@@ -11,7 +12,6 @@
 namespace coffer::vfs {
 namespace {
 
-constexpr unsigned kListPage = 5000;
 constexpr std::size_t kMaxName = 255;
 constexpr blksize_t kBlockSize = 128 * 1024;
 
@@ -61,28 +61,28 @@ std::shared_ptr<Node> Vfs::adopt(std::shared_ptr<Node> fresh) {
 
 Status Vfs::load_listing(Node& folder) {
   if (folder.children) return {};
+  auto verified = sync::list_verified_folder(services_.remote, services_.guard, folder.id, folder.key);
+  if (!verified) {  // logged where it becomes EIO
+    if (verified.error().code == Errc::integrity) folder.broken = verified.error();
+    return std::move(verified).error();
+  }
   Listing listing;
-  std::optional<std::string> after;
-  do {
-    auto page = services_.remote.list_entries(folder.id, after, kListPage);
-    if (!page) return std::move(page).error();
-    for (const auto& entry : page->entries) {
-      auto opened = open_entry(folder, entry);
-      if (!opened) {
-        spdlog::error("folder {}: an entry is refused: {}", folder.id, opened.error().message);
-        continue;
-      }
-      auto node = adopt(std::move(opened->node));
-      Status fresh = services_.guard.check_revision(node->id, entry.node.attributes_revision);
-      if (fresh) fresh = services_.guard.check_version(node->id, entry.node.version);
-      if (!fresh) {
-        spdlog::error("{}", fresh.error().message);
-        node->broken = fresh.error();
-      }
-      listing[opened->name] = ChildEntry{entry.name_tag, std::move(node)};
+  for (const auto& entry : verified->entries) {
+    auto opened = open_entry(folder, entry);
+    if (!opened) {  // no verified name to show it under
+      spdlog::error("refused tampered data: {}", opened.error().message);
+      continue;
     }
-    after = page->next;
-  } while (after);
+    // A broken entry's node is not adopted: the id it names may be a sound node elsewhere.
+    auto node = opened->node->broken ? std::move(opened->node) : adopt(std::move(opened->node));
+    Status fresh = node->broken ? Status{} : services_.guard.check_revision(node->id, entry.node.attributes_revision);
+    if (fresh && !node->broken) fresh = services_.guard.check_version(node->id, entry.node.version);
+    if (!fresh) {
+      spdlog::error("refused tampered data: {}", fresh.error().message);
+      node->broken = fresh.error();
+    }
+    listing[opened->name] = ChildEntry{entry.name_tag, std::move(node)};
+  }
   folder.children = std::move(listing);
   return {};
 }

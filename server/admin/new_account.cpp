@@ -6,6 +6,7 @@
 
 #include "crypto/attributes.hpp"
 #include "crypto/encoding.hpp"
+#include "crypto/folder_record.hpp"
 #include "crypto/kdf.hpp"
 #include "crypto/keys.hpp"
 #include "crypto/random.hpp"
@@ -30,6 +31,12 @@ std::string root_attributes(const crypto::FernetKey& root_key, const std::string
   return crypto::base64url_encode(crypto::seal_attribute_record(root_key, record));
 }
 
+// The root folder starts at revision 1 with no entries.
+std::string root_folder_record(const crypto::FernetKey& root_key, const std::string& root_id) {
+  const crypto::FolderRecord record{root_id, 1, 0, crypto::FolderCommitment().digest()};
+  return crypto::base64url_encode(crypto::seal_folder_record(root_key, record));
+}
+
 }  // namespace
 
 Result<service::NewAccount> make_account(const std::string& name, const std::string& password, bool admin,
@@ -50,6 +57,7 @@ Result<service::NewAccount> make_account(const std::string& name, const std::str
   account.root_node_id = root_id;
   account.root_wrapped_key = crypto::base64url_encode(crypto::wrap_key(bundle.master_key, root_key));
   account.root_attributes = root_attributes(root_key, root_id);
+  account.root_folder_record = root_folder_record(root_key, root_id);
   account.quota = quota;
   return account;
 }

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "protocol/errors.hpp"
+#include "protocol/folders.hpp"
 #include "protocol/json_reader.hpp"
 #include "server/service/outcome.hpp"
 
@@ -34,6 +35,24 @@ Result<T> read_body(const httplib::Request& req) {
   auto json = protocol::parse_json_text(req.body);
   if (!json) return json.error();
   return T::from_json(*json);
+}
+
+// The body of a route that changes a folder's entries: its "folders" (new sealed folder
+// records) and the rest read as T. An empty body is an empty object (DELETE of an entry).
+template <class T>
+struct NamespaceBody {
+  T request;
+  std::vector<protocol::FolderUpdate> folders;
+};
+template <class T>
+Result<NamespaceBody<T>> read_namespace_body(const httplib::Request& req) {
+  auto json = req.body.empty() ? Result<protocol::Json>(protocol::Json::object()) : protocol::parse_json_text(req.body);
+  if (!json) return json.error();
+  auto folders = protocol::take_folder_updates(*json);
+  if (!folders) return folders.error();
+  auto request = T::from_json(*json);
+  if (!request) return request.error();
+  return NamespaceBody<T>{std::move(*request), std::move(*folders)};
 }
 
 // A path parameter (regex group `index`) that must be lowercase hex of `length`.

@@ -23,9 +23,9 @@ protocol::BatchResult batch_result(const service::BatchOpResult& result) {
 void run_batch(service::Services& services, const Request& req, Response& res) {
   auto json = protocol::parse_json_text(req.body);
   if (!json) return reply_error(res, json.error());
-  auto ops = protocol::BatchRequest::parse_ops(std::move(*json));
-  if (!ops) return reply_error(res, ops.error());
-  auto results = services.batch.run(RequestScope::caller(), *ops);
+  auto batch = protocol::ParsedBatch::parse(std::move(*json));
+  if (!batch) return reply_error(res, batch.error());
+  auto results = services.batch.run(RequestScope::caller(), batch->ops, batch->folders);
   if (!results) return reply_error(res, results.error(), results.details());
   protocol::BatchResponse response;
   for (const auto& result : *results) response.results.push_back(batch_result(result));

@@ -30,24 +30,25 @@ Result<std::string> after_query(const Request& req) {
 
 // Removing, moving, linking and re-attributing: the routes that change entries and nodes.
 void add_entry_changes(RouteTable& routes, service::NodeService& nodes) {
-  routes.add("DELETE", kEntry, RouteAccess::user, RouteBody::none, [&nodes](const Request& req, Response& res) {
+  routes.add("DELETE", kEntry, RouteAccess::user, RouteBody::json, [&nodes](const Request& req, Response& res) {
     auto parent = node_param(req, 1, "parent_id");
     auto tag = tag_param(req);
-    if (!parent || !tag) return reply_error(res, !parent ? parent.error() : tag.error());
-    reply(res, nodes.remove(RequestScope::caller(), *parent, *tag), 204);
+    auto body = read_namespace_body<protocol::RemoveRequest>(req);
+    if (!parent || !tag || !body) return reply_error(res, !parent ? parent.error() : !tag ? tag.error() : body.error());
+    reply(res, nodes.remove(RequestScope::caller(), *parent, *tag, body->folders), 204);
   });
   routes.add("POST", kEntry + "/move", RouteAccess::user, RouteBody::json, [&nodes](const Request& req, Response& res) {
     auto parent = node_param(req, 1, "parent_id");
     auto tag = tag_param(req);
-    auto body = read_body<protocol::MoveRequest>(req);
+    auto body = read_namespace_body<protocol::MoveRequest>(req);
     if (!parent || !tag || !body) return reply_error(res, !parent ? parent.error() : !tag ? tag.error() : body.error());
-    reply(res, nodes.move(RequestScope::caller(), *parent, *tag, *body), 200);
+    reply(res, nodes.move(RequestScope::caller(), *parent, *tag, body->request, body->folders), 200);
   });
   routes.add("POST", kNode + "/links", RouteAccess::user, RouteBody::json, [&nodes](const Request& req, Response& res) {
     auto id = node_param(req);
-    auto body = read_body<protocol::LinkRequest>(req);
+    auto body = read_namespace_body<protocol::LinkRequest>(req);
     if (!id || !body) return reply_error(res, !id ? id.error() : body.error());
-    reply(res, nodes.link(RequestScope::caller(), *id, *body), 201);
+    reply(res, nodes.link(RequestScope::caller(), *id, body->request, body->folders), 201);
   });
   routes.add("PUT", kNode + "/attributes", RouteAccess::user, RouteBody::json, [&nodes](const Request& req, Response& res) {
     auto id = node_param(req);
@@ -62,9 +63,9 @@ void add_entry_changes(RouteTable& routes, service::NodeService& nodes) {
 void add_node_routes(RouteTable& routes, service::Services& services) {
   auto& nodes = services.nodes;
   routes.add("POST", "/v1/nodes", RouteAccess::user, RouteBody::json, [&nodes](const Request& req, Response& res) {
-    auto body = read_body<protocol::CreateNodeRequest>(req);
+    auto body = read_namespace_body<protocol::CreateNodeRequest>(req);
     if (!body) return reply_error(res, body.error());
-    reply(res, nodes.create(RequestScope::caller(), *body), 201);
+    reply(res, nodes.create(RequestScope::caller(), body->request, body->folders), 201);
   });
   routes.add("GET", kNode, RouteAccess::user, RouteBody::none, [&nodes](const Request& req, Response& res) {
     auto id = node_param(req);

@@ -23,6 +23,7 @@ int http_status(Errc code) {
     case Errc::conflict:
     case Errc::not_empty: return 409;
     case Errc::too_large: return 413;
+    case Errc::aborted: return 424;
     case Errc::rate_limited: return 429;
     case Errc::unavailable: return 503;
     case Errc::quota_exceeded: return 507;
@@ -41,6 +42,7 @@ const char* error_code(Errc code) {
     case 404: return "not_found";
     case 409: return code == Errc::not_empty ? "not_empty" : "conflict";
     case 413: return "too_large";
+    case 424: return "not_applied";
     case 429: return "rate_limited";
     case 503: return "unavailable";
     case 507: return "quota_exceeded";

@@ -32,7 +32,8 @@ Result<std::int64_t> create_account(storage::Transaction& txn, const NewAccount&
   auto id = txn.users().insert(user);
   if (!id) return id.error();
   COFFER_TRY_STATUS(txn.nodes().insert(storage::NodeRecord{account.root_node_id, *id, storage::NodeType::folder,
-                                                           account.root_attributes, 1, 0, 0, now, std::nullopt}));
+                                                           account.root_attributes, 1, 0, 0, now, std::nullopt, 1,
+                                                           account.root_folder_record}));
   return *id;
 }
 

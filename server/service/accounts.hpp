@@ -20,7 +20,8 @@ struct NewAccount {
   std::string public_key;
   std::string root_node_id;
   std::string root_wrapped_key;
-  std::string root_attributes;  // sealed attribute record of the root folder, revision 1
+  std::string root_attributes;     // sealed attribute record of the root folder, revision 1
+  std::string root_folder_record;  // sealed folder record of the root folder, revision 1, empty
   std::optional<std::uint64_t> quota;
 };
 

@@ -189,7 +189,7 @@ Outcome<protocol::RegisterResponse> AuthService::register_user(const protocol::R
     COFFER_TRY_STATUS(txn.users().remove_invite((*invite)->code_hash));
     NewAccount account{(*invite)->user_name, (*invite)->admin,  request.kdf,          request.auth_key,
                        request.key_bundle,   request.public_key, request.root_node_id, request.root_wrapped_key,
-                       request.root_attributes, context_.config.accounts.default_quota};
+                       request.root_attributes, request.root_folder_record, context_.config.accounts.default_quota};
     auto id = create_account(txn, account, now);
     if (!id) return id.error();
     COFFER_TRY_STATUS(audit(txn, now, "user_registered", account.name, address, "by invite"));

@@ -4,6 +4,7 @@
 
 #include "crypto/encoding.hpp"
 #include "crypto/hash.hpp"
+#include "server/service/folder_records.hpp"
 #include "server/service/transactions.hpp"
 
 namespace coffer::server::service {
@@ -26,6 +27,20 @@ BatchOpResult from_outcome(Outcome<T> outcome, Success success) {
   result.success = success;
   if constexpr (!std::is_same_v<T, Done>) result.body = protocol::Json(outcome.value());
   return result;
+}
+
+// Ops that change a folder's entries; a parse failure counts, since it may have been one.
+bool changes_entries(const Result<BatchOp>& op) {
+  if (!op) return true;
+  return !std::holds_alternative<protocol::BatchCommit>(*op) && !std::holds_alternative<protocol::BatchSetAttributes>(*op);
+}
+
+// Nothing was applied: every op that had not failed on its own says so.
+void abort_others(std::vector<BatchOpResult>& results, std::size_t failed_op) {
+  const std::string why = "not applied: op " + std::to_string(failed_op) + " of the batch failed";
+  for (auto& result : results) {
+    if (!result.error) result = failed(make_error(Errc::aborted, why));
+  }
 }
 
 std::string_view as_text(const Bytes& bytes) { return {reinterpret_cast<const char*>(bytes.data()), bytes.size()}; }
@@ -84,7 +99,25 @@ BatchOpResult BatchService::apply(storage::Transaction& txn, const Caller& calle
   return from_outcome(content_.commit_in(txn, caller, commit.node_id, commit.request), Success::created);
 }
 
-Outcome<std::vector<BatchOpResult>> BatchService::run(const Caller& caller, const std::vector<Result<BatchOp>>& ops) {
+Result<bool> BatchService::apply_all(storage::Transaction& txn, const Caller& caller, const std::vector<Result<BatchOp>>& ops,
+                                     const std::vector<std::vector<DecodedBlob>>& blobs,
+                                     std::vector<BatchOpResult>& results) {
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    if (!results[i].error) {
+      COFFER_TRY_STATUS(txn.begin_savepoint());
+      results[i] = apply(txn, caller, *ops[i], blobs[i]);
+      COFFER_TRY_STATUS(results[i].error ? txn.rollback_savepoint() : txn.release_savepoint());
+    }
+    if (results[i].error && changes_entries(ops[i])) {
+      abort_others(results, i);
+      return false;
+    }
+  }
+  return true;
+}
+
+Outcome<std::vector<BatchOpResult>> BatchService::run(const Caller& caller, const std::vector<Result<BatchOp>>& ops,
+                                                      const std::vector<protocol::FolderUpdate>& folders) {
   std::vector<BatchOpResult> results(ops.size());
   for (std::size_t i = 0; i < ops.size(); ++i) {
     if (!ops[i]) results[i] = failed(ops[i].error());
@@ -99,16 +132,19 @@ Outcome<std::vector<BatchOpResult>> BatchService::run(const Caller& caller, cons
     }
   }
   COFFER_TRY_STATUS(context_.blobs.put_many(durable));
+  bool undone = false;
   auto applied = in_write<Done>(context_, [&](storage::Transaction& txn) -> Outcome<Done> {
-    for (std::size_t i = 0; i < ops.size(); ++i) {
-      if (results[i].error) continue;
-      COFFER_TRY_STATUS(txn.begin_savepoint());
-      results[i] = apply(txn, caller, *ops[i], blobs[i]);
-      COFFER_TRY_STATUS(results[i].error ? txn.rollback_savepoint() : txn.release_savepoint());
+    FolderRecords records(txn, caller, folders);
+    if (auto checked = records.check_bases(); !checked) return checked;
+    auto complete = apply_all(txn, caller, ops, blobs, results);
+    if (!complete) return complete.error();
+    if (!*complete) {
+      undone = true;
+      return make_error(Errc::aborted, "an op that changes entries failed");
     }
-    return Done{};
+    return records.apply();
   });
-  if (!applied) return applied.error();
+  if (!applied && !undone) return Outcome<std::vector<BatchOpResult>>(applied.error(), applied.details());
   return results;
 }
 

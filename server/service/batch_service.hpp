@@ -22,15 +22,20 @@ struct BatchOpResult {
   protocol::Json body = protocol::Json(nullptr);
 };
 
-// POST /v1/batch: every op in one transaction, each inside its own savepoint, so a failed op
-// changes nothing while the others apply. The inline blobs of all commit ops are verified
-// first and made durable together (one sync pass) before the transaction starts.
+// POST /v1/batch: every op in one transaction, each inside its own savepoint. A commit or
+// set_attributes that fails changes nothing while the others apply. The ops that change
+// entries (create, link, move, remove) stand or fall together with the folder records the
+// request carries (FolderRecords), which commit to the entry sets they leave: when one of them
+// fails, or cannot be parsed, nothing in the batch is applied and every op that had not failed
+// on its own is answered `aborted`. The inline blobs of all commit ops are verified first and made durable together
+// (one sync pass) before the transaction starts.
 class BatchService {
  public:
   BatchService(Context& context, NodeService& nodes, ContentService& content)
       : context_(context), nodes_(nodes), content_(content) {}
 
-  Outcome<std::vector<BatchOpResult>> run(const Caller& caller, const std::vector<Result<protocol::BatchOp>>& ops);
+  Outcome<std::vector<BatchOpResult>> run(const Caller& caller, const std::vector<Result<protocol::BatchOp>>& ops,
+                                          const std::vector<protocol::FolderUpdate>& folders);
 
  private:
   struct DecodedBlob {
@@ -42,6 +47,10 @@ class BatchService {
                                                      std::vector<BatchOpResult>& results);
   BatchOpResult apply(storage::Transaction& txn, const Caller& caller, const protocol::BatchOp& op,
                       const std::vector<DecodedBlob>& blobs);
+  // Runs the ops; false when an op that changes entries failed (the batch is to be undone).
+  Result<bool> apply_all(storage::Transaction& txn, const Caller& caller,
+                         const std::vector<Result<protocol::BatchOp>>& ops,
+                         const std::vector<std::vector<DecodedBlob>>& blobs, std::vector<BatchOpResult>& results);
 
   Context& context_;
   NodeService& nodes_;

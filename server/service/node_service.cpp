@@ -1,6 +1,7 @@
 #include "server/service/node_service.hpp"
 
 #include "server/acl/access_check.hpp"
+#include "server/service/folder_records.hpp"
 #include "server/service/move_operation.hpp"
 #include "server/service/transactions.hpp"
 #include "server/service/tree_ops.hpp"
@@ -21,6 +22,19 @@ Error cross_owner() {
   return make_error(Errc::conflict, "entries cannot join trees of different owners; copy instead");
 }
 
+// One change to entries in its own transaction, with the records of the folders it changes.
+template <class T, class Op>
+Outcome<T> with_folder_records(Context& context, const Caller& caller, const NodeService::Folders& folders, Op&& op) {
+  return in_write<T>(context, [&](Transaction& txn) -> Outcome<T> {
+    FolderRecords records(txn, caller, folders);
+    if (auto checked = records.check_bases(); !checked) return Outcome<T>(checked.error(), checked.details());
+    Outcome<T> outcome = op(txn);
+    if (!outcome) return outcome;
+    if (auto applied = records.apply(); !applied) return Outcome<T>(applied.error(), applied.details());
+    return outcome;
+  });
+}
+
 }  // namespace
 
 Outcome<protocol::Entry> NodeService::create_in(Transaction& txn, const Caller& caller,
@@ -35,8 +49,17 @@ Outcome<protocol::Entry> NodeService::create_in(Transaction& txn, const Caller& 
   if (!id_used) return id_used.error();
   if (*id_used) return make_error(Errc::conflict, "the node id is in use");
   const std::int64_t now = context_.clock();
-  const storage::NodeRecord node{request.node_id,    parent->owner_id, *storage::node_type_from_name(request.type),
-                                 request.attributes, request.attributes_revision, 0, 0, now, std::nullopt};
+  const storage::NodeRecord node{request.node_id,
+                                 parent->owner_id,
+                                 *storage::node_type_from_name(request.type),
+                                 request.attributes,
+                                 request.attributes_revision,
+                                 0,
+                                 0,
+                                 now,
+                                 std::nullopt,
+                                 0,
+                                 {}};
   const storage::EntryRecord entry{request.parent_id, request.name_tag, request.node_id, request.name,
                                    request.wrapped_key, now};
   COFFER_TRY_STATUS(txn.nodes().insert(node));
@@ -46,8 +69,10 @@ Outcome<protocol::Entry> NodeService::create_in(Transaction& txn, const Caller& 
   return protocol::Entry{entry.parent_id, entry.name, entry.name_tag, entry.wrapped_key, node_view(node, caller.user, 1)};
 }
 
-Outcome<protocol::Entry> NodeService::create(const Caller& caller, const protocol::CreateNodeRequest& request) {
-  return in_write<protocol::Entry>(context_, [&](Transaction& txn) { return create_in(txn, caller, request); });
+Outcome<protocol::Entry> NodeService::create(const Caller& caller, const protocol::CreateNodeRequest& request,
+                                             const Folders& folders) {
+  return with_folder_records<protocol::Entry>(context_, caller, folders,
+                                              [&](Transaction& txn) { return create_in(txn, caller, request); });
 }
 
 Outcome<protocol::Node> NodeService::get(const Caller& caller, const std::string& node_id) {
@@ -73,6 +98,7 @@ Outcome<protocol::EntryPage> NodeService::list(const Caller& caller, const std::
       page.entries.push_back(std::move(*view));
     }
     if (children->size() > limit) page.next = page.entries.back().name_tag;
+    page.folder = protocol::FolderState{parent->folder_revision, parent->folder_record};
     return page;
   });
 }
@@ -110,8 +136,9 @@ Outcome<protocol::Entry> NodeService::link_in(Transaction& txn, const Caller& ca
 }
 
 Outcome<protocol::Entry> NodeService::link(const Caller& caller, const std::string& node_id,
-                                           const protocol::LinkRequest& request) {
-  return in_write<protocol::Entry>(context_, [&](Transaction& txn) { return link_in(txn, caller, node_id, request); });
+                                           const protocol::LinkRequest& request, const Folders& folders) {
+  return with_folder_records<protocol::Entry>(context_, caller, folders,
+                                              [&](Transaction& txn) { return link_in(txn, caller, node_id, request); });
 }
 
 Outcome<protocol::Entry> NodeService::move_in(Transaction& txn, const Caller& caller, const std::string& parent_id,
@@ -120,9 +147,10 @@ Outcome<protocol::Entry> NodeService::move_in(Transaction& txn, const Caller& ca
 }
 
 Outcome<protocol::Entry> NodeService::move(const Caller& caller, const std::string& parent_id,
-                                           const std::string& name_tag, const protocol::MoveRequest& request) {
-  return in_write<protocol::Entry>(context_,
-                                   [&](Transaction& txn) { return move_in(txn, caller, parent_id, name_tag, request); });
+                                           const std::string& name_tag, const protocol::MoveRequest& request,
+                                           const Folders& folders) {
+  return with_folder_records<protocol::Entry>(
+      context_, caller, folders, [&](Transaction& txn) { return move_in(txn, caller, parent_id, name_tag, request); });
 }
 
 Outcome<Done> NodeService::remove_in(Transaction& txn, const Caller& caller, const std::string& parent_id,
@@ -139,8 +167,10 @@ Outcome<Done> NodeService::remove_in(Transaction& txn, const Caller& caller, con
   return Done{};
 }
 
-Outcome<Done> NodeService::remove(const Caller& caller, const std::string& parent_id, const std::string& name_tag) {
-  return in_write<Done>(context_, [&](Transaction& txn) { return remove_in(txn, caller, parent_id, name_tag); });
+Outcome<Done> NodeService::remove(const Caller& caller, const std::string& parent_id, const std::string& name_tag,
+                                  const Folders& folders) {
+  return with_folder_records<Done>(context_, caller, folders,
+                                   [&](Transaction& txn) { return remove_in(txn, caller, parent_id, name_tag); });
 }
 
 Outcome<protocol::Node> NodeService::set_attributes_in(Transaction& txn, const Caller& caller,

@@ -2,7 +2,9 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
+#include "protocol/folders.hpp"
 #include "protocol/nodes.hpp"
 #include "server/service/caller.hpp"
 #include "server/service/context.hpp"
@@ -17,15 +19,21 @@ class NodeService {
  public:
   explicit NodeService(Context& context) : context_(context) {}
 
-  Outcome<protocol::Entry> create(const Caller& caller, const protocol::CreateNodeRequest& request);
+  // The routes that change a folder's entries carry the folders' new sealed records
+  // (FolderRecords); the *_in variants leave that to the caller (the batch route).
+  using Folders = std::vector<protocol::FolderUpdate>;
+  Outcome<protocol::Entry> create(const Caller& caller, const protocol::CreateNodeRequest& request,
+                                  const Folders& folders);
   Outcome<protocol::Node> get(const Caller& caller, const std::string& node_id);
   Outcome<protocol::EntryPage> list(const Caller& caller, const std::string& parent_id, const std::string& after,
                                     std::size_t limit);
   Outcome<protocol::Entry> get_entry(const Caller& caller, const std::string& parent_id, const std::string& name_tag);
-  Outcome<protocol::Entry> link(const Caller& caller, const std::string& node_id, const protocol::LinkRequest& request);
+  Outcome<protocol::Entry> link(const Caller& caller, const std::string& node_id, const protocol::LinkRequest& request,
+                                const Folders& folders);
   Outcome<protocol::Entry> move(const Caller& caller, const std::string& parent_id, const std::string& name_tag,
-                                const protocol::MoveRequest& request);
-  Outcome<Done> remove(const Caller& caller, const std::string& parent_id, const std::string& name_tag);
+                                const protocol::MoveRequest& request, const Folders& folders);
+  Outcome<Done> remove(const Caller& caller, const std::string& parent_id, const std::string& name_tag,
+                       const Folders& folders);
   Outcome<protocol::Node> set_attributes(const Caller& caller, const std::string& node_id,
                                          const protocol::SetAttributesRequest& request);
 

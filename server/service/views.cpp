@@ -12,6 +12,7 @@ protocol::Node node_view(const storage::NodeRecord& node, std::string owner, std
   view.version = node.version;
   view.size = node.size;
   view.nlink = nlink;
+  view.folder_revision = node.folder_revision;
   return view;
 }
 

@@ -63,6 +63,7 @@ class NodeTable {
   virtual Status set_attributes(const std::string& id, const std::string& attributes, std::uint64_t revision) = 0;
   virtual Status set_version(const std::string& id, std::uint64_t version, std::uint64_t size) = 0;
   virtual Status set_trashed(const std::string& id, std::optional<std::int64_t> trashed_at) = 0;
+  virtual Status set_folder_record(const std::string& id, std::uint64_t revision, const std::string& record) = 0;
 
   virtual Status insert_entry(const EntryRecord& entry) = 0;
   virtual Result<std::optional<EntryRecord>> find_entry(const std::string& parent_id, const std::string& name_tag) = 0;

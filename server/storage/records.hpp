@@ -67,6 +67,10 @@ struct NodeRecord {
   std::uint64_t size = 0;
   std::int64_t created_at = 0;
   std::optional<std::int64_t> trashed_at;
+  // Folders: the revision of their entry set and its sealed record (0 and empty until the
+  // request that creates the folder has written its first one).
+  std::uint64_t folder_revision = 0;
+  std::string folder_record;
 };
 
 struct EntryRecord {

@@ -1,5 +1,6 @@
 #include "protocol/auth.hpp"
 
+#include "protocol/folders.hpp"
 #include "protocol/formats.hpp"
 #include "protocol/limits.hpp"
 
@@ -169,6 +170,7 @@ Result<RegisterRequest> RegisterRequest::from_json(const Json& value, const std:
   in.text("root_node_id", out.root_node_id, TextRule::hex(kNodeIdLength));
   in.text("root_wrapped_key", out.root_wrapped_key, kWrappedKey);
   in.text("root_attributes", out.root_attributes, TextRule::base64url(1, kMaxAttributesBytes));
+  in.text("root_folder_record", out.root_folder_record, folder_record_rule());
   COFFER_TRY_STATUS(in.finish());
   return out;
 }
@@ -181,7 +183,8 @@ void to_json(Json& out, const RegisterRequest& value) {
              {"public_key", value.public_key},
              {"root_node_id", value.root_node_id},
              {"root_wrapped_key", value.root_wrapped_key},
-             {"root_attributes", value.root_attributes}};
+             {"root_attributes", value.root_attributes},
+             {"root_folder_record", value.root_folder_record}};
 }
 
 Result<RegisterResponse> RegisterResponse::from_json(const Json& value, const std::string& path) {

@@ -100,7 +100,8 @@ struct RegisterRequest {
   std::string public_key;
   std::string root_node_id;
   std::string root_wrapped_key;
-  std::string root_attributes;  // sealed attribute record, revision 1
+  std::string root_attributes;     // sealed attribute record, revision 1
+  std::string root_folder_record;  // sealed folder record, revision 1, no entries
   static Result<RegisterRequest> from_json(const Json& value, const std::string& path = "");
 };
 void to_json(Json& out, const RegisterRequest& value);

@@ -110,19 +110,23 @@ void to_json(Json& out, const BatchOp& value) {
   out["op"] = batch_op_name(value);
 }
 
-Result<std::vector<Result<BatchOp>>> BatchRequest::parse_ops(Json value) {
+Result<ParsedBatch> ParsedBatch::parse(Json value) {
+  ParsedBatch out;
   ObjectReader in(value, "", UnknownFields::refuse);
   const Json* ops = in.array("ops", kMaxBatchOps);
+  if (value.is_object() && value.contains("folders")) read_folder_updates(in, out.folders, kMaxFolderUpdates);
   COFFER_TRY_STATUS(in.finish());
-  std::vector<Result<BatchOp>> out;
-  out.reserve(ops->size());
+  COFFER_TRY_STATUS(check_distinct_folders(out.folders));
+  out.ops.reserve(ops->size());
   Json& items = value.at("ops");
-  for (std::size_t i = 0; i < items.size(); ++i) out.push_back(parse_batch_op(items[i], "ops[" + std::to_string(i) + "]"));
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    out.ops.push_back(parse_batch_op(items[i], "ops[" + std::to_string(i) + "]"));
+  }
   return out;
 }
 
 void to_json(Json& out, const BatchRequest& value) {
-  out = Json{{"ops", Json::array()}};
+  out = Json{{"ops", Json::array()}, {"folders", value.folders}};
   for (const auto& op : value.ops) out["ops"].push_back(Json(op));
 }
 

@@ -55,11 +55,18 @@ const char* batch_op_name(const BatchOp& op);
 
 struct BatchRequest {
   std::vector<BatchOp> ops;
-  // The server's reading: the envelope must be well formed (an object with "ops", an array of
-  // at most kMaxBatchOps), and each op is parsed on its own, so one malformed op fails alone.
-  static Result<std::vector<Result<BatchOp>>> parse_ops(Json value);
+  std::vector<FolderUpdate> folders;  // one per folder whose entries the ops change
 };
 void to_json(Json& out, const BatchRequest& value);
+
+// The server's reading: the envelope must be well formed (an object with "ops", an array of
+// at most kMaxBatchOps, and "folders"), and each op is parsed on its own, so one malformed op
+// fails alone.
+struct ParsedBatch {
+  std::vector<Result<BatchOp>> ops;
+  std::vector<FolderUpdate> folders;
+  static Result<ParsedBatch> parse(Json value);
+};
 
 struct BatchResult {
   int status = 0;               // the HTTP status the op would have had as its own request

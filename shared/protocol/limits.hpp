@@ -19,6 +19,9 @@ inline constexpr std::size_t kMaxDeviceChars = 128;
 inline constexpr std::size_t kMaxInviteChars = 128;
 inline constexpr std::size_t kMaxChunksPerVersion = 1 << 18;
 inline constexpr std::size_t kMaxBatchOps = 10000;
+// A batch changes at most two folders per op; a sealed folder record is about 170 bytes.
+inline constexpr std::size_t kMaxFolderUpdates = 2 * kMaxBatchOps;
+inline constexpr std::size_t kMaxFolderRecordBytes = 1024;
 inline constexpr std::size_t kDefaultEntryPage = 1000;
 inline constexpr std::size_t kMaxEntryPage = 5000;
 inline constexpr std::size_t kMaxChangePage = 1000;

@@ -41,6 +41,7 @@ Result<Node> Node::from_json(const Json& value, const std::string& path) {
   in.number("version", out.version);
   in.number("size", out.size);
   in.number("nlink", out.nlink);
+  in.number("folder_revision", out.folder_revision);
   COFFER_TRY_STATUS(in.finish());
   return out;
 }
@@ -53,7 +54,8 @@ void to_json(Json& out, const Node& value) {
              {"attributes_revision", value.attributes_revision},
              {"version", value.version},
              {"size", value.size},
-             {"nlink", value.nlink}};
+             {"nlink", value.nlink},
+             {"folder_revision", value.folder_revision}};
 }
 
 Result<Entry> Entry::from_json(const Json& value, const std::string& path) {
@@ -107,12 +109,15 @@ Result<EntryPage> EntryPage::from_json(const Json& value, const std::string& pat
   ObjectReader in(value, path, UnknownFields::ignore);
   in.object_array("entries", out.entries, SIZE_MAX, Entry::from_json);
   in.optional_text("next", out.next, name_tag_rule());
+  in.object("folder", out.folder, FolderState::from_json);
   COFFER_TRY_STATUS(in.finish());
   return out;
 }
 
 void to_json(Json& out, const EntryPage& value) {
-  out = Json{{"entries", value.entries}, {"next", value.next ? Json(*value.next) : Json(nullptr)}};
+  out = Json{{"entries", value.entries},
+             {"next", value.next ? Json(*value.next) : Json(nullptr)},
+             {"folder", value.folder}};
 }
 
 void LinkRequest::read(ObjectReader& in, LinkRequest& out) {
@@ -179,6 +184,12 @@ void to_json(Json& out, const MoveRequest& value) {
   if (value.exchange_name) out["exchange_name"] = *value.exchange_name;
   if (value.exchange_name_tag) out["exchange_name_tag"] = *value.exchange_name_tag;
   if (value.exchange_wrapped_key) out["exchange_wrapped_key"] = *value.exchange_wrapped_key;
+}
+
+Result<RemoveRequest> RemoveRequest::from_json(const Json& value, const std::string& path) {
+  ObjectReader in(value, path, UnknownFields::refuse);
+  COFFER_TRY_STATUS(in.finish());
+  return RemoveRequest{};
 }
 
 void SetAttributesRequest::read(ObjectReader& in, SetAttributesRequest& out) {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "protocol/folders.hpp"
 #include "protocol/json_reader.hpp"
 
 namespace coffer::protocol {
@@ -19,6 +20,7 @@ struct Node {
   std::uint64_t version = 0;  // 0: no content yet
   std::uint64_t size = 0;     // ciphertext bytes of the current version
   std::uint64_t nlink = 0;
+  std::uint64_t folder_revision = 0;  // folders: the revision of their entry set; 0 otherwise
   static Result<Node> from_json(const Json& value, const std::string& path = "");
 };
 void to_json(Json& out, const Node& value);
@@ -53,6 +55,7 @@ void to_json(Json& out, const CreateNodeRequest& value);
 struct EntryPage {
   std::vector<Entry> entries;
   std::optional<std::string> next;  // the name tag to pass as `after`, none at the end
+  FolderState folder;                // the folder's record when this page was read
   static Result<EntryPage> from_json(const Json& value, const std::string& path = "");
 };
 void to_json(Json& out, const EntryPage& value);
@@ -84,6 +87,11 @@ struct MoveRequest {
   static Result<MoveRequest> from_json(const Json& value, const std::string& path = "");
 };
 void to_json(Json& out, const MoveRequest& value);
+
+// DELETE /v1/nodes/{parent_id}/entries/{name_tag}: a body with nothing but "folders".
+struct RemoveRequest {
+  static Result<RemoveRequest> from_json(const Json& value, const std::string& path = "");
+};
 
 // PUT /v1/nodes/{node_id}/attributes (and the batch op "set_attributes" with "node_id")
 struct SetAttributesRequest {

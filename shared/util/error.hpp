@@ -24,6 +24,7 @@ enum class Errc {
   io,                 // local disk failure
   unsupported,
   internal,
+  aborted,            // not applied because another part of the same request failed
   // POSIX conditions only a file system meets (the VFS core), each its own errno.
   not_a_directory,    // ENOTDIR
   is_a_directory,     // EISDIR

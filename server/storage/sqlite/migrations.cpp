@@ -20,6 +20,14 @@ Status migrate(Connection& connection, std::span<const Migration> migrations) {
                                              ", written by a newer cofferd; this one understands up to version " +
                                              std::to_string(latest) + ". Run the newer cofferd, or restore a backup.");
   }
+  const int first = migrations.empty() ? 0 : migrations.front().version;
+  if (*current > 0 && *current < first) {
+    return make_error(Errc::unsupported,
+                      "the database has schema version " + std::to_string(*current) +
+                          ", whose stored formats this cofferd no longer reads (it needs version " +
+                          std::to_string(first) + " or later, or an empty data directory). Those formats were "
+                          "never released: start a new data directory and upload the files again.");
+  }
   for (const auto& step : migrations) {
     if (step.version <= *current) continue;
     COFFER_TRY_STATUS(connection.exec("BEGIN IMMEDIATE"));

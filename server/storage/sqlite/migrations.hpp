@@ -19,8 +19,9 @@ std::span<const Migration> schema_migrations();
 Result<int> schema_version(Connection& connection);
 
 // Brings the database up to the last of `migrations`, each step in its own transaction. A
-// database from a newer binary (a version beyond the last step) is refused with
-// Errc::unsupported and a message saying so.
+// database from a newer binary (a version beyond the last step), or one below the first step
+// (a format this binary no longer reads), is refused with Errc::unsupported and a message
+// saying so.
 Status migrate(Connection& connection, std::span<const Migration> migrations);
 
 }  // namespace coffer::server::storage::sqlite

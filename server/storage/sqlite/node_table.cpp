@@ -3,7 +3,9 @@
 namespace coffer::server::storage::sqlite {
 namespace {
 
-#define COFFER_NODE_COLUMNS "id, owner_id, type, attributes, attributes_revision, version, size, created_at, trashed_at"
+#define COFFER_NODE_COLUMNS \
+  "id, owner_id, type, attributes, attributes_revision, version, size, created_at, trashed_at, folder_revision, " \
+  "folder_record"
 #define COFFER_ENTRY_COLUMNS "parent_id, name_tag, node_id, name, wrapped_key, created_at"
 
 NodeRecord read_node(const Query& row) {
@@ -17,6 +19,8 @@ NodeRecord read_node(const Query& row) {
   node.size = row.uint64(6);
   node.created_at = row.int64(7);
   node.trashed_at = row.optional_int64(8);
+  node.folder_revision = row.uint64(9);
+  node.folder_record = row.text(10);
   return node;
 }
 
@@ -34,10 +38,11 @@ Result<std::vector<EntryRecord>> all_entries(Query& query) {
 }  // namespace
 
 Status SqliteNodes::insert(const NodeRecord& node) {
-  COFFER_QUERY(query, db_, "INSERT INTO nodes (" COFFER_NODE_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+  COFFER_QUERY(query, db_,
+               "INSERT INTO nodes (" COFFER_NODE_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
   query.bind(1, node.id).bind(2, node.owner_id).bind(3, static_cast<int>(node.type)).bind(4, node.attributes);
   query.bind(5, node.attributes_revision).bind(6, node.version).bind(7, node.size).bind(8, node.created_at);
-  query.bind(9, node.trashed_at);
+  query.bind(9, node.trashed_at).bind(10, node.folder_revision).bind(11, node.folder_record);
   return query.run();
 }
 
@@ -64,6 +69,12 @@ Status SqliteNodes::set_version(const std::string& id, std::uint64_t version, st
 Status SqliteNodes::set_trashed(const std::string& id, std::optional<std::int64_t> trashed_at) {
   COFFER_QUERY(query, db_, "UPDATE nodes SET trashed_at = ?2 WHERE id = ?1");
   query.bind(1, id).bind(2, trashed_at);
+  return expect_change(db_, query, "no such node");
+}
+
+Status SqliteNodes::set_folder_record(const std::string& id, std::uint64_t revision, const std::string& record) {
+  COFFER_QUERY(query, db_, "UPDATE nodes SET folder_revision = ?2, folder_record = ?3 WHERE id = ?1");
+  query.bind(1, id).bind(2, revision).bind(3, record);
   return expect_change(db_, query, "no such node");
 }
 

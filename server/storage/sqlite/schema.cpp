@@ -3,6 +3,10 @@
 // The schema, as a list of steps. A released step is never edited: a change to the schema is a
 // new step at the end, so every older data directory upgrades through the same path.
 // docs/server.md describes the tables.
+//
+// Schema versions 1 and 2 held data in format 1 (entries not bound to their nodes, no folder
+// records), which this cofferd refuses to read; they were never released. The steps start at 3,
+// so a format-1 data directory is refused at start instead of misread (migrate()).
 
 namespace coffer::server::storage::sqlite {
 namespace {
@@ -68,13 +72,15 @@ constexpr const char* kTree = R"sql(
 CREATE TABLE nodes (
   id TEXT PRIMARY KEY,
   owner_id INTEGER NOT NULL REFERENCES users(id),
-  type INTEGER NOT NULL CHECK (type IN (0, 1, 2)),
+  type INTEGER NOT NULL CHECK (type IN (0, 1, 2, 3)),
   attributes TEXT NOT NULL,
   attributes_revision INTEGER NOT NULL,
   version INTEGER NOT NULL DEFAULT 0,
   size INTEGER NOT NULL DEFAULT 0,
   created_at INTEGER NOT NULL,
-  trashed_at INTEGER
+  trashed_at INTEGER,
+  folder_revision INTEGER NOT NULL DEFAULT 0,
+  folder_record TEXT NOT NULL DEFAULT ''
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX nodes_by_owner ON nodes(owner_id);
 
@@ -152,25 +158,9 @@ CREATE TABLE changes (
 CREATE INDEX changes_by_owner ON changes(owner_id, cursor);
 )sql";
 
-// Special files (FIFOs, sockets, device nodes) are node type 3. SQLite cannot alter a CHECK
-// constraint, and rebuilding `nodes` would need foreign keys off outside a transaction. Widening
-// the constraint changes no stored row, so this is SQLite's documented in-place edit of the
-// table's definition (sqlite.org/lang_altertable.html, "Making Other Kinds Of Table Schema
-// Changes"): rewrite the text, reload this connection's schema, and change the schema cookie
-// (the CREATE and DROP) so that every other connection reloads it too.
-constexpr const char* kSpecialFiles = R"sql(
-PRAGMA writable_schema = ON;
-UPDATE sqlite_schema SET sql = replace(sql, 'CHECK (type IN (0, 1, 2))', 'CHECK (type IN (0, 1, 2, 3))')
-  WHERE type = 'table' AND name = 'nodes';
-PRAGMA writable_schema = RESET;
-CREATE TABLE schema_cookie_bump (x INTEGER) STRICT;
-DROP TABLE schema_cookie_bump;
-)sql";
-
 constexpr Migration kMigrations[] = {
-    {1, "accounts, sessions and the audit log", kAccounts},
-    {2, "nodes, entries, trash, blobs, versions, grants and the change feed", kTree},
-    {3, "node type 3: special files", kSpecialFiles},
+    {3, "accounts, sessions and the audit log", kAccounts},
+    {4, "nodes with folder records, entries, trash, blobs, versions, grants and the change feed", kTree},
 };
 
 }  // namespace

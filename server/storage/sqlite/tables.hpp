@@ -54,6 +54,7 @@ class SqliteNodes final : public NodeTable {
   Status set_attributes(const std::string& id, const std::string& attributes, std::uint64_t revision) override;
   Status set_version(const std::string& id, std::uint64_t version, std::uint64_t size) override;
   Status set_trashed(const std::string& id, std::optional<std::int64_t> trashed_at) override;
+  Status set_folder_record(const std::string& id, std::uint64_t revision, const std::string& record) override;
   Status insert_entry(const EntryRecord& entry) override;
   Result<std::optional<EntryRecord>> find_entry(const std::string& parent_id, const std::string& name_tag) override;
   Status remove_entry(const std::string& parent_id, const std::string& name_tag) override;

@@ -9,7 +9,7 @@ Status MemoryRemote::reachable() const {
   return {};
 }
 
-void MemoryRemote::add_root(const std::string& node_id, Bytes attributes) {
+void MemoryRemote::add_root(const std::string& node_id, Bytes attributes, Bytes folder_record) {
   std::lock_guard lock(mutex_);
   remote::NodeInfo info;
   info.node_id = node_id;
@@ -18,6 +18,7 @@ void MemoryRemote::add_root(const std::string& node_id, Bytes attributes) {
   info.attributes = std::move(attributes);
   info.attributes_revision = 1;
   nodes_[node_id] = StoredNode{info, {}};
+  folders_[node_id] = remote::FolderState{1, std::move(folder_record)};
 }
 
 Result<remote::NodeInfo> MemoryRemote::get_node(const std::string& node_id) {
@@ -45,6 +46,7 @@ Result<remote::EntryPage> MemoryRemote::list_entries(const std::string& parent_i
   auto it = after ? folder.upper_bound(*after) : folder.begin();
   for (; it != folder.end() && page.entries.size() < limit; ++it) page.entries.push_back(*entry_locked(parent_id, it->first));
   if (it != folder.end()) page.next = page.entries.back().name_tag;
+  page.folder = folders_[parent_id];
   return page;
 }
 
@@ -189,30 +191,82 @@ Result<remote::VersionInfo> MemoryRemote::get_version(const std::string& node_id
   return found->second;
 }
 
-Result<std::vector<Status>> MemoryRemote::batch(const std::vector<remote::BatchOp>& ops) {
-  COFFER_TRY_STATUS(reachable());
-  std::lock_guard lock(mutex_);
+Result<std::vector<Status>> MemoryRemote::apply_batch_locked(const std::vector<remote::BatchOp>& ops,
+                                                             std::set<std::string>& changed, bool& undone) {
   std::vector<Status> results;
   for (const auto& op : ops) {
     if (const auto* create = std::get_if<remote::CreateNode>(&op)) {
       auto created = create_locked(*create);
       results.push_back(created ? Status{} : Status{created.error()});
+      changed.insert(create->entry.parent_id);
+      if (create->type == remote::NodeType::folder) changed.insert(create->node_id);
     } else if (const auto* attrs = std::get_if<remote::SetAttributes>(&op)) {
       auto set = set_attributes_locked(*attrs);
       results.push_back(set ? Status{} : Status{set.error()});
+      continue;
     } else if (const auto* commit = std::get_if<remote::CommitVersion>(&op)) {
       auto committed = commit_locked(*commit);
       results.push_back(committed ? Status{} : Status{committed.error()});
+      continue;
     } else if (const auto* move = std::get_if<remote::MoveEntry>(&op)) {
       auto moved = move_locked(*move);
       results.push_back(moved ? Status{} : Status{moved.error()});
+      changed.insert(move->from.parent_id);
+      changed.insert(move->to.parent_id);
     } else if (const auto* link = std::get_if<remote::AddLink>(&op)) {
       auto linked = link_locked(*link);
       results.push_back(linked ? Status{} : Status{linked.error()});
+      changed.insert(link->entry.parent_id);
     } else {
-      results.push_back(remove_locked(std::get<remote::RemoveEntry>(op)));
+      const auto& remove = std::get<remote::RemoveEntry>(op);
+      results.push_back(remove_locked(remove));
+      changed.insert(remove.parent_id);
+    }
+    if (!results.back()) {  // an entry op failed: nothing is applied
+      undone = true;
+      Status failed = std::move(results.back());
+      results.pop_back();
+      for (auto& result : results) {
+        if (result) result = make_error(Errc::aborted, "not applied");
+      }
+      results.push_back(std::move(failed));
+      while (results.size() < ops.size()) results.push_back(make_error(Errc::aborted, "not applied"));
+      return results;
     }
   }
+  return results;
+}
+
+Status MemoryRemote::check_folder_bases_locked(const std::vector<remote::FolderUpdate>& folders) {
+  for (const auto& update : folders) {
+    auto it = folders_.find(update.node_id);
+    const std::uint64_t current = it == folders_.end() ? 0 : it->second.revision;
+    if (current != update.base_revision) return make_error(Errc::conflict, "stale folder revision");
+  }
+  return {};
+}
+
+Result<std::vector<Status>> MemoryRemote::batch(const std::vector<remote::BatchOp>& ops,
+                                                const std::vector<remote::FolderUpdate>& folders) {
+  COFFER_TRY_STATUS(reachable());
+  std::lock_guard lock(mutex_);
+  COFFER_TRY_STATUS(check_folder_bases_locked(folders));
+  const auto nodes = nodes_;
+  const auto entries = entries_;
+  const auto blobs = blobs_;
+  std::set<std::string> changed;
+  bool aborted = false;
+  auto results = apply_batch_locked(ops, changed, aborted);
+  std::set<std::string> updated;
+  for (const auto& update : folders) updated.insert(update.node_id);
+  if (aborted || changed != updated) {
+    nodes_ = nodes;
+    entries_ = entries;
+    blobs_ = blobs;
+    if (aborted) return results;
+    return make_error(Errc::invalid_argument, "the folder records do not match the folders the ops change");
+  }
+  for (const auto& update : folders) folders_[update.node_id] = remote::FolderState{update.revision, update.record};
   return results;
 }
 
@@ -245,6 +299,22 @@ std::optional<MemoryRemote::StoredNode> MemoryRemote::node(const std::string& no
   auto it = nodes_.find(node_id);
   if (it == nodes_.end()) return std::nullopt;
   return it->second;
+}
+
+std::uint64_t MemoryRemote::folder_revision(const std::string& folder_id) {
+  std::lock_guard lock(mutex_);
+  return folders_[folder_id].revision;
+}
+
+void MemoryRemote::swap_entry_nodes(const std::string& parent_id, const std::string& tag_a, const std::string& tag_b) {
+  std::lock_guard lock(mutex_);
+  auto& folder = entries_.at(parent_id);
+  std::swap(folder.at(tag_a).node_id, folder.at(tag_b).node_id);
+}
+
+void MemoryRemote::drop_entry(const std::string& parent_id, const std::string& tag) {
+  std::lock_guard lock(mutex_);
+  entries_.at(parent_id).erase(tag);
 }
 
 std::vector<std::string> MemoryRemote::entry_tags(const std::string& parent_id) {

@@ -12,7 +12,8 @@ namespace coffer::test {
 
 // The server's node, entry and content routes in memory, with its rules (docs/api.md): ids
 // and names unique, stale bases refused, chunks hashed on upload, a folder removed only when
-// empty. For unit tests of the VFS and the upload queue; integration tests use cofferd.
+// empty, folder records kept in order with a batch's entry ops applied all or none. For unit
+// tests of the VFS and the upload queue; integration tests use cofferd.
 class MemoryRemote : public remote::RemoteApi {
  public:
   struct StoredNode {
@@ -26,7 +27,7 @@ class MemoryRemote : public remote::RemoteApi {
   };
 
   // The user's root folder, as `coffer register` creates it.
-  void add_root(const std::string& node_id, Bytes attributes);
+  void add_root(const std::string& node_id, Bytes attributes, Bytes folder_record);
 
   Result<remote::NodeInfo> get_node(const std::string& node_id) override;
   Result<remote::EntryPage> list_entries(const std::string& parent_id, const std::optional<std::string>& after,
@@ -37,7 +38,8 @@ class MemoryRemote : public remote::RemoteApi {
   Result<Bytes> get_blob(const std::string& blob_id) override;
   Result<std::uint64_t> commit_version(const remote::CommitVersion& request) override;
   Result<remote::VersionInfo> get_version(const std::string& node_id, std::optional<std::uint64_t> version) override;
-  Result<std::vector<Status>> batch(const std::vector<remote::BatchOp>& ops) override;
+  Result<std::vector<Status>> batch(const std::vector<remote::BatchOp>& ops,
+                                    const std::vector<remote::FolderUpdate>& folders) override;
   Result<remote::Usage> usage() override;
 
   // Test controls.
@@ -50,6 +52,10 @@ class MemoryRemote : public remote::RemoteApi {
   void roll_back(const std::string& node_id, std::uint64_t version);
   std::optional<StoredNode> node(const std::string& node_id);
   std::vector<std::string> entry_tags(const std::string& parent_id);
+  std::uint64_t folder_revision(const std::string& folder_id);
+  // A server that lies: swaps the node two entries of a folder point at; drops an entry.
+  void swap_entry_nodes(const std::string& parent_id, const std::string& tag_a, const std::string& tag_b);
+  void drop_entry(const std::string& parent_id, const std::string& tag);
   // All stored bytes: blobs, sealed records, names (for "no plaintext on the server").
   Bytes everything_stored();
 
@@ -61,6 +67,9 @@ class MemoryRemote : public remote::RemoteApi {
   Result<remote::EntryInfo> link_locked(const remote::AddLink& request);
   Result<remote::EntryInfo> move_locked(const remote::MoveEntry& request);
   Result<remote::NodeInfo> set_attributes_locked(const remote::SetAttributes& request);
+  Result<std::vector<Status>> apply_batch_locked(const std::vector<remote::BatchOp>& ops,
+                                                 std::set<std::string>& changed, bool& undone);
+  Status check_folder_bases_locked(const std::vector<remote::FolderUpdate>& folders);
   Status store_blob_locked(const std::string& blob_id, ByteView data);
   Result<std::uint64_t> commit_locked(const remote::CommitVersion& request);
 
@@ -68,6 +77,7 @@ class MemoryRemote : public remote::RemoteApi {
   std::map<std::string, StoredNode> nodes_;
   std::map<std::string, std::map<std::string, StoredEntry>> entries_;  // parent -> tag -> entry
   std::map<std::string, Bytes> blobs_;
+  std::map<std::string, remote::FolderState> folders_;
   std::atomic<bool> offline_{false};
   std::atomic<std::size_t> blob_puts_{0};
   std::atomic<std::size_t> attribute_sets_{0};

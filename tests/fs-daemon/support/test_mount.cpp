@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "crypto/encoding.hpp"
+#include "crypto/folder_record.hpp"
 #include "crypto/keys.hpp"
 #include "crypto/random.hpp"
 #include "sync/record_meta.hpp"
@@ -32,7 +33,8 @@ TestAccount TestAccount::create(MemoryRemote& remote) {
   record.revision = 1;
   record.attributes.mode = S_IFDIR | 0755;
   sync::set_content_meta(record.attributes, {0, 0});
-  remote.add_root(root_id, crypto::seal_attribute_record(root_key, record));
+  remote.add_root(root_id, crypto::seal_attribute_record(root_key, record),
+                  crypto::seal_folder_record(root_key, {root_id, 1, 0, crypto::FolderCommitment().digest()}));
   return {root_id, master, crypto::wrap_key(master, root_key), crypto::FernetKey::generate()};
 }
 
@@ -62,7 +64,7 @@ TestMount::TestMount(MemoryRemote& remote, const TestAccount& account, const std
                      profile::ClientConfig config)
     : paths_(profile), config_(config), login_(login_for(account)) {
   std::filesystem::create_directories(profile);
-  auto stores = mount::ProfileStores::open(paths_, config_, login_.keys);
+  auto stores = mount::ProfileStores::open(paths_, config_, login_);
   REQUIRE(stores.ok());
   stores_ = std::move(stores).value();
   auto root = mount::load_root(remote, *stores_.guard, login_.info, login_.keys.master_key);

@@ -18,7 +18,7 @@ TEST_CASE("a create op keeps its type and every attribute through the journal's 
   attributes.xattrs["user.note"] = Bytes{'x'};
   const sync::JournalOp op{7, sync::CreateOp{std::string(32, 'b'), remote::NodeType::special,
                                             remote::SealedName{std::string(32, 'a'), "name", std::string(64, 'c'), Bytes{1}},
-                                            SecureBytes(32, 9), attributes}};
+                                            SecureBytes(32, 9), attributes, SecureBytes(32, 8)}};
   auto decoded = sync::decode_op(sync::encode_op(op));
   REQUIRE(decoded.ok());
   CHECK(decoded->seq == 7);
@@ -26,6 +26,7 @@ TEST_CASE("a create op keeps its type and every attribute through the journal's 
   REQUIRE(create != nullptr);
   CHECK(create->type == remote::NodeType::special);
   CHECK(create->attributes == attributes);
+  CHECK(create->parent_key == SecureBytes(32, 8));  // the folder key that seals the parent's record
 }
 
 TEST_CASE("a journal record written before device nodes reads back with rdev 0") {

@@ -31,8 +31,8 @@ int main(int argc, char** argv) {
   coffer::profile::LoginInfo login;
   login.root_node_id = account.root_id;
   login.root_wrapped_key = account.root_wrapped_key;
-  coffer::profile::ProfileKeys keys{account.master_key, {}, account.journal_key};
-  auto stores = coffer::mount::ProfileStores::open(paths, config, keys);
+  coffer::profile::Login profile_login{login, coffer::profile::ProfileKeys{account.master_key, {}, account.journal_key}};
+  auto stores = coffer::mount::ProfileStores::open(paths, config, profile_login);
   if (!stores) return fail(stores.error());
   auto root = coffer::mount::load_root(remote, *stores->guard, login, account.master_key);
   if (!root) return fail(root.error());

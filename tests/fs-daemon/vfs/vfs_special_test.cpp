@@ -126,6 +126,7 @@ TEST_CASE("special files reach the server as nodes without content and read back
     CHECK(attr->st_uid == 1000);
     CHECK(attr->st_gid == 1001);
     CHECK(attr->st_size == 0);
+    CHECK(attr->st_rdev == special.expected_rdev);  // rdev travels in the sealed attribute record
   }
 }
 

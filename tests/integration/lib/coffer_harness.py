@@ -113,17 +113,80 @@ def blob_id(data):
 
 # ---- HTTP -----------------------------------------------------------------------------------
 
+def is_node_id(value):
+    return isinstance(value, str) and len(value) == 32 and all(c in "0123456789abcdef" for c in value)
+
+
+def folders_changed(method, path, body):
+    """The folders whose entries a request changes, and which of them it creates, as a client
+    must know them to send their new records (docs/api.md, "Folder records")."""
+    parts = path.split("?")[0].strip("/").split("/")
+    changed, created = [], set()
+
+    def op_folders(op):
+        kind = op.get("op")
+        if kind == "create":
+            changed.append(op.get("parent_id"))
+            if op.get("type") == "folder":
+                changed.append(op.get("node_id"))
+                created.add(op.get("node_id"))
+        elif kind in ("link", "remove"):
+            changed.append(op.get("parent_id"))
+        elif kind == "move":
+            changed.extend([op.get("from_parent_id"), op.get("new_parent_id")])
+
+    if method == "POST" and parts == ["v1", "batch"]:
+        for op in body.get("ops", []) if isinstance(body.get("ops"), list) else []:
+            if isinstance(op, dict):
+                op_folders(op)
+    elif method == "POST" and parts == ["v1", "nodes"]:
+        op_folders(dict(body, op="create"))
+    elif method == "POST" and len(parts) == 4 and parts[:2] == ["v1", "nodes"] and parts[3] == "links":
+        op_folders(dict(body, op="link"))
+    elif method == "POST" and len(parts) == 6 and parts[3] == "entries" and parts[5] == "move":
+        changed.extend([parts[2], body.get("new_parent_id")])
+    elif method == "DELETE" and len(parts) == 5 and parts[:2] == ["v1", "nodes"] and parts[3] == "entries":
+        changed.append(parts[2])
+    else:
+        return None
+    return [f for f in dict.fromkeys(changed) if is_node_id(f)], created
+
+
 class Client:
     """JSON over HTTP to one cofferd, optionally with a session token. Every call returns
-    (status, body) where body is parsed JSON, raw bytes (blobs), or None (no content)."""
+    (status, body) where body is parsed JSON, raw bytes (blobs), or None (no content).
 
-    def __init__(self, port, token=None, timeout=30):
+    Requests that change a folder's entries get the folders' next records added when their
+    body has no "folders" (auto_folders): the current revisions come from GET /v1/nodes/ID and
+    the records are opaque placeholders, since the server never opens them. Tests of the folder
+    record rules send "folders" themselves."""
+
+    def __init__(self, port, token=None, timeout=30, auto_folders=True):
         self.port = port
         self.token = token
         self.timeout = timeout
         self.login_response = None
+        self.auto_folders = auto_folders
+
+    def folder_updates(self, folders, created=()):
+        updates = []
+        for folder in folders:
+            status, node = (404, None) if folder in created else self.get(f"/v1/nodes/{folder}")
+            base = node.get("folder_revision", 0) if status == 200 and isinstance(node, dict) else 0
+            updates.append({"node_id": folder, "base_revision": base, "revision": base + 1,
+                            "record": b64(os.urandom(120))})
+        return updates
+
+    def with_folders(self, method, path, body):
+        if not self.auto_folders or not (body is None or isinstance(body, dict)) or "folders" in (body or {}):
+            return body
+        changed = folders_changed(method, path, body or {})
+        if changed is None:
+            return body
+        return dict(body or {}, folders=self.folder_updates(*changed))
 
     def request(self, method, path, body=None, headers=None, raw=False):
+        body = self.with_folders(method, path, body)
         all_headers = dict(headers or {})
         if self.token:
             all_headers["Authorization"] = "Bearer " + self.token

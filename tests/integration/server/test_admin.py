@@ -147,7 +147,8 @@ def check_invite(server):
     kdf = {"algorithm": "scrypt", "n": 16384, "r": 8, "p": 1, "salt": b64(os.urandom(16))}
     auth_key, _ = derive_login_keys("erin password", kdf)
     body = {"invite": code, "kdf": kdf, "auth_key": b64(auth_key), "key_bundle": any_b64(), "public_key": b64(os.urandom(32)),
-            "root_node_id": new_node_id(), "root_wrapped_key": any_b64(), "root_attributes": any_b64()}
+            "root_node_id": new_node_id(), "root_wrapped_key": any_b64(), "root_attributes": any_b64(),
+            "root_folder_record": any_b64()}
     anonymous = server.client()
     assert anonymous.post("/v1/register", dict(body, invite="nope"))[0] == 401
     assert anonymous.expect(201, "POST", "/v1/register", body) == {"user": "erin"}

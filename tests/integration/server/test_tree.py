@@ -120,8 +120,8 @@ def check_moves(a):
 
 
 def check_batch_moves_and_links(a):
-    """The batch route's move and link ops: same answers as their own routes, in order, and one
-    failed op changes nothing while the rest apply."""
+    """The batch route's move and link ops: same answers as their own routes, in order; one
+    failed entry op undoes the whole batch (the folder records commit to its whole result)."""
     c = a.client
     box = a.create(a.root_id, "batch-box", "folder")["node"]["node_id"]
     f = a.create(box, ".draft.tmp")["node"]["node_id"]
@@ -132,8 +132,12 @@ def check_batch_moves_and_links(a):
                   from_name_tag=temp_tag)
     stale = dict(rename, from_name_tag=name_tag(a.keys[box], "never-there"))
     clash = dict(link, node_id=box)  # a folder cannot get a second entry
-    results = c.expect(200, "POST", "/v1/batch", {"ops": [link, rename, stale, clash, dict(rename, mode="sideways")]})["results"]
-    assert [r["status"] for r in results] == [201, 200, 404, 400, 400], results
+    undone = c.expect(200, "POST", "/v1/batch", {"ops": [link, rename, stale, clash, dict(rename, mode="sideways")]})
+    assert [r["status"] for r in undone["results"]] == [424, 424, 404, 424, 400], undone
+    assert c.get(f"/v1/nodes/{box}/entries/{temp_tag}")[0] == 200, "nothing of the failed batch applies"
+    assert [r["status"] for r in c.expect(200, "POST", "/v1/batch", {"ops": [clash]})["results"]] == [400]
+    results = c.expect(200, "POST", "/v1/batch", {"ops": [link, rename]})["results"]
+    assert [r["status"] for r in results] == [201, 200], results
     assert results[0]["body"]["node"]["nlink"] == 2 and results[1]["body"]["node"]["node_id"] == f, results
     assert c.get(f"/v1/nodes/{box}/entries/{temp_tag}")[0] == 404
     moved = c.expect(200, "GET", f"/v1/nodes/{box}/entries/{name_tag(a.keys[box], 'draft.txt')}")

@@ -43,7 +43,7 @@ struct Tree {
   }
 
   void add_node(const std::string& id, std::int64_t owner, NodeType type, const std::string& parent = "", char tag = 0) {
-    REQUIRE(txn->nodes().insert(NodeRecord{id, owner, type, "attrs", 1, 0, 0, 1, std::nullopt}));
+    REQUIRE(txn->nodes().insert(NodeRecord{id, owner, type, "attrs", 1, 0, 0, 1, std::nullopt, 0, {}}));
     if (!parent.empty()) REQUIRE(txn->nodes().insert_entry(EntryRecord{parent, std::string(64, tag), id, "n", "k", 1}));
   }
 

@@ -23,8 +23,6 @@ Json create_json() {
               {"name_tag", kTag},    {"wrapped_key", kKey32}, {"attributes", "AAAA"}, {"attributes_revision", 1}};
 }
 
-std::string error_of(const coffer::Status& status) { return status ? "" : status.error().message; }
-
 template <class T>
 std::string parse_error(const Json& value) {
   auto parsed = T::from_json(value);
@@ -114,8 +112,9 @@ TEST_CASE("a batch is read op by op: a malformed op fails alone") {
   Json commit{{"op", "commit"}, {"node_id", kNode}, {"base_version", 0}, {"version", 1}, {"manifest", "AAAA"},
               {"chunks", Json::array({std::string(64, 'b')})},
               {"blobs", Json::array({Json{{"id", std::string(64, 'b')}, {"data", "AAAA"}}})}};
-  auto ops = BatchRequest::parse_ops(Json{{"ops", Json::array({bad_create, good_remove, commit, Json{{"op", "fly"}}})}});
-  REQUIRE(ops);
+  auto batch = ParsedBatch::parse(Json{{"ops", Json::array({bad_create, good_remove, commit, Json{{"op", "fly"}}})}});
+  REQUIRE(batch);
+  auto* ops = &batch->ops;
   REQUIRE(ops->size() == 4);
   REQUIRE_FALSE((*ops)[0].ok());
   CHECK((*ops)[0].error().message == "ops[0].node_id: expected 32 lowercase hex characters");
@@ -124,19 +123,38 @@ TEST_CASE("a batch is read op by op: a malformed op fails alone") {
   REQUIRE((*ops)[2].ok());
   CHECK(std::get<BatchCommit>(*(*ops)[2]).blobs.size() == 1);
   CHECK_FALSE((*ops)[3].ok());
-  CHECK(error_of(BatchRequest::parse_ops(Json{{"ops", 3}}).ok() ? coffer::Status{} : coffer::Status(BatchRequest::parse_ops(Json{{"ops", 3}}).error())) ==
-        "ops: expected an array");
-  CHECK_FALSE(BatchRequest::parse_ops(Json{{"ops", Json::array()}, {"extra", 1}}).ok());
+  CHECK(ParsedBatch::parse(Json{{"ops", 3}}).error().message == "ops: expected an array");
+  CHECK_FALSE(ParsedBatch::parse(Json{{"ops", Json::array()}, {"extra", 1}}).ok());
   BatchRequest request;
   request.ops.push_back(*(*ops)[2]);
-  auto again = BatchRequest::parse_ops(Json(request));
+  request.folders.push_back(FolderUpdate{kNode, 4, 5, "AAAA"});
+  auto again = ParsedBatch::parse(Json(request));
   REQUIRE(again);
-  CHECK((*again)[0].ok());
+  CHECK(again->ops[0].ok());
+  REQUIRE(again->folders.size() == 1);
+  CHECK(again->folders[0].revision == 5);
+}
+
+TEST_CASE("folder updates: revision follows base, no folder twice, taken out of a route's body") {
+  Json update{{"node_id", kNode}, {"base_revision", 1}, {"revision", 3}, {"record", "AAAA"}};
+  CHECK(ParsedBatch::parse(Json{{"ops", Json::array()}, {"folders", Json::array({update})}}).error().message ==
+        "folders[0].revision: must be base_revision + 1");
+  update["revision"] = 2;
+  CHECK(ParsedBatch::parse(Json{{"ops", Json::array()}, {"folders", Json::array({update, update})}}).error().message ==
+        "folders: folder " + std::string(kNode) + " is named twice");
+  Json body{{"parent_id", kNode}, {"folders", Json::array({update})}};
+  auto taken = take_folder_updates(body);
+  REQUIRE(taken);
+  CHECK(taken->size() == 1);
+  CHECK_FALSE(body.contains("folders"));
+  Json none{{"parent_id", kNode}};
+  CHECK(take_folder_updates(none)->empty());
 }
 
 TEST_CASE("responses ignore fields a newer server adds, and error bodies keep details") {
   Json node{{"node_id", kNode}, {"type", "folder"}, {"owner", "alice"}, {"attributes", "AAAA"},
-            {"attributes_revision", 1}, {"version", 0}, {"size", 0}, {"nlink", 1}, {"color", "blue"}};
+            {"attributes_revision", 1}, {"version", 0}, {"size", 0}, {"nlink", 1}, {"folder_revision", 3},
+            {"color", "blue"}};
   CHECK(Node::from_json(node));
   auto error = ErrorBody::from_json(Json{{"error", "conflict"}, {"message", "stale"}, {"current_version", 4}});
   REQUIRE(error);

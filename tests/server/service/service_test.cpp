@@ -36,7 +36,7 @@ struct World {
     blobs = std::move(*storage::LocalBlobStore::open(dir.path() / "blobs"));
     services = std::make_unique<service::Services>(*metadata, *blobs, config);
     service::NewAccount account{"alice", false, protocol::KdfParams{"scrypt", 32768, 8, 1, kKey.substr(0, 24)},
-                                kKey, "AAAA", kKey, hex_id('a'), kKey, "AAAA", std::nullopt};
+                                kKey, "AAAA", kKey, hex_id('a'), kKey, "AAAA", "AAAA", std::nullopt};
     REQUIRE(services->admin.add_user({"test", "local"}, account));
     auto login = services->auth.login(protocol::LoginRequest{"alice", kKey, "test"}, "127.0.0.1");
     REQUIRE(login);
@@ -47,6 +47,12 @@ struct World {
     return protocol::CreateNodeRequest{id, type, hex_id('a'), "gAAAAA==", hex_id(tag, 64), kKey, "AAAA", 1};
   }
   protocol::CreateNodeRequest file(const std::string& id, char tag) { return node("file", id, tag); }
+
+  // The root folder's next record (the server cannot open records; any bytes do here).
+  std::vector<protocol::FolderUpdate> root_update(std::uint64_t base) {
+    return {protocol::FolderUpdate{hex_id('a'), base, base + 1, "AAAA"}};
+  }
+  std::uint64_t root_revision() { return services->nodes.get(alice, hex_id('a'))->folder_revision; }
 };
 
 }  // namespace
@@ -108,36 +114,95 @@ TEST_CASE("sessions: authenticate, logout, wrong keys") {
   CHECK(w.services->auth.sessions(w.alice)->sessions.empty());
 }
 
-TEST_CASE("a batch applies the good ops and undoes the failed ones") {
+TEST_CASE("a batch applies its ops with the folder records; a failed commit fails alone") {
   World w;
   std::vector<coffer::Result<protocol::BatchOp>> ops;
   ops.emplace_back(protocol::BatchOp(w.file(hex_id('1'), '1')));
-  ops.emplace_back(protocol::BatchOp(w.file(hex_id('2'), '1')));  // same name: 409
-  ops.emplace_back(coffer::make_error(Errc::invalid_argument, "ops[2]: malformed"));
   const std::string data = "small file";
   const auto digest = coffer::crypto::sha256(coffer::as_bytes(data));
   const std::string id = coffer::crypto::hex_encode(digest);
   protocol::BatchCommit commit{hex_id('1'), protocol::CommitRequest{0, 1, "AAAA", {id}, {}},
                                {{id, coffer::crypto::base64url_encode(coffer::as_bytes(data))}}};
   ops.emplace_back(protocol::BatchOp(commit));
-  ops.emplace_back(protocol::BatchOp(protocol::BatchRemove{hex_id('a'), hex_id('9', 64)}));
-  auto results = w.services->batch.run(w.alice, ops);
+  commit.node_id = hex_id('7');
+  ops.emplace_back(protocol::BatchOp(commit));  // no such node: 404, alone
+  auto results = w.services->batch.run(w.alice, ops, w.root_update(1));
   REQUIRE(results);
-  REQUIRE(results->size() == 5);
+  REQUIRE(results->size() == 3);
   CHECK_FALSE((*results)[0].error);
+  CHECK_FALSE((*results)[1].error);
+  CHECK((*results)[2].error->code == Errc::not_found);
+  CHECK(w.services->nodes.get(w.alice, hex_id('1'))->version == 1);
+  CHECK(w.root_revision() == 2);
+  CHECK(w.services->content.usage(w.alice)->used == data.size());
+}
+
+TEST_CASE("a failed entry op, or one that does not parse, undoes the whole batch") {
+  World w;
+  std::vector<coffer::Result<protocol::BatchOp>> ops;
+  ops.emplace_back(protocol::BatchOp(w.file(hex_id('1'), '1')));
+  ops.emplace_back(protocol::BatchOp(w.file(hex_id('2'), '1')));  // same name: 409
+  auto results = w.services->batch.run(w.alice, ops, w.root_update(1));
+  REQUIRE(results);
+  CHECK((*results)[0].error->code == Errc::aborted);
   CHECK((*results)[1].error->code == Errc::conflict);
   CHECK((*results)[1].details.contains("existing"));
-  CHECK((*results)[2].error->code == Errc::invalid_argument);
-  CHECK_FALSE((*results)[3].error);
-  CHECK((*results)[4].error->code == Errc::not_found);
-  CHECK(w.services->nodes.get(w.alice, hex_id('1'))->version == 1);
-  CHECK(w.services->nodes.get(w.alice, hex_id('2')).error().code == Errc::not_found);
-  CHECK(w.services->content.usage(w.alice)->used == data.size());
+  CHECK(w.services->nodes.get(w.alice, hex_id('1')).error().code == Errc::not_found);
+  CHECK(w.root_revision() == 1);
+  ops.pop_back();
+  ops.emplace_back(coffer::make_error(Errc::invalid_argument, "ops[1]: malformed"));
+  results = w.services->batch.run(w.alice, ops, w.root_update(1));
+  REQUIRE(results);
+  CHECK((*results)[0].error->code == Errc::aborted);
+  CHECK((*results)[1].error->code == Errc::invalid_argument);
+  CHECK(w.root_revision() == 1);
+}
+
+TEST_CASE("folder records: a stale base is a conflict; a missing or needless record is refused") {
+  World w;
+  std::vector<coffer::Result<protocol::BatchOp>> ops;
+  ops.emplace_back(protocol::BatchOp(w.file(hex_id('1'), '1')));
+  auto stale = w.services->batch.run(w.alice, ops, w.root_update(0));
+  REQUIRE_FALSE(stale);
+  CHECK(stale.error().code == Errc::conflict);
+  CHECK(stale.details().at("current_revision") == 1);
+  auto missing = w.services->batch.run(w.alice, ops, {});
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().code == Errc::invalid_argument);
+  CHECK(missing.error().message.find("carries no new record") != std::string::npos);
+  CHECK(w.services->nodes.create(w.alice, w.file(hex_id('1'), '1'), {}).error().code == Errc::invalid_argument);
+  REQUIRE(w.services->nodes.create(w.alice, w.file(hex_id('1'), '1'), w.root_update(1)));
+  CHECK(w.root_revision() == 2);
+  std::vector<coffer::Result<protocol::BatchOp>> no_entries;
+  auto needless = w.services->batch.run(w.alice, no_entries, w.root_update(2));
+  REQUIRE_FALSE(needless);
+  CHECK(needless.error().message.find("does not change the entries") != std::string::npos);
+  CHECK(w.root_revision() == 2);
+}
+
+TEST_CASE("a folder created in a batch needs its first record, base 0") {
+  World w;
+  auto folder = w.file(hex_id('4'), '4');
+  folder.type = "folder";
+  auto child = w.file(hex_id('5'), '5');
+  child.parent_id = hex_id('4');
+  std::vector<coffer::Result<protocol::BatchOp>> ops;
+  ops.emplace_back(protocol::BatchOp(folder));
+  ops.emplace_back(protocol::BatchOp(child));
+  auto updates = w.root_update(1);
+  auto without = w.services->batch.run(w.alice, ops, updates);
+  REQUIRE_FALSE(without);
+  CHECK(without.error().message.find(hex_id('4')) != std::string::npos);
+  updates.push_back(protocol::FolderUpdate{hex_id('4'), 0, 1, "AAAA"});
+  auto results = w.services->batch.run(w.alice, ops, updates);
+  REQUIRE(results);
+  CHECK_FALSE((*results)[1].error);
+  CHECK(w.services->nodes.get(w.alice, hex_id('4'))->folder_revision == 1);
 }
 
 TEST_CASE("commits check the base version and the chunks") {
   World w;
-  REQUIRE(w.services->nodes.create(w.alice, w.file(hex_id('1'), '1')));
+  REQUIRE(w.services->nodes.create(w.alice, w.file(hex_id('1'), '1'), w.root_update(1)));
   auto missing = w.services->content.commit(w.alice, hex_id('1'), protocol::CommitRequest{0, 1, "AAAA", {hex_id('f', 64)}, {}});
   CHECK(missing.error().code == Errc::invalid_argument);
   REQUIRE(w.services->content.commit(w.alice, hex_id('1'), protocol::CommitRequest{0, 1, "AAAA", {}, {}}));
@@ -148,11 +213,12 @@ TEST_CASE("commits check the base version and the chunks") {
 
 TEST_CASE("special files have no versions, may have hard links and count no bytes") {
   World w;
-  REQUIRE(w.services->nodes.create(w.alice, w.node("special", hex_id('1'), '1')));
+  REQUIRE(w.services->nodes.create(w.alice, w.node("special", hex_id('1'), '1'), w.root_update(1)));
   CHECK(w.services->nodes.get(w.alice, hex_id('1'))->type == "special");
   auto commit = w.services->content.commit(w.alice, hex_id('1'), protocol::CommitRequest{0, 1, "AAAA", {}, {}});
   CHECK(commit.error().code == Errc::invalid_argument);
-  auto link = w.services->nodes.link(w.alice, hex_id('1'), protocol::LinkRequest{hex_id('a'), "gAAAAA==", hex_id('2', 64), kKey});
+  auto link = w.services->nodes.link(w.alice, hex_id('1'), protocol::LinkRequest{hex_id('a'), "gAAAAA==", hex_id('2', 64), kKey},
+                                     w.root_update(2));
   REQUIRE(link);
   CHECK(link->node.nlink == 2);
   auto node = w.services->nodes.get(w.alice, hex_id('1'));
@@ -163,10 +229,13 @@ TEST_CASE("special files have no versions, may have hard links and count no byte
 
 TEST_CASE("folders and symlinks cannot have hard links") {
   World w;
-  REQUIRE(w.services->nodes.create(w.alice, w.node("folder", hex_id('1'), '1')));
-  REQUIRE(w.services->nodes.create(w.alice, w.node("symlink", hex_id('2'), '2')));
+  auto folder_updates = w.root_update(1);
+  folder_updates.push_back(protocol::FolderUpdate{hex_id('1'), 0, 1, "AAAA"});
+  REQUIRE(w.services->nodes.create(w.alice, w.node("folder", hex_id('1'), '1'), folder_updates));
+  REQUIRE(w.services->nodes.create(w.alice, w.node("symlink", hex_id('2'), '2'), w.root_update(2)));
   for (char id : {'1', '2'}) {
-    auto link = w.services->nodes.link(w.alice, hex_id(id), protocol::LinkRequest{hex_id('a'), "gAAAAA==", hex_id('3', 64), kKey});
+    auto link = w.services->nodes.link(w.alice, hex_id(id), protocol::LinkRequest{hex_id('a'), "gAAAAA==", hex_id('3', 64), kKey},
+                                       w.root_update(3));
     CHECK(link.error().code == Errc::invalid_argument);
   }
 }

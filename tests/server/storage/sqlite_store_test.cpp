@@ -121,8 +121,8 @@ TEST_CASE("deleting a user removes what they own") {
   auto alice = *txn->users().insert(sample_user("alice"));
   const std::string root(32, '1');
   const std::string file(32, '2');
-  REQUIRE(txn->nodes().insert(NodeRecord{root, alice, NodeType::folder, "a", 1, 0, 0, 1, std::nullopt}));
-  REQUIRE(txn->nodes().insert(NodeRecord{file, alice, NodeType::file, "a", 1, 0, 0, 1, std::nullopt}));
+  REQUIRE(txn->nodes().insert(NodeRecord{root, alice, NodeType::folder, "a", 1, 0, 0, 1, std::nullopt, 0, {}}));
+  REQUIRE(txn->nodes().insert(NodeRecord{file, alice, NodeType::file, "a", 1, 0, 0, 1, std::nullopt, 0, {}}));
   REQUIRE(txn->nodes().insert_entry(EntryRecord{root, std::string(64, 'c'), file, "name", "key", 1}));
   REQUIRE(txn->content().insert_blob(std::string(64, 'b'), 10, 1));
   REQUIRE(txn->content().insert_version(VersionRecord{file, 1, "m", 10, 1, 1, alice}, {std::string(64, 'b')}));
