@@ -74,7 +74,9 @@ json chunks_json(const std::vector<std::optional<crypto::ChunkRef>>& chunks) {
 crypto::Sha256Digest digest_from(const json& j) {
   auto bytes = crypto::hex_decode(j.get<std::string>());
   crypto::Sha256Digest digest;
-  if (!bytes || bytes->size() != digest.size()) throw std::invalid_argument("a chunk id or MAC is 64 hex characters");
+  if (!bytes || bytes->size() != digest.size()) {
+    throw std::invalid_argument("a chunk id or MAC is 64 hex characters");
+  }
   std::copy(bytes->begin(), bytes->end(), digest.begin());
   return digest;
 }
@@ -108,7 +110,8 @@ struct Encoder {
     json blobs = json::array();
     for (const auto& blob : op.inline_blobs) blobs.push_back({{"id", blob.id}, {"data", b64(blob.data)}});
     return {{"op", "commit"}, {"node", op.node_id}, {"key", b64(op.node_key)}, {"size", op.size},
-            {"chunk_size", op.chunk_size}, {"chunks", chunks_json(op.chunks)}, {"attrs", attributes_json(op.attributes)},
+            {"chunk_size", op.chunk_size}, {"chunks", chunks_json(op.chunks)},
+            {"attrs", attributes_json(op.attributes)},
             {"inline", blobs}};
   }
   json operator()(const RemoveOp& op) const {

@@ -24,7 +24,9 @@ ChunkId ChunkId::of(ByteView stored) { return ChunkId{sha256(stored)}; }
 ChunkRef EncryptedChunk::ref() const {
   ChunkRef ref{id, {}};
   const ByteView token(stored);
-  if (token.size() >= ref.mac.size()) std::copy_n(token.last(ref.mac.size()).begin(), ref.mac.size(), ref.mac.begin());
+  if (token.size() < ref.mac.size()) return ref;
+  const ByteView mac = token.last(ref.mac.size());
+  std::copy(mac.begin(), mac.end(), ref.mac.begin());
   return ref;
 }
 

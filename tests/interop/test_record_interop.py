@@ -261,7 +261,8 @@ class RecordInterop(unittest.TestCase):
         first_marker = 2 + 2 + 32 + 8 + 8 + 4 + 4
         self.assertEqual(plaintext[first_marker], 0)
         plaintext[first_marker] = 2
-        code, _ = tool("open-manifest", {"key": key, "node": node, "sealed": seal(key, "manifest", bytes(plaintext)).hex()})
+        sealed = seal(key, "manifest", bytes(plaintext)).hex()
+        code, _ = tool("open-manifest", {"key": key, "node": node, "sealed": sealed})
         self.assertEqual(code, 1)
 
     def test_folder_commitment_equals_pythons_for_random_sets(self):

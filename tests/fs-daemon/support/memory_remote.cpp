@@ -289,6 +289,11 @@ void MemoryRemote::flip_byte(const std::string& blob_id) {
   blob[blob.size() / 2] ^= 0x01;
 }
 
+void MemoryRemote::swap_blobs(const std::string& first_id, const std::string& second_id) {
+  std::lock_guard lock(mutex_);
+  std::swap(blobs_.at(first_id), blobs_.at(second_id));
+}
+
 void MemoryRemote::roll_back(const std::string& node_id, std::uint64_t version) {
   std::lock_guard lock(mutex_);
   nodes_.at(node_id).info.version = version;

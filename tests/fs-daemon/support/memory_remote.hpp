@@ -48,6 +48,8 @@ class MemoryRemote : public remote::RemoteApi {
   std::size_t attribute_sets() const { return attribute_sets_; }
   std::size_t blob_count();
   void flip_byte(const std::string& blob_id);
+  // Serves each blob's bytes under the other's id (a server swapping two valid chunks).
+  void swap_blobs(const std::string& first_id, const std::string& second_id);
   // Makes an older version current again (a rollback by the server).
   void roll_back(const std::string& node_id, std::uint64_t version);
   std::optional<StoredNode> node(const std::string& node_id);

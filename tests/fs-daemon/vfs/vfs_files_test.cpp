@@ -103,6 +103,32 @@ TEST_CASE("a tampered chunk fails the read with an integrity error") {
   CHECK(n.error().code == Errc::integrity);
 }
 
+TEST_CASE("two valid chunks of one file swapped by the server fail the read: the manifest names each MAC") {
+  MemoryRemote remote;
+  auto account = TestAccount::create(remote);
+  TempDir dir;
+  {
+    TestMount mount(remote, account, dir.path() / "a");
+    mount.write_file(kRootIno, "ordered", pattern_bytes(3 * 64 * 1024, 7));
+    mount.drain();
+  }
+  auto entry = remote.lookup_entry(account.root_id, remote.entry_tags(account.root_id).at(0));
+  REQUIRE(entry.ok());
+  auto version = remote.get_version(entry->node.node_id, std::nullopt);
+  REQUIRE(version.ok());
+  REQUIRE(version->chunks.size() == 3);
+  // Both are Fernet tokens under the same file key, so Fernet alone would accept either.
+  remote.swap_blobs(version->chunks.at(0), version->chunks.at(1));
+  TestMount other(remote, account, dir.path() / "b");
+  auto opened = other.vfs().open(other.lookup(kRootIno, "ordered"), O_RDONLY);
+  REQUIRE(opened.ok());
+  Bytes buffer(64 * 1024);
+  auto n = other.vfs().read(opened->fh, 0, buffer);
+  REQUIRE_FALSE(n.ok());
+  CHECK(n.error().code == Errc::integrity);
+  CHECK(other.vfs().read(opened->fh, 2 * 64 * 1024, buffer).ok());  // the chunk left in place still reads
+}
+
 TEST_CASE("an older version offered as current is refused as a rollback") {
   MemoryRemote remote;
   auto account = TestAccount::create(remote);

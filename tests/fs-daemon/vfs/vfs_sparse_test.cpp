@@ -150,3 +150,30 @@ TEST_CASE("SEEK_HOLE in a file whose last chunk holds data is the end of the fil
   CHECK(seek(mount, ino, 0, SEEK_DATA).value() == 3 * kChunk);
   CHECK(seek(mount, ino, 3 * kChunk + 1, SEEK_HOLE).value() == size);
 }
+
+TEST_CASE("a sparse file committed while the server is down keeps its holes through the journal") {
+  MemoryRemote remote;
+  auto account = TestAccount::create(remote);
+  TempDir dir;
+  const Bytes mark{'m'};
+  {
+    TestMount mount(remote, account, dir.path() / "a");
+    REQUIRE(mount.vfs().opendir(kRootIno).ok());  // the listing is cached before the server goes away
+    remote.set_offline(true);
+    write_sparse(mount, "journaled", {{3 * kChunk, mark}}, 10 * kChunk);
+    CHECK(mount.runtime().queue().status().pending_ops > 0);
+  }
+  remote.set_offline(false);
+  {
+    TestMount restarted(remote, account, dir.path() / "a");  // replays the journal's commit op
+    restarted.drain();
+  }
+  CHECK(remote.blob_count() == 1);
+  TestMount other(remote, account, dir.path() / "b");
+  const std::uint64_t ino = other.lookup(kRootIno, "journaled");
+  Bytes expected(10 * kChunk, 0);
+  expected[3 * kChunk] = 'm';
+  CHECK(other.read_file(ino) == expected);
+  CHECK(seek(other, ino, 0, SEEK_DATA).value() == 3 * kChunk);
+  CHECK(blocks_of(other, ino) == static_cast<std::int64_t>(kChunk / 512));
+}
