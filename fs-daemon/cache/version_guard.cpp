@@ -131,6 +131,18 @@ Status VersionGuard::check_folder_revision(const std::string& node_id, std::uint
   return {};
 }
 
+void VersionGuard::saw_folder_revisions(const std::vector<std::pair<std::string, std::uint64_t>>& revisions) {
+  std::lock_guard lock(mutex_);
+  const bool in_transaction = exec(db_, "BEGIN");
+  for (const auto& [node_id, revision] : revisions) {
+    Seen seen = load_locked(node_id);
+    if (revision <= seen.folder_revision) continue;
+    seen.folder_revision = revision;
+    store_locked(node_id, seen);
+  }
+  if (in_transaction) exec(db_, "COMMIT");
+}
+
 std::uint64_t VersionGuard::seen_version(const std::string& node_id) {
   std::lock_guard lock(mutex_);
   return load_locked(node_id).version;

@@ -6,6 +6,8 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "util/result.hpp"
 
@@ -27,6 +29,9 @@ class VersionGuard {
   Status check_version(const std::string& node_id, std::uint64_t version);
   Status check_revision(const std::string& node_id, std::uint64_t revision);
   Status check_folder_revision(const std::string& node_id, std::uint64_t revision);
+  // Remembers the revisions of folders this device itself wrote, in one transaction (the
+  // upload sender changes many folders per request).
+  void saw_folder_revisions(const std::vector<std::pair<std::string, std::uint64_t>>& revisions);
   std::uint64_t seen_version(const std::string& node_id);
 
  private:

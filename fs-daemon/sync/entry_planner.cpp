@@ -157,12 +157,13 @@ std::vector<remote::FolderUpdate> EntryPlanner::updates() {
 }
 
 void EntryPlanner::applied(cache::VersionGuard& guard) {
+  std::vector<std::pair<std::string, std::uint64_t>> revisions;
   for (const auto& [folder_id, key] : changed_) {
     auto folder = models_.get(folder_id, *key_of(key));
     if (!folder) continue;
-    ++(*folder)->revision;
-    (void)guard.check_folder_revision(folder_id, (*folder)->revision);
+    revisions.emplace_back(folder_id, ++(*folder)->revision);
   }
+  guard.saw_folder_revisions(revisions);
 }
 
 void EntryPlanner::abandon() {

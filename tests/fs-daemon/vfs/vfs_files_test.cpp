@@ -222,7 +222,10 @@ TEST_CASE("attribute changes followed by a commit of the same file go to the ser
     auto before = remote.attribute_sets();
     remote.set_offline(false);
     mount.drain();
-    CHECK(remote.attribute_sets() - before == 2);  // the folder's mtime and the file's commit
+    // Two when every op shares one window: the folder's mtime and the file's commit. Three when
+    // the sequencer took the first ops into a window before the rest were queued (it races the
+    // test while the remote is offline). Five without superseding: three records and the two.
+    CHECK(remote.attribute_sets() - before <= 3);
   }
   TestMount other(remote, account, dir.path() / "b");
   auto ino = other.lookup(kRootIno, "untarred");
