@@ -133,12 +133,6 @@ Result<remote::EntryPage> ApiClient::list_entries(const std::string& parent_id, 
   });
 }
 
-Result<remote::EntryInfo> ApiClient::lookup_entry(const std::string& parent_id, const std::string& name_tag) {
-  auto body = call(get_request("/v1/nodes/" + parent_id + "/entries/" + name_tag), "lookup entry");
-  if (!body) return std::move(body).error();
-  return decode<remote::EntryInfo>("lookup entry", [&] { return body->get<remote::EntryInfo>(); });
-}
-
 Result<remote::NodeInfo> ApiClient::set_attributes(const remote::SetAttributes& r) {
   std::string payload = remote::to_json(r).dump();
   auto body = call(json_request("PUT", "/v1/nodes/" + r.node_id + "/attributes", payload, false), "set attributes");

@@ -29,7 +29,6 @@ class ApiClient : public remote::RemoteApi {
   Result<remote::NodeInfo> get_node(const std::string& node_id) override;
   Result<remote::EntryPage> list_entries(const std::string& parent_id, const std::optional<std::string>& after,
                                          unsigned limit) override;
-  Result<remote::EntryInfo> lookup_entry(const std::string& parent_id, const std::string& name_tag) override;
   Result<remote::NodeInfo> set_attributes(const remote::SetAttributes& request) override;
   Status put_blob(const std::string& blob_id, ByteView data) override;
   Result<Bytes> get_blob(const std::string& blob_id) override;

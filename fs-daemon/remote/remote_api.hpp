@@ -20,7 +20,6 @@ class RemoteApi {
   virtual Result<NodeInfo> get_node(const std::string& node_id) = 0;
   virtual Result<EntryPage> list_entries(const std::string& parent_id, const std::optional<std::string>& after,
                                          unsigned limit) = 0;
-  virtual Result<EntryInfo> lookup_entry(const std::string& parent_id, const std::string& name_tag) = 0;
 
   // Creating, linking, moving and removing entries go through batch().
   virtual Result<NodeInfo> set_attributes(const SetAttributes& request) = 0;

@@ -32,7 +32,6 @@ class MemoryRemote : public remote::RemoteApi {
   Result<remote::NodeInfo> get_node(const std::string& node_id) override;
   Result<remote::EntryPage> list_entries(const std::string& parent_id, const std::optional<std::string>& after,
                                          unsigned limit) override;
-  Result<remote::EntryInfo> lookup_entry(const std::string& parent_id, const std::string& name_tag) override;
   Result<remote::NodeInfo> set_attributes(const remote::SetAttributes& request) override;
   Status put_blob(const std::string& blob_id, ByteView data) override;
   Result<Bytes> get_blob(const std::string& blob_id) override;
@@ -55,6 +54,7 @@ class MemoryRemote : public remote::RemoteApi {
   std::optional<StoredNode> node(const std::string& node_id);
   std::vector<std::string> entry_tags(const std::string& parent_id);
   std::uint64_t folder_revision(const std::string& folder_id);
+  Result<remote::EntryInfo> lookup_entry(const std::string& parent_id, const std::string& name_tag);
   // A server that lies: swaps the node two entries of a folder point at; drops an entry.
   void swap_entry_nodes(const std::string& parent_id, const std::string& tag_a, const std::string& tag_b);
   void drop_entry(const std::string& parent_id, const std::string& tag);
