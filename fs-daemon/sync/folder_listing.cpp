@@ -44,8 +44,7 @@ Status check_record(const VerifiedFolder& folder, const std::string& folder_id, 
   return {};
 }
 
-}  // namespace
-
+// An entry's place in its folder's commitment: its tag and the MAC of its sealed key.
 Status add_to_commitment(crypto::FolderCommitment& commitment, const std::string& name_tag, ByteView sealed_key) {
   auto tag = crypto::FolderCommitment::tag_from_hex(name_tag);
   if (!tag) return std::move(tag).error();
@@ -55,6 +54,8 @@ Status add_to_commitment(crypto::FolderCommitment& commitment, const std::string
   commitment.set(*tag, *mac);
   return {};
 }
+
+}  // namespace
 
 Result<VerifiedFolder> list_verified_folder(remote::RemoteApi& remote, cache::VersionGuard& guard,
                                             const std::string& folder_id, const crypto::FernetKey& folder_key) {

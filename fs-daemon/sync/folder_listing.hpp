@@ -28,9 +28,6 @@ struct VerifiedFolder {
 Result<VerifiedFolder> list_verified_folder(remote::RemoteApi& remote, cache::VersionGuard& guard,
                                             const std::string& folder_id, const crypto::FernetKey& folder_key);
 
-// An entry's place in its folder's commitment: its tag and the MAC of its sealed key.
-Status add_to_commitment(crypto::FolderCommitment& commitment, const std::string& name_tag, ByteView sealed_key);
-
 // The folder's next record, committing to `commitment` at `revision`.
 Bytes seal_folder_state(const crypto::FernetKey& folder_key, const std::string& folder_id, std::uint64_t revision,
                         const crypto::FolderCommitment& commitment);
