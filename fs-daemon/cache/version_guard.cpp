@@ -86,60 +86,42 @@ void VersionGuard::store_locked(const std::string& node_id, const Seen& seen) {
   sqlite3_reset(upsert_);
 }
 
-Status VersionGuard::check_version(const std::string& node_id, std::uint64_t version) {
-  std::lock_guard lock(mutex_);
+// The one rule of the guard for each kind of number: lower than seen is a rollback, higher is
+// remembered. `what` names the number in the message ("version 3").
+Status VersionGuard::check_locked(const std::string& node_id, std::uint64_t offered, std::uint64_t Seen::*field,
+                                  const char* what) {
   Seen seen = load_locked(node_id);
-  if (version < seen.version) {
-    return make_error(Errc::integrity, "node " + node_id + ": the server offers version " + std::to_string(version) +
-                                           " as current, but version " + std::to_string(seen.version) +
-                                           " was seen before (rollback)");
+  if (offered < seen.*field) {
+    return make_error(Errc::integrity, "node " + node_id + ": the server offers " + what + " " +
+                                           std::to_string(offered) + " as current, but " + what + " " +
+                                           std::to_string(seen.*field) + " was seen before (rollback)");
   }
-  if (version > seen.version) {
-    seen.version = version;
+  if (offered > seen.*field) {
+    seen.*field = offered;
     store_locked(node_id, seen);
   }
   return {};
+}
+
+Status VersionGuard::check_version(const std::string& node_id, std::uint64_t version) {
+  std::lock_guard lock(mutex_);
+  return check_locked(node_id, version, &Seen::version, "version");
 }
 
 Status VersionGuard::check_revision(const std::string& node_id, std::uint64_t revision) {
   std::lock_guard lock(mutex_);
-  Seen seen = load_locked(node_id);
-  if (revision < seen.revision) {
-    return make_error(Errc::integrity, "node " + node_id + ": the server offers attribute revision " +
-                                           std::to_string(revision) + ", but revision " +
-                                           std::to_string(seen.revision) + " was seen before (rollback)");
-  }
-  if (revision > seen.revision) {
-    seen.revision = revision;
-    store_locked(node_id, seen);
-  }
-  return {};
+  return check_locked(node_id, revision, &Seen::revision, "attribute revision");
 }
 
 Status VersionGuard::check_folder_revision(const std::string& node_id, std::uint64_t revision) {
   std::lock_guard lock(mutex_);
-  Seen seen = load_locked(node_id);
-  if (revision < seen.folder_revision) {
-    return make_error(Errc::integrity, "folder " + node_id + ": the server offers revision " + std::to_string(revision) +
-                                           " of its entries, but revision " + std::to_string(seen.folder_revision) +
-                                           " was seen before (rollback)");
-  }
-  if (revision > seen.folder_revision) {
-    seen.folder_revision = revision;
-    store_locked(node_id, seen);
-  }
-  return {};
+  return check_locked(node_id, revision, &Seen::folder_revision, "folder revision");
 }
 
 void VersionGuard::saw_folder_revisions(const std::vector<std::pair<std::string, std::uint64_t>>& revisions) {
   std::lock_guard lock(mutex_);
   const bool in_transaction = exec(db_, "BEGIN");
-  for (const auto& [node_id, revision] : revisions) {
-    Seen seen = load_locked(node_id);
-    if (revision <= seen.folder_revision) continue;
-    seen.folder_revision = revision;
-    store_locked(node_id, seen);
-  }
+  for (const auto& [node_id, revision] : revisions) (void)check_locked(node_id, revision, &Seen::folder_revision, "");
   if (in_transaction) exec(db_, "COMMIT");
 }
 

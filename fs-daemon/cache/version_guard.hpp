@@ -42,6 +42,7 @@ class VersionGuard {
   };
   VersionGuard() = default;
   Seen load_locked(const std::string& node_id);
+  Status check_locked(const std::string& node_id, std::uint64_t offered, std::uint64_t Seen::*field, const char* what);
   void store_locked(const std::string& node_id, const Seen& seen);
 
   std::mutex mutex_;  // guards db_, statements and memo_

@@ -112,6 +112,21 @@ std::uint64_t TestMount::lookup(std::uint64_t parent, const std::string& name) {
   return entry->ino;
 }
 
+std::vector<std::string> names_in(vfs::Vfs& vfs, std::uint64_t ino) {
+  auto fh = vfs.opendir(ino);
+  REQUIRE(fh.ok());
+  std::vector<std::string> names;
+  std::vector<std::uint64_t> looked_up;
+  REQUIRE(vfs.readdir(*fh, 0, true, [&](const vfs::DirEntryReply& entry) {
+               names.push_back(entry.name);
+               if (entry.entry) looked_up.push_back(entry.entry->ino);
+               return true;
+             }).ok());
+  vfs.releasedir(*fh);
+  for (auto looked : looked_up) vfs.forget(looked, 1);
+  return names;
+}
+
 Bytes pattern_bytes(std::size_t size, unsigned seed) {
   Bytes bytes(size);
   std::uint32_t state = seed * 2654435761u + 1;

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "memory_remote.hpp"
 #include "mount/mount_runtime.hpp"
@@ -60,5 +61,9 @@ class TestMount {
 };
 
 Bytes pattern_bytes(std::size_t size, unsigned seed);
+
+// The names a folder lists, "." and ".." included, read with readdirplus as the kernel does
+// (the lookups it counts are forgotten again).
+std::vector<std::string> names_in(vfs::Vfs& vfs, std::uint64_t ino);
 
 }  // namespace coffer::test

@@ -10,23 +10,8 @@ using coffer::test::MemoryRemote;
 using coffer::test::TempDir;
 using coffer::test::TestAccount;
 using coffer::test::TestMount;
+using coffer::test::names_in;
 using coffer::vfs::kRootIno;
-
-namespace {
-
-std::vector<std::string> names_in(vfs::Vfs& vfs, std::uint64_t ino) {
-  auto fh = vfs.opendir(ino);
-  REQUIRE(fh.ok());
-  std::vector<std::string> names;
-  REQUIRE(vfs.readdir(*fh, 0, false, [&](const vfs::DirEntryReply& entry) {
-               names.push_back(entry.name);
-               return true;
-             }).ok());
-  vfs.releasedir(*fh);
-  return names;
-}
-
-}  // namespace
 
 TEST_CASE("two entries whose nodes the server swapped answer integrity errors by name, hiding neither") {
   MemoryRemote remote;

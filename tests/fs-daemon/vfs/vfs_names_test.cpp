@@ -9,26 +9,8 @@ using coffer::test::MemoryRemote;
 using coffer::test::TempDir;
 using coffer::test::TestAccount;
 using coffer::test::TestMount;
+using coffer::test::names_in;
 using coffer::vfs::kRootIno;
-
-namespace {
-
-std::vector<std::string> names_in(vfs::Vfs& vfs, std::uint64_t ino) {
-  auto fh = vfs.opendir(ino);
-  REQUIRE(fh.ok());
-  std::vector<std::string> names;
-  std::vector<std::uint64_t> looked_up;
-  REQUIRE(vfs.readdir(*fh, 0, true, [&](const vfs::DirEntryReply& entry) {
-               names.push_back(entry.name);
-               if (entry.entry) looked_up.push_back(entry.entry->ino);
-               return true;
-             }).ok());
-  vfs.releasedir(*fh);
-  for (auto ino : looked_up) vfs.forget(ino, 1);
-  return names;
-}
-
-}  // namespace
 
 TEST_CASE("rename replaces, refuses with noreplace and swaps with exchange") {
   MemoryRemote remote;
