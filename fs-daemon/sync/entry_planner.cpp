@@ -10,10 +10,6 @@ namespace {
 
 using Verdict = EntryPlanner::Verdict;
 
-Result<crypto::FernetKey> key_of(const SecureBytes& raw) {
-  return crypto::FernetKey::from_raw(ByteView(raw.data(), raw.size()));
-}
-
 Status set_leaf(FolderModels::Model& model, const remote::SealedName& entry, const std::string& node_id) {
   auto tag = crypto::FolderCommitment::tag_from_hex(entry.name_tag);
   if (!tag) return std::move(tag).error();
@@ -37,7 +33,7 @@ const std::string* node_at(const FolderModels::Model& model, const std::string& 
 // A move's new entry was sealed for the node the mount saw at the old place; the server's
 // entry there must still be that node, or the sealed entry would name the wrong one.
 Status check_sealed_for(const SecureBytes& key, const remote::SealedName& entry, const std::string& node_id) {
-  auto folder_key = key_of(key);
+  auto folder_key = op_key(key);
   if (!folder_key) return std::move(folder_key).error();
   if (crypto::open_entry_key(*folder_key, {entry.parent_id, node_id, entry.name_tag}, entry.wrapped_key)) return {};
   return make_error(Errc::conflict, "the entry to move now names another node on the server");
@@ -48,14 +44,18 @@ Error name_taken() { return make_error(Errc::already_exists, "the name is taken 
 }  // namespace
 
 Result<FolderModels::Model*> EntryPlanner::model(const std::string& folder_id, const SecureBytes& key) {
-  auto folder_key = key_of(key);
+  auto folder_key = op_key(key);
   if (!folder_key) return std::move(folder_key).error();
   touched_.insert(folder_id);
   return models_.get(folder_id, *folder_key);
 }
 
-void EntryPlanner::mark_changed(const std::string& folder_id, const SecureBytes& key) {
-  changed_.try_emplace(folder_id, key);
+Status EntryPlanner::mark_changed(const std::string& folder_id, const SecureBytes& key, Model& model) {
+  if (changed_.contains(folder_id)) return {};
+  auto folder_key = op_key(key);
+  if (!folder_key) return std::move(folder_key).error();
+  changed_.emplace(folder_id, Changed{std::move(folder_key).value(), &model});
+  return {};
 }
 
 Result<Verdict> EntryPlanner::plan(const OpBody& body) {
@@ -73,11 +73,10 @@ Result<Verdict> EntryPlanner::plan_create(const CreateOp& op) {
     return name_taken();
   }
   COFFER_TRY_STATUS(set_leaf(**parent, op.entry, op.node_id));
-  mark_changed(op.entry.parent_id, op.parent_key);
+  COFFER_TRY_STATUS(mark_changed(op.entry.parent_id, op.parent_key, **parent));
   if (op.type == remote::NodeType::folder) {
     touched_.insert(op.node_id);
-    models_.create(op.node_id);
-    mark_changed(op.node_id, op.node_key);
+    COFFER_TRY_STATUS(mark_changed(op.node_id, op.node_key, models_.create(op.node_id)));
   }
   return Verdict::send;
 }
@@ -90,7 +89,7 @@ Result<Verdict> EntryPlanner::plan_link(const LinkOp& op) {
     return name_taken();
   }
   COFFER_TRY_STATUS(set_leaf(**parent, op.link.entry, op.link.node_id));
-  mark_changed(op.link.entry.parent_id, op.parent_key);
+  COFFER_TRY_STATUS(mark_changed(op.link.entry.parent_id, op.parent_key, **parent));
   return Verdict::send;
 }
 
@@ -107,7 +106,7 @@ Result<Verdict> EntryPlanner::plan_remove(const RemoveOp& op) {
     return Verdict::skip;
   }
   erase_leaf(**parent, op.entry.name_tag);
-  mark_changed(op.entry.parent_id, op.parent_key);
+  COFFER_TRY_STATUS(mark_changed(op.entry.parent_id, op.parent_key, **parent));
   return Verdict::send;
 }
 
@@ -139,30 +138,24 @@ Result<Verdict> EntryPlanner::plan_move(const MoveOp& op) {
   erase_leaf(**to, move.to.name_tag);
   COFFER_TRY_STATUS(set_leaf(**to, move.to, node_id));
   if (exchanged) COFFER_TRY_STATUS(set_leaf(**from, *move.exchange, *exchanged));
-  mark_changed(move.from.parent_id, op.from_key);
-  mark_changed(move.to.parent_id, op.to_key);
+  COFFER_TRY_STATUS(mark_changed(move.from.parent_id, op.from_key, **from));
+  COFFER_TRY_STATUS(mark_changed(move.to.parent_id, op.to_key, **to));
   return Verdict::send;
 }
 
 std::vector<remote::FolderUpdate> EntryPlanner::updates() {
   std::vector<remote::FolderUpdate> updates;
-  for (const auto& [folder_id, key] : changed_) {
-    auto folder = models_.get(folder_id, *key_of(key));  // planned above, so known
-    if (!folder) continue;
-    const std::uint64_t next = (*folder)->revision + 1;
-    updates.push_back({folder_id, (*folder)->revision, next,
-                       seal_folder_state(*key_of(key), folder_id, next, (*folder)->commitment)});
+  for (const auto& [folder_id, changed] : changed_) {
+    const std::uint64_t next = changed.model->revision + 1;
+    updates.push_back({folder_id, changed.model->revision, next,
+                       seal_folder_state(changed.key, folder_id, next, changed.model->commitment)});
   }
   return updates;
 }
 
 void EntryPlanner::applied(cache::VersionGuard& guard) {
   std::vector<std::pair<std::string, std::uint64_t>> revisions;
-  for (const auto& [folder_id, key] : changed_) {
-    auto folder = models_.get(folder_id, *key_of(key));
-    if (!folder) continue;
-    revisions.emplace_back(folder_id, ++(*folder)->revision);
-  }
+  for (auto& [folder_id, changed] : changed_) revisions.emplace_back(folder_id, ++changed.model->revision);
   guard.saw_folder_revisions(revisions);
 }
 

@@ -36,14 +36,19 @@ class EntryPlanner {
  private:
   using Model = FolderModels::Model;
   Result<Model*> model(const std::string& folder_id, const SecureBytes& key);
-  void mark_changed(const std::string& folder_id, const SecureBytes& key);
+  // Notes that the request changes the folder: updates() seals its next record.
+  Status mark_changed(const std::string& folder_id, const SecureBytes& key, Model& model);
   Result<Verdict> plan_create(const CreateOp& op);
   Result<Verdict> plan_link(const LinkOp& op);
   Result<Verdict> plan_remove(const RemoveOp& op);
   Result<Verdict> plan_move(const MoveOp& op);
 
+  struct Changed {
+    crypto::FernetKey key;
+    Model* model;  // stays valid: models are only forgotten by abandon(), the planner's end
+  };
   FolderModels& models_;
-  std::map<std::string, SecureBytes> changed_;  // folder id -> folder key
+  std::map<std::string, Changed> changed_;  // by folder id
   std::set<std::string> touched_;
 };
 

@@ -176,6 +176,10 @@ OpBody decode_body(const json& j) {
 
 }  // namespace
 
+Result<crypto::FernetKey> op_key(const SecureBytes& raw) {
+  return crypto::FernetKey::from_raw(ByteView(raw.data(), raw.size()));
+}
+
 std::string op_node_id(const OpBody& body) {
   struct Visitor {
     std::string operator()(const CreateOp& op) const { return op.node_id; }

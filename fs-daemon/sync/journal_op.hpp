@@ -68,6 +68,9 @@ struct JournalOp {
   OpBody body;
 };
 
+// A key an op carries (node or folder key) as the Fernet key it is.
+Result<crypto::FernetKey> op_key(const SecureBytes& raw);
+
 // The node an op is about (for MoveOp and RemoveOp: the entry's parent).
 std::string op_node_id(const OpBody& body);
 const char* op_name(const OpBody& body);

@@ -21,10 +21,6 @@ std::uint64_t request_cost(const OpBody& body) {
   return cost;
 }
 
-Result<crypto::FernetKey> key_of(const SecureBytes& raw) {
-  return crypto::FernetKey::from_raw(ByteView(raw.data(), raw.size()));
-}
-
 constexpr std::size_t kNotSuperseded = static_cast<std::size_t>(-1);
 constexpr int kMaxFolderConflicts = 5;
 
@@ -113,7 +109,7 @@ remote::CommitVersion OpSender::seal_commit(const CommitOp& op, const ServerStat
   manifest.chunk_size = op.chunk_size;
   manifest.chunks = op.chunks;
   manifest.attributes = op.attributes;
-  auto key = key_of(op.node_key);
+  auto key = op_key(op.node_key);
   remote::CommitVersion commit;
   commit.node_id = op.node_id;
   commit.base_version = state.version;
@@ -132,7 +128,7 @@ remote::SetAttributes OpSender::seal_attributes(const std::string& node_id, cons
                                                 const ServerState& state) const {
   set_content_meta(attributes, {size, state.version});
   crypto::AttributeRecord record{node_id, state.revision + 1, std::move(attributes)};
-  return {node_id, crypto::seal_attribute_record(*key_of(key), record), state.revision + 1, state.revision};
+  return {node_id, crypto::seal_attribute_record(*op_key(key), record), state.revision + 1, state.revision};
 }
 
 remote::BatchOp OpSender::entry_request(const OpBody& body, std::unordered_map<std::string, ServerState>& working) {
@@ -142,7 +138,7 @@ remote::BatchOp OpSender::entry_request(const OpBody& body, std::unordered_map<s
     crypto::AttributeRecord record{create->node_id, 1, std::move(attributes)};
     working[create->node_id] = {0, 1};
     return remote::CreateNode{create->node_id, create->type, create->entry,
-                              crypto::seal_attribute_record(*key_of(create->node_key), record), 1};
+                              crypto::seal_attribute_record(*op_key(create->node_key), record), 1};
   }
   if (const auto* remove = std::get_if<RemoveOp>(&body)) return remove->entry;
   if (const auto* link = std::get_if<LinkOp>(&body)) return link->link;
