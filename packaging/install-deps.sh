@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake pkg-config git ca-certificates
   libssl-dev libcurl4-openssl-dev libfuse3-dev fuse3
-  libcpp-httplib-dev libsqlite3-dev sqlite3
+  libboost-dev libsqlite3-dev sqlite3
   libyaml-cpp-dev doctest-dev nlohmann-json3-dev libcli11-dev libspdlog-dev
   python3 python3-cryptography
   clang libclang-rt-14-dev

@@ -12,11 +12,19 @@ constexpr seconds kOneYear{std::chrono::hours(24 * 366)};
 
 void read_limits(config::Reader section, Limits& limits) {
   section.read_size("max_request_body", limits.max_request_body, 1 << 10, 1ull << 30);
+  section.read_size("max_commit_body", limits.max_commit_body, 1 << 10, 1ull << 30);
   section.read_size("max_blob_size", limits.max_blob_size, 1 << 10, 1ull << 30);
   section.read("max_header_count", limits.max_header_count, 8, 1000);
   section.read_size("max_header_bytes", limits.max_header_bytes, 1 << 10, 1 << 20);
   section.read_duration("request_timeout", limits.request_timeout, seconds(1), seconds(3600));
   section.read_duration("keep_alive_timeout", limits.keep_alive_timeout, seconds(1), seconds(3600));
+  section.read_duration("header_timeout", limits.header_timeout, seconds(1), seconds(3600));
+  section.read_size("body_min_rate", limits.body_min_rate, 1, 1ull << 30);
+  section.read("max_connections", limits.max_connections, 16, 1 << 20);
+  section.read("max_connections_per_address", limits.max_connections_per_address, 1, 1 << 20);
+  section.read_size("max_body_memory", limits.max_body_memory, 1 << 20, 1ull << 40);
+  section.read_duration("max_body_wait", limits.max_body_wait, seconds(1), seconds(3600));
+  section.read("io_threads", limits.io_threads, 1, 64);
   section.read("threads", limits.threads, 2, 1024);
   section.read("max_long_polls", limits.max_long_polls, 0, 1024);
 }

@@ -22,13 +22,21 @@ struct ListenAddress {
 };
 
 struct Limits {
-  std::uint64_t max_request_body = 64ull << 20;  // JSON bodies, the batch route included
+  std::uint64_t max_request_body = 16ull << 20;  // JSON bodies, the batch route included
+  std::uint64_t max_commit_body = 40ull << 20;   // a version commit: a 2^18-chunk manifest and its chunk list
   std::uint64_t max_blob_size = 16ull << 20;
   std::int64_t max_header_count = 64;
   std::uint64_t max_header_bytes = 16ull << 10;  // all header names and values together
-  std::chrono::seconds request_timeout{30};      // socket read and write timeouts
-  std::chrono::seconds keep_alive_timeout{5};
-  std::int64_t threads = 32;
+  std::chrono::seconds request_timeout{30};      // a write may stall this long; a body's grace before its minimum rate
+  std::chrono::seconds keep_alive_timeout{5};    // idle between two requests on one connection
+  std::chrono::seconds header_timeout{10};       // the whole request line and header, however they trickle in
+  std::uint64_t body_min_rate = 32ull << 10;      // bytes a second a body must average after request_timeout
+  std::int64_t max_connections = 2048;
+  std::int64_t max_connections_per_address = 64;
+  std::uint64_t max_body_memory = 128ull << 20;  // request bodies and their parsed JSON held at once
+  std::chrono::seconds max_body_wait{120};       // for a share of max_body_memory, before a 503
+  std::int64_t io_threads = 2;                   // threads that read and write sockets (TLS included)
+  std::int64_t threads = 32;                     // workers that run handlers
   std::int64_t max_long_polls = 16;  // concurrent change-feed waits; more answer at once
 };
 

@@ -1,166 +1,188 @@
 #include "server/http/http_server.hpp"
 
-#include <httplib.h>
+#include <sys/resource.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <optional>
+#include <thread>
+#include <vector>
 
 #include "log/logging.hpp"
-#include "server/http/replies.hpp"
+#include "server/http/connection.hpp"
 #include "server/http/routes.hpp"
-#include "server/http/status_map.hpp"
 
 namespace coffer::server::http {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
 namespace {
 
-using httplib::Request;
-using httplib::Response;
-using HandlerResponse = httplib::Server::HandlerResponse;
-
-std::string bearer_token(const Request& req) {
-  static const std::string kPrefix = "Bearer ";
-  const std::string header = req.get_header_value("Authorization");
-  return header.rfind(kPrefix, 0) == 0 ? header.substr(kPrefix.size()) : std::string();
-}
-
-bool has_body(const Request& req) {
-  return req.get_header_value("Transfer-Encoding") == "chunked" ||
-         (req.has_header("Content-Length") && req.get_header_value<std::uint64_t>("Content-Length") > 0);
-}
-
-Status check_headers(const Request& req, const Limits& limits) {
-  if (req.headers.size() > static_cast<std::size_t>(limits.max_header_count)) {
-    return make_error(Errc::too_large, "too many header fields");
+Result<std::unique_ptr<asio::ssl::context>> load_tls(const ServerConfig& config) {
+  auto tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+  boost::system::error_code ec;
+  tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                       asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1,
+                   ec);
+  if (!ec) tls->use_certificate_chain_file(config.tls_certificate, ec);
+  if (!ec) tls->use_private_key_file(config.tls_private_key, asio::ssl::context::pem, ec);
+  if (ec) {
+    return make_error(Errc::invalid_argument, "cannot load the TLS certificate " + config.tls_certificate +
+                                                  " or private key " + config.tls_private_key + ": " + ec.message());
   }
-  std::uint64_t bytes = 0;
-  for (const auto& [name, value] : req.headers) bytes += name.size() + value.size();
-  if (bytes > limits.max_header_bytes) return make_error(Errc::too_large, "the header fields are too large");
-  return {};
+  return tls;
 }
 
-Status check_body_size(const Route& route, const Request& req, const Limits& limits) {
-  if (!req.has_header("Content-Length")) return {};
-  const auto declared = req.get_header_value<std::uint64_t>("Content-Length");
-  const std::uint64_t limit = route.body == RouteBody::blob ? limits.max_blob_size : limits.max_request_body;
-  if (declared > limit) {
-    return make_error(Errc::too_large, "the body may be at most " + std::to_string(limit) + " bytes");
+// Every connection is a descriptor: raise the soft limit to the hard one, and keep the
+// connection cap below it with room for the database, blobs and logs.
+std::size_t connection_cap(const Limits& limits) {
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
   }
-  return {};
-}
-
-// Answers a request refused before its body was read; the connection cannot be reused then.
-HandlerResponse refuse(const Request& req, Response& res, const Error& error) {
-  reply_error(res, error);
-  if (has_body(req)) res.set_header("Connection", "close");
-  return HandlerResponse::Handled;
+  getrlimit(RLIMIT_NOFILE, &files);
+  const auto wanted = static_cast<std::size_t>(limits.max_connections);
+  const std::size_t room = files.rlim_cur > 256 ? static_cast<std::size_t>(files.rlim_cur) - 128 : 128;
+  if (wanted > room) spdlog::warn("limits.max_connections {} lowered to {} by the open file limit", wanted, room);
+  return std::min(wanted, room);
 }
 
 }  // namespace
 
-Result<std::unique_ptr<HttpServer>> HttpServer::create(service::Services& services, const ServerConfig& config) {
-  std::unique_ptr<httplib::Server> server;
-  if (config.uses_tls()) {
-    server = std::make_unique<httplib::SSLServer>(config.tls_certificate.c_str(), config.tls_private_key.c_str());
-    if (!server->is_valid()) {
-      return make_error(Errc::invalid_argument, "cannot load the TLS certificate " + config.tls_certificate +
-                                                    " or private key " + config.tls_private_key);
-    }
-  } else {
-    server = std::make_unique<httplib::Server>();
+class HttpServer::State {
+ public:
+  State(service::Services& services, const ServerConfig& config, std::unique_ptr<asio::ssl::context> tls)
+      : services_(services),
+        config_(config),
+        tls_(std::move(tls)),
+        workers_(static_cast<std::size_t>(config.limits.threads)),
+        budget_(config.limits.max_body_memory),
+        gate_(static_cast<std::size_t>(config.limits.max_connections_per_address), connection_cap(config.limits)),
+        context_{routes_, services, config.limits, workers_, budget_, registry_},
+        acceptor_(io_) {
+    add_auth_routes(routes_, services);
+    add_node_routes(routes_, services);
+    add_content_routes(routes_, services);
+    add_feed_routes(routes_, services);
+    add_admin_routes(routes_, services);
   }
-  std::unique_ptr<HttpServer> http(new HttpServer(services, config, std::move(server)));
-  http->configure();
-  return http;
-}
 
-HttpServer::HttpServer(service::Services& services, const ServerConfig& config, std::unique_ptr<httplib::Server> server)
-    : services_(services), config_(config), server_(std::move(server)) {}
+  Result<int> bind();
+  Status serve();
+  void stop();
 
-HttpServer::~HttpServer() = default;
+ private:
+  void accept();
+  void run_io();
 
-void HttpServer::configure() {
-  add_auth_routes(routes_, services_);
-  add_node_routes(routes_, services_);
-  add_content_routes(routes_, services_);
-  add_feed_routes(routes_, services_);
-  add_admin_routes(routes_, services_);
-  routes_.install(*server_);
+  service::Services& services_;
+  const ServerConfig& config_;
+  std::unique_ptr<asio::ssl::context> tls_;
+  RouteTable routes_;
+  asio::io_context io_;
+  asio::thread_pool workers_;
+  BodyBudget budget_;
+  ConnectionGate gate_;
+  ConnectionRegistry registry_;
+  ServerContext context_;
+  tcp::acceptor acceptor_;
+};
 
-  const auto& limits = config_.limits;
-  const auto threads = static_cast<std::size_t>(limits.threads);
-  server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  server_->set_payload_max_length(std::max(limits.max_request_body, limits.max_blob_size));
-  server_->set_read_timeout(limits.request_timeout);
-  server_->set_write_timeout(limits.request_timeout);
-  server_->set_keep_alive_timeout(limits.keep_alive_timeout.count());
-  server_->set_keep_alive_max_count(1000);
-  server_->set_tcp_nodelay(true);
-  server_->set_pre_routing_handler([this](const Request& req, Response& res) { return pre_route(req, res); });
-  // Errors httplib raises itself (a malformed request line, a body over the payload limit)
-  // get the JSON error body too; answers that already have one are left alone.
-  server_->set_error_handler(httplib::Server::HandlerWithResponse([](const Request&, Response& res) {
-    if (!res.body.empty() || res.content_provider_) return HandlerResponse::Unhandled;
-    const Errc code = res.status == 413 ? Errc::too_large : res.status == 404 ? Errc::not_found : Errc::invalid_argument;
-    const int status = res.status;
-    reply_json(res, status, protocol::Json{{"error", error_code(code)}, {"message", "the request was not understood"}});
-    return HandlerResponse::Handled;
-  }));
-  server_->set_exception_handler([](const Request& req, Response& res, std::exception_ptr thrown) {
-    try {
-      std::rethrow_exception(thrown);
-    } catch (const std::exception& e) {
-      spdlog::error("unexpected failure in {} {}: {}", req.method, req.path, e.what());
-    } catch (...) {
-      spdlog::error("unexpected failure in {} {}", req.method, req.path);
-    }
-    reply_error(res, make_error(Errc::internal, "unexpected failure"));
-  });
-  server_->set_logger([](const Request& req, const Response& res) {
-    spdlog::debug("{} {} {} -> {}", req.remote_addr, req.method, req.path, res.status);
-  });
-}
-
-HandlerResponse HttpServer::pre_route(const Request& req, Response& res) {
-  RequestScope::end();
-  // httplib 0.11.4 cuts every answer to a Range header, JSON errors included, and gets ranges
-  // past the end wrong; the blob route reads the header itself, so the parsed ranges are
-  // dropped here. The Request is httplib's own non-const object, handed to this hook as const.
-  const_cast<Request&>(req).ranges.clear();
-  const auto& limits = config_.limits;
-  if (auto headers = check_headers(req, limits); !headers) return refuse(req, res, headers.error());
-  const Route* route = routes_.find(req.method, req.path);
-  if (route == nullptr) return refuse(req, res, make_error(Errc::not_found, "no such route"));
-  if (auto size = check_body_size(*route, req, limits); !size) return refuse(req, res, size.error());
-  if (route->access == RouteAccess::open) return HandlerResponse::Unhandled;
-  auto caller = services_.auth.authenticate(bearer_token(req), req.remote_addr);
-  if (!caller) return refuse(req, res, caller.error());
-  if (route->access == RouteAccess::admin && !caller->admin) {
-    return refuse(req, res, make_error(Errc::permission_denied, "this route is for administrators"));
-  }
-  RequestScope::begin(std::move(*caller));
-  return HandlerResponse::Unhandled;
-}
-
-Result<int> HttpServer::bind() {
+Result<int> HttpServer::State::bind() {
   const auto& listen = config_.listen;
-  if (listen.port == 0) {
-    const int port = server_->bind_to_any_port(listen.host);
-    if (port < 0) return make_error(Errc::unavailable, "cannot listen on " + listen.host);
-    return port;
-  }
-  if (!server_->bind_to_port(listen.host, listen.port)) {
-    return make_error(Errc::unavailable, "cannot listen on " + listen.to_string());
-  }
-  return listen.port;
+  boost::system::error_code ec;
+  tcp::resolver resolver(io_);
+  const auto found = resolver.resolve(listen.host, std::to_string(listen.port), tcp::resolver::passive, ec);
+  if (ec || found.empty()) return make_error(Errc::unavailable, "cannot resolve " + listen.host + ": " + ec.message());
+  const tcp::endpoint endpoint = found.begin()->endpoint();
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return make_error(Errc::unavailable, "cannot listen on " + listen.to_string() + ": " + ec.message());
+  return static_cast<int>(acceptor_.local_endpoint().port());
 }
 
-Status HttpServer::serve() {
-  if (!server_->listen_after_bind() && server_->is_running()) {
-    return make_error(Errc::unavailable, "the listener failed");
+void HttpServer::State::accept() {
+  acceptor_.async_accept(asio::make_strand(io_), [this](boost::system::error_code ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+    if (!ec) {
+      boost::system::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
+      const auto remote = socket.remote_endpoint(ignored);
+      auto ticket = gate_.admit(remote.address().to_string());
+      if (ticket) {
+        serve_connection(context_, std::move(socket), tls_.get(), std::move(*ticket));
+      } else {
+        spdlog::debug("{}: too many connections, closed", remote.address().to_string());
+        socket.close(ignored);
+      }
+    } else {
+      // Out of descriptors or memory for a moment: log it and keep accepting.
+      spdlog::warn("accepting a connection failed: {}", ec.message());
+    }
+    accept();
+  });
+}
+
+// The one exception barrier of an I/O thread: a failure in one connection's completion is
+// logged, and the thread goes on serving the others.
+void HttpServer::State::run_io() {
+  for (;;) {
+    try {
+      io_.run();
+      return;
+    } catch (const std::exception& e) {
+      spdlog::error("unexpected failure in a connection: {}", e.what());
+    } catch (...) {
+      spdlog::error("unexpected failure in a connection");
+    }
   }
+}
+
+Status HttpServer::State::serve() {
+  if (!acceptor_.is_open()) return make_error(Errc::unavailable, "the listener is not bound");
+  accept();
+  std::vector<std::thread> threads;
+  for (std::int64_t i = 1; i < config_.limits.io_threads; ++i) threads.emplace_back([this] { run_io(); });
+  run_io();
+  for (auto& thread : threads) thread.join();
+  workers_.join();
   return {};
 }
 
-void HttpServer::stop() {
+void HttpServer::State::stop() {
+  context_.stopping = true;
   services_.notifier().shutdown();
-  server_->stop();
+  asio::post(io_, [this] {
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+    registry_.close_idle();
+  });
 }
+
+Result<std::unique_ptr<HttpServer>> HttpServer::create(service::Services& services, const ServerConfig& config) {
+  std::unique_ptr<asio::ssl::context> tls;
+  if (config.uses_tls()) {
+    auto loaded = load_tls(config);
+    if (!loaded) return loaded.error();
+    tls = std::move(*loaded);
+  }
+  return std::unique_ptr<HttpServer>(new HttpServer(std::make_unique<State>(services, config, std::move(tls))));
+}
+
+HttpServer::HttpServer(std::unique_ptr<State> state) : state_(std::move(state)) {}
+HttpServer::~HttpServer() = default;
+
+Result<int> HttpServer::bind() { return state_->bind(); }
+Status HttpServer::serve() { return state_->serve(); }
+void HttpServer::stop() { state_->stop(); }
 
 }  // namespace coffer::server::http

@@ -3,18 +3,16 @@
 #include <memory>
 
 #include "server/config/server_config.hpp"
-#include "server/http/route_table.hpp"
 #include "server/service/services.hpp"
-
-namespace httplib {
-class Server;
-}
 
 namespace coffer::server::http {
 
-// cofferd's HTTP(S) front: httplib with the routes of docs/api.md, authentication and size
-// checks before any body is read, socket timeouts, and answers for errors httplib raises itself.
-// The only code (with the route files) that knows httplib.
+// cofferd's HTTP(S) front (Boost.Beast on Asio): the routes of docs/api.md, a fixed set of I/O
+// threads that multiplex every connection (a connection waiting on the network holds no
+// thread), a pool of workers that run the handlers, and the limits of server.md ("Holding
+// against hostile clients"): header deadline, body minimum rate, per-route body limits, a
+// memory budget for bodies, connection caps in all and per address. The only code (with the
+// route files) that knows HTTP.
 class HttpServer {
  public:
   // HTTPS when the config names a certificate and key (Errc::invalid_argument when they do not
@@ -24,20 +22,15 @@ class HttpServer {
 
   // Binds the listen address and returns the port (the config's, or a free one for port 0).
   Result<int> bind();
-  // Serves until stop(); returns after the requests in flight have finished.
+  // Serves until stop(); returns after the requests in flight have been answered.
   Status serve();
   // Safe from any thread, any number of times.
   void stop();
 
  private:
-  HttpServer(service::Services& services, const ServerConfig& config, std::unique_ptr<httplib::Server> server);
-  void configure();
-  httplib::Server::HandlerResponse pre_route(const httplib::Request& req, httplib::Response& res);
-
-  service::Services& services_;
-  const ServerConfig& config_;
-  std::unique_ptr<httplib::Server> server_;
-  RouteTable routes_;
+  class State;
+  explicit HttpServer(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
 };
 
 }  // namespace coffer::server::http

@@ -8,13 +8,13 @@
 
 namespace coffer::server::http {
 
-void reply_json(httplib::Response& res, int status, const protocol::Json& body) {
+void reply_json(Response& res, int status, const protocol::Json& body) {
   res.status = status;
   // Replace invalid UTF-8 rather than throw: an error message may quote a field the client sent.
   res.set_content(body.dump(-1, ' ', false, protocol::Json::error_handler_t::replace), "application/json");
 }
 
-void reply_error(httplib::Response& res, const Error& error, const protocol::Json& details) {
+void reply_error(Response& res, const Error& error, const protocol::Json& details) {
   const int status = http_status(error.code);
   protocol::ErrorBody body{error_code(error.code), error.message, details};
   if (!message_is_public(error.code)) {
@@ -28,8 +28,14 @@ void reply_error(httplib::Response& res, const Error& error, const protocol::Jso
   reply_json(res, status, protocol::Json(body));
 }
 
-Result<std::string> hex_param(const httplib::Request& req, int index, std::size_t length, const char* name) {
-  std::string value = req.matches[index];
+Result<protocol::Json> parse_body(const Request& req) {
+  protocol::JsonBounds bounds;
+  bounds.max_cost_factor = req.json_cost_factor;
+  return protocol::parse_json_text(req.body, bounds);
+}
+
+Result<std::string> hex_param(const Request& req, int index, std::size_t length, const char* name) {
+  std::string value = static_cast<std::size_t>(index) < req.matches.size() ? req.matches[index] : std::string();
   if (!protocol::is_hex(value, length)) {
     return make_error(Errc::invalid_argument,
                       std::string(name) + ": expected " + std::to_string(length) + " lowercase hex characters");
@@ -44,7 +50,7 @@ std::optional<std::uint64_t> parse_number(std::string_view text, std::uint64_t m
   return value;
 }
 
-Result<std::optional<std::uint64_t>> number_query(const httplib::Request& req, const char* name, std::uint64_t max) {
+Result<std::optional<std::uint64_t>> number_query(const Request& req, const char* name, std::uint64_t max) {
   if (!req.has_param(name)) return std::optional<std::uint64_t>();
   auto value = parse_number(req.get_param_value(name), max);
   if (!value) {

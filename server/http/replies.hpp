@@ -1,6 +1,6 @@
 #pragma once
 
-#include <httplib.h>
+#include "server/http/request.hpp"
 
 #include <optional>
 #include <string>
@@ -14,13 +14,13 @@ namespace coffer::server::http {
 
 // Writing answers and reading request parts, the same way for every route.
 
-void reply_json(httplib::Response& res, int status, const protocol::Json& body);
+void reply_json(Response& res, int status, const protocol::Json& body);
 // The error body {"error", "message", ...details} with the mapped status (and Retry-After for
 // 429). Server-side failures are logged here and answered without detail.
-void reply_error(httplib::Response& res, const Error& error, const protocol::Json& details = protocol::Json::object());
+void reply_error(Response& res, const Error& error, const protocol::Json& details = protocol::Json::object());
 
 template <class T>
-void reply(httplib::Response& res, service::Outcome<T>&& outcome, int success_status) {
+void reply(Response& res, service::Outcome<T>&& outcome, int success_status) {
   if (!outcome) return reply_error(res, outcome.error(), outcome.details());
   if constexpr (std::is_same_v<T, service::Done>) {
     res.status = success_status;
@@ -29,10 +29,13 @@ void reply(httplib::Response& res, service::Outcome<T>&& outcome, int success_st
   }
 }
 
+// The JSON body, parsed within what its route lets it cost (400 with the reason otherwise).
+Result<protocol::Json> parse_body(const Request& req);
+
 // The JSON body read as a request type T (400 with the reason otherwise).
 template <class T>
-Result<T> read_body(const httplib::Request& req) {
-  auto json = protocol::parse_json_text(req.body);
+Result<T> read_body(const Request& req) {
+  auto json = parse_body(req);
   if (!json) return json.error();
   return T::from_json(*json);
 }
@@ -45,8 +48,8 @@ struct NamespaceBody {
   std::vector<protocol::FolderUpdate> folders;
 };
 template <class T>
-Result<NamespaceBody<T>> read_namespace_body(const httplib::Request& req) {
-  auto json = req.body.empty() ? Result<protocol::Json>(protocol::Json::object()) : protocol::parse_json_text(req.body);
+Result<NamespaceBody<T>> read_namespace_body(const Request& req) {
+  auto json = req.body.empty() ? Result<protocol::Json>(protocol::Json::object()) : parse_body(req);
   if (!json) return json.error();
   auto folders = protocol::take_folder_updates(*json);
   if (!folders) return folders.error();
@@ -56,10 +59,10 @@ Result<NamespaceBody<T>> read_namespace_body(const httplib::Request& req) {
 }
 
 // A path parameter (regex group `index`) that must be lowercase hex of `length`.
-Result<std::string> hex_param(const httplib::Request& req, int index, std::size_t length, const char* name);
+Result<std::string> hex_param(const Request& req, int index, std::size_t length, const char* name);
 // A whole number from 0 to max written in decimal, nothing else.
 std::optional<std::uint64_t> parse_number(std::string_view text, std::uint64_t max);
 // A query parameter as a whole number within [0, max]; none when absent.
-Result<std::optional<std::uint64_t>> number_query(const httplib::Request& req, const char* name, std::uint64_t max);
+Result<std::optional<std::uint64_t>> number_query(const Request& req, const char* name, std::uint64_t max);
 
 }  // namespace coffer::server::http

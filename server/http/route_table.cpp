@@ -3,6 +3,8 @@
 #include <optional>
 #include <string_view>
 
+#include "server/config/server_config.hpp"
+
 namespace coffer::server::http {
 namespace {
 
@@ -24,7 +26,7 @@ std::vector<std::string_view> split_path(std::string_view path) {
 }
 
 Route make_route(const std::string& method, const std::string& pattern, RouteAccess access, RouteBody body) {
-  Route route{method, pattern, {}, access, body};
+  Route route{method, pattern, {}, access, body, nullptr, nullptr};
   std::string marked;
   for (std::size_t i = 0; i < pattern.size();) {
     const bool parameter = std::string_view(pattern).substr(i, kParamPattern.size()) == kParamPattern;
@@ -46,38 +48,54 @@ bool matches(const Route& route, const std::vector<std::string_view>& parts) {
 
 }  // namespace
 
+std::uint64_t body_limit(RouteBody body, const Limits& limits) {
+  switch (body) {
+    case RouteBody::none:
+      return 4 << 10;
+    case RouteBody::small:
+      return 32 << 10;
+    case RouteBody::json:
+      return 1 << 20;
+    case RouteBody::batch:
+      return limits.max_request_body;
+    case RouteBody::commit:
+      return limits.max_commit_body;
+    case RouteBody::blob:
+      return limits.max_blob_size;
+  }
+  return 0;
+}
+
+std::size_t json_cost_factor(RouteBody body) { return body == RouteBody::commit ? 3 : 8; }
+
 void RouteTable::add(const std::string& method, const std::string& pattern, RouteAccess access, RouteBody body,
                      Handler handler) {
-  entries_.push_back(Entry{make_route(method, pattern, access, body), std::move(handler), nullptr});
+  Route route = make_route(method, pattern, access, body);
+  route.handler = std::move(handler);
+  routes_.push_back(std::move(route));
 }
 
 void RouteTable::add_streaming(const std::string& method, const std::string& pattern, RouteAccess access,
                                StreamingHandler handler) {
-  entries_.push_back(Entry{make_route(method, pattern, access, RouteBody::blob), nullptr, std::move(handler)});
+  Route route = make_route(method, pattern, access, RouteBody::blob);
+  route.streaming = std::move(handler);
+  routes_.push_back(std::move(route));
 }
 
-const Route* RouteTable::find(const std::string& method, const std::string& path) const {
+const Route* RouteTable::find(const std::string& method, const std::string& path,
+                              std::vector<std::string>* params) const {
   const std::string_view wanted = method == "HEAD" ? std::string_view("GET") : std::string_view(method);
   const auto parts = split_path(path);
-  for (const auto& entry : entries_) {
-    if (entry.route.method == wanted && matches(entry.route, parts)) return &entry.route;
+  for (const auto& route : routes_) {
+    if (route.method != wanted || !matches(route, parts)) continue;
+    if (params != nullptr) {
+      for (std::size_t i = 0; i < parts.size(); ++i) {
+        if (route.segments[i] == kParamSegment) params->emplace_back(parts[i]);
+      }
+    }
+    return &route;
   }
   return nullptr;
-}
-
-void RouteTable::install(httplib::Server& server) const {
-  for (const auto& entry : entries_) {
-    const auto& route = entry.route;
-    if (entry.streaming) {
-      if (route.method == "PUT") server.Put(route.pattern, entry.streaming);
-      if (route.method == "POST") server.Post(route.pattern, entry.streaming);
-      continue;
-    }
-    if (route.method == "GET") server.Get(route.pattern, entry.handler);
-    if (route.method == "POST") server.Post(route.pattern, entry.handler);
-    if (route.method == "PUT") server.Put(route.pattern, entry.handler);
-    if (route.method == "DELETE") server.Delete(route.pattern, entry.handler);
-  }
 }
 
 void RequestScope::begin(service::Caller caller) { current_caller = std::move(caller); }

@@ -3,8 +3,6 @@
 
 namespace coffer::server::http {
 
-using httplib::Request;
-using httplib::Response;
 
 // Read-only views for admin sessions; changes go through coffer-admin on the server machine.
 void add_admin_routes(RouteTable& routes, service::Services& services) {

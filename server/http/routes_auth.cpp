@@ -5,8 +5,6 @@
 
 namespace coffer::server::http {
 
-using httplib::Request;
-using httplib::Response;
 
 namespace {
 
@@ -15,12 +13,12 @@ void add_account_routes(RouteTable& routes, service::AuthService& auth) {
   routes.add("GET", "/v1/account", RouteAccess::user, RouteBody::none, [&auth](const Request&, Response& res) {
     reply(res, auth.account(RequestScope::caller()), 200);
   });
-  routes.add("PUT", "/v1/account/password", RouteAccess::user, RouteBody::json, [&auth](const Request& req, Response& res) {
+  routes.add("PUT", "/v1/account/password", RouteAccess::user, RouteBody::small, [&auth](const Request& req, Response& res) {
     auto body = read_body<protocol::PasswordChange>(req);
     if (!body) return reply_error(res, body.error());
     reply(res, auth.change_password(RequestScope::caller(), *body), 204);
   });
-  routes.add("POST", "/v1/register", RouteAccess::open, RouteBody::json, [&auth](const Request& req, Response& res) {
+  routes.add("POST", "/v1/register", RouteAccess::open, RouteBody::small, [&auth](const Request& req, Response& res) {
     auto body = read_body<protocol::RegisterRequest>(req);
     if (!body) return reply_error(res, body.error());
     reply(res, auth.register_user(*body, req.remote_addr), 201);
@@ -45,7 +43,7 @@ void add_auth_routes(RouteTable& routes, service::Services& services) {
     if (!protocol::is_user_name(user)) return reply_error(res, make_error(Errc::invalid_argument, "user: expected a user name"));
     reply(res, auth.auth_params(user), 200);
   });
-  routes.add("POST", "/v1/sessions", RouteAccess::open, RouteBody::json, [&auth](const Request& req, Response& res) {
+  routes.add("POST", "/v1/sessions", RouteAccess::open, RouteBody::small, [&auth](const Request& req, Response& res) {
     auto body = read_body<protocol::LoginRequest>(req);
     if (!body) return reply_error(res, body.error());
     reply(res, auth.login(*body, req.remote_addr), 201);

@@ -10,8 +10,6 @@
 namespace coffer::server::http {
 namespace {
 
-using httplib::Request;
-using httplib::Response;
 
 const std::string kBlob = std::string("/v1/blobs/") + kParam;
 const std::string kVersions = std::string("/v1/nodes/") + kParam + "/versions";
@@ -29,31 +27,40 @@ Result<std::optional<std::uint64_t>> version_param(const Request& req) {
 
 std::optional<std::uint64_t> declared_length(const Request& req) {
   if (!req.has_header("Content-Length")) return std::nullopt;
-  return req.get_header_value<std::uint64_t>("Content-Length");
+  return parse_number(req.get_header_value("Content-Length"), UINT64_MAX);
 }
 
-// Streams the body into the blob store; the blob is verified and durable before the answer.
-void put_blob(service::ContentService& content, const Request& req, Response& res, const httplib::ContentReader& read) {
-  const std::string id = req.matches[1];
+// Streams the body into the blob store as it arrives; the blob is verified and durable before
+// the answer.
+class BlobUpload : public BodySink {
+ public:
+  BlobUpload(service::ContentService& content, service::Caller caller, std::string id,
+             std::unique_ptr<storage::BlobWriter> writer)
+      : content_(content), caller_(std::move(caller)), id_(std::move(id)), writer_(std::move(writer)) {}
+
+  Status write(std::string_view piece) override { return writer_->write(piece); }
+
+  void finish(Response& res) override {
+    auto stored = content_.finish_upload(caller_, id_, *writer_);
+    if (!stored) return reply_error(res, stored.error(), stored.details());
+    reply_json(res, stored->created ? 201 : 200, protocol::Json(stored->blob));
+  }
+
+ private:
+  service::ContentService& content_;
+  service::Caller caller_;
+  std::string id_;
+  std::unique_ptr<storage::BlobWriter> writer_;
+};
+
+std::unique_ptr<BodySink> put_blob(service::ContentService& content, const Request& req, Response& res) {
+  const std::string& id = req.matches[1];
   auto writer = content.start_upload(RequestScope::caller(), id, declared_length(req));
   if (!writer) {
     reply_error(res, writer.error(), writer.details());
-    return res.set_header("Connection", "close");  // the body was not read
+    return nullptr;
   }
-  Status failure;
-  const bool complete = read([&](const char* data, std::size_t length) {
-    failure = (*writer)->write(std::string_view(data, length));
-    return failure.ok();
-  });
-  if (!failure) {
-    reply_error(res, failure.error());
-    return res.set_header("Connection", "close");  // the rest of the body was not read
-  }
-  if (!complete) return reply_error(res, make_error(Errc::invalid_argument, "the body ended early"));
-  auto stored = content.finish_upload(RequestScope::caller(), id, **writer);
-  const int status = stored && !stored->created ? 200 : 201;
-  if (!stored) return reply_error(res, stored.error(), stored.details());
-  reply_json(res, status, protocol::Json(stored->blob));
+  return std::make_unique<BlobUpload>(content, RequestScope::caller(), id, std::move(*writer));
 }
 
 // Answers with the blob's bytes, or the one range the Range header asks for.
@@ -75,13 +82,10 @@ void get_blob(service::ContentService& content, const Request& req, Response& re
                                         std::to_string(range.offset + range.length - 1) + "/" + std::to_string(size));
   }
   res.set_header("Accept-Ranges", "bytes");
-  // One buffer for the whole answer: httplib calls the provider once per piece it sends.
-  auto buffer = std::make_shared<std::string>(std::min<std::uint64_t>(range.length, 256 * 1024), '\0');
   res.set_content_provider(range.length, "application/octet-stream",
-                           [blob, range, buffer](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
-                             const std::span<char> piece(buffer->data(), std::min(length, buffer->size()));
-                             auto got = blob->read_at(range.offset + offset, piece);
-                             return got && *got > 0 && sink.write(piece.data(), *got);
+                           [blob, range](std::uint64_t offset, std::span<char> out) -> Result<std::size_t> {
+                             const auto wanted = std::min<std::uint64_t>(out.size(), range.length - offset);
+                             return blob->read_at(range.offset + offset, out.first(wanted));
                            });
 }
 
@@ -90,12 +94,10 @@ void get_blob(service::ContentService& content, const Request& req, Response& re
 void add_content_routes(RouteTable& routes, service::Services& services) {
   auto& content = services.content;
   routes.add_streaming("PUT", kBlob, RouteAccess::user,
-                       [&content](const Request& req, Response& res, const httplib::ContentReader& read) {
-                         put_blob(content, req, res, read);
-                       });
+                       [&content](const Request& req, Response& res) { return put_blob(content, req, res); });
   routes.add("GET", kBlob, RouteAccess::user, RouteBody::none,
              [&content](const Request& req, Response& res) { get_blob(content, req, res); });
-  routes.add("POST", kVersions, RouteAccess::user, RouteBody::json, [&content](const Request& req, Response& res) {
+  routes.add("POST", kVersions, RouteAccess::user, RouteBody::commit, [&content](const Request& req, Response& res) {
     auto id = node_param(req);
     auto body = read_body<protocol::CommitRequest>(req);
     if (!id || !body) return reply_error(res, !id ? id.error() : body.error());

@@ -7,8 +7,6 @@
 namespace coffer::server::http {
 namespace {
 
-using httplib::Request;
-using httplib::Response;
 
 protocol::BatchResult batch_result(const service::BatchOpResult& result) {
   if (result.error) {
@@ -21,7 +19,7 @@ protocol::BatchResult batch_result(const service::BatchOpResult& result) {
 }
 
 void run_batch(service::Services& services, const Request& req, Response& res) {
-  auto json = protocol::parse_json_text(req.body);
+  auto json = parse_body(req);
   if (!json) return reply_error(res, json.error());
   auto batch = protocol::ParsedBatch::parse(std::move(*json));
   if (!batch) return reply_error(res, batch.error());
@@ -43,7 +41,7 @@ Result<std::optional<std::uint64_t>> cursor_query(const Request& req) {
 }  // namespace
 
 void add_feed_routes(RouteTable& routes, service::Services& services) {
-  routes.add("POST", "/v1/batch", RouteAccess::user, RouteBody::json,
+  routes.add("POST", "/v1/batch", RouteAccess::user, RouteBody::batch,
              [&services](const Request& req, Response& res) { run_batch(services, req, res); });
   routes.add("GET", "/v1/changes", RouteAccess::user, RouteBody::none, [&services](const Request& req, Response& res) {
     auto cursor = cursor_query(req);

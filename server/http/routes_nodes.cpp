@@ -7,8 +7,6 @@
 namespace coffer::server::http {
 namespace {
 
-using httplib::Request;
-using httplib::Response;
 using protocol::kNameTagLength;
 using protocol::kNodeIdLength;
 

@@ -186,10 +186,60 @@ Status ObjectReader::finish() const {
   return {};
 }
 
-Result<Json> parse_json_text(std::string_view text) {
-  Json value = Json::parse(text, nullptr, false);
-  if (value.is_discarded()) return make_error(Errc::invalid_argument, "malformed JSON");
-  return value;
+namespace {
+
+// Thrown from the parser's callback to stop it at the first bound passed: nlohmann's parser
+// has no other way to abort, and the callback sees every element as it is built.
+struct JsonBoundPassed {
+  std::string what;
+};
+
+}  // namespace
+
+namespace {
+
+// What building one element allocates, as glibc and libstdc++ lay nlohmann's values out: a
+// heap std::string past 15 characters, a map node per object member, a value slot (with the
+// vector's doubling) per array element.
+std::size_t heap_text(std::size_t length) { return length > 15 ? length + 17 : 0; }
+constexpr std::size_t kContainer = 64;
+constexpr std::size_t kMemberNode = 96;
+constexpr std::size_t kArraySlot = 32;
+constexpr std::size_t kStringValue = 48;
+
+}  // namespace
+
+Result<Json> parse_json_text(std::string_view text, const JsonBounds& bounds) {
+  const std::size_t max_cost = bounds.cost_floor + bounds.max_cost_factor * text.size();
+  std::size_t cost = 0;
+  std::vector<bool> in_array;  // per open container: whether it is an array
+  auto element = [&](int depth, Json::parse_event_t event, Json& parsed) {
+    using Event = Json::parse_event_t;
+    const bool starts = event == Event::object_start || event == Event::array_start;
+    // `depth` counts the containers open around the one starting: the top level is 0.
+    if (starts && static_cast<std::size_t>(depth) >= bounds.max_depth) {
+      throw JsonBoundPassed{"JSON nested deeper than " + std::to_string(bounds.max_depth) + " levels"};
+    }
+    const bool slot = (starts || event == Event::value) && !in_array.empty() && in_array.back();
+    cost += slot ? kArraySlot : 0;
+    if (starts) cost += kContainer;
+    if (event == Event::key) cost += kMemberNode + heap_text(parsed.get_ref<const std::string&>().size());
+    if (event == Event::value && parsed.is_string()) cost += kStringValue + heap_text(parsed.get_ref<const std::string&>().size());
+    if (starts) in_array.push_back(event == Event::array_start);
+    if ((event == Event::object_end || event == Event::array_end) && !in_array.empty()) in_array.pop_back();
+    if (cost > max_cost) {
+      throw JsonBoundPassed{"JSON that would take more than " + std::to_string(bounds.max_cost_factor) +
+                            " times its " + std::to_string(text.size()) + " bytes to hold"};
+    }
+    return true;
+  };
+  try {
+    Json value = Json::parse(text, element, false);
+    if (value.is_discarded()) return make_error(Errc::invalid_argument, "malformed JSON");
+    return value;
+  } catch (const JsonBoundPassed& passed) {
+    return make_error(Errc::invalid_argument, passed.what);
+  }
 }
 
 Status expect_object(const Json& value, const std::string& path) {

@@ -86,8 +86,21 @@ class ObjectReader {
   std::optional<Error> error_;
 };
 
-// Parses JSON text; malformed text is Errc::invalid_argument "malformed JSON: ...".
-Result<Json> parse_json_text(std::string_view text);
+// How much a JSON text may make the parser build. nlohmann's values are large (an object
+// member is a map node of about 96 bytes, however short its key), so the parser estimates what
+// each element allocates as it goes and stops at a multiple of the text's size: ordinary
+// requests cost 1.3 (long strings) to 6.5 (small objects with short values) times their text,
+// and no shape can cost more than max_cost_factor times it plus a floor.
+struct JsonBounds {
+  std::size_t max_depth = 64;
+  std::size_t max_cost_factor = 8;
+  std::size_t cost_floor = 64 << 10;
+};
+
+// Parses JSON text within `bounds`; malformed text, or text past the bounds, is
+// Errc::invalid_argument ("malformed JSON", "JSON nested deeper than 64 levels", ...). Both
+// sides parse what the other sent with it: cofferd request bodies, the client server answers.
+Result<Json> parse_json_text(std::string_view text, const JsonBounds& bounds = {});
 // A value that must be an object, or an error naming `path`.
 Status expect_object(const Json& value, const std::string& path);
 

@@ -7,7 +7,7 @@ using namespace coffer::server::http;
 
 TEST_CASE("routes match by method and path segments, parameters take any one segment") {
   RouteTable table;
-  auto handler = [](const httplib::Request&, httplib::Response&) {};
+  auto handler = [](const Request&, Response&) {};
   table.add("GET", "/v1/nodes/" + std::string(kParam), RouteAccess::user, RouteBody::none, handler);
   table.add("GET", "/v1/nodes/" + std::string(kParam) + "/entries", RouteAccess::user, RouteBody::none, handler);
   table.add("DELETE", "/v1/sessions/current", RouteAccess::user, RouteBody::none, handler);
