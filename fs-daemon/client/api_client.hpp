@@ -39,11 +39,10 @@ class ApiClient : public remote::RemoteApi {
   Result<remote::Usage> usage() override;
 
  private:
-  // Sends a request and returns the decoded JSON body of a 2xx answer; `conflict_code` is the
-  // Errc a 409 becomes for this route.
-  Result<nlohmann::json> call(const HttpRequest& request, std::string_view what,
-                              Errc conflict_code = Errc::conflict);
-  Status call_no_body(const HttpRequest& request, std::string_view what, Errc conflict_code = Errc::conflict);
+  // Sends a request and returns the decoded JSON body of a 2xx answer; an error answer becomes
+  // the Errc its code names (client/status_map).
+  Result<nlohmann::json> call(const HttpRequest& request, std::string_view what);
+  Status call_no_body(const HttpRequest& request, std::string_view what);
 
   std::shared_ptr<HttpClient> http_;
 };

@@ -145,7 +145,7 @@ TEST_CASE("a failed entry op, or one that does not parse, undoes the whole batch
   auto results = w.services->batch.run(w.alice, ops, w.root_update(1));
   REQUIRE(results);
   CHECK((*results)[0].error->code == Errc::aborted);
-  CHECK((*results)[1].error->code == Errc::conflict);
+  CHECK((*results)[1].error->code == Errc::already_exists);
   CHECK((*results)[1].details.contains("existing"));
   CHECK(w.services->nodes.get(w.alice, hex_id('1')).error().code == Errc::not_found);
   CHECK(w.root_revision() == 1);
