@@ -92,10 +92,13 @@ Result<Account> ApiClient::get_account() {
   return decode<Account>("account", [&] { return body->get<Account>(); });
 }
 
-Status ApiClient::change_password(const crypto::KdfParams& kdf, ByteView auth_key, ByteView key_bundle) {
-  std::string payload =
-      nlohmann::json{{"kdf", to_json(kdf)}, {"auth_key", encode_b64(auth_key)}, {"key_bundle", encode_b64(key_bundle)}}
-          .dump();
+Status ApiClient::change_password(ByteView current_auth_key, const crypto::KdfParams& kdf, ByteView auth_key,
+                                  ByteView key_bundle) {
+  std::string payload = nlohmann::json{{"current_auth_key", encode_b64(current_auth_key)},
+                                       {"kdf", to_json(kdf)},
+                                       {"auth_key", encode_b64(auth_key)},
+                                       {"key_bundle", encode_b64(key_bundle)}}
+                            .dump();
   return call_no_body(json_request("PUT", "/v1/account/password", payload, false), "change password");
 }
 

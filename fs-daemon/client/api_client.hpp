@@ -23,7 +23,10 @@ class ApiClient : public remote::RemoteApi {
   Result<Session> create_session(const std::string& user, ByteView auth_key, const std::string& device);
   Status delete_current_session();
   Result<Account> get_account();
-  Status change_password(const crypto::KdfParams& kdf, ByteView auth_key, ByteView key_bundle);
+  // current_auth_key proves the password being replaced (docs/api.md); Errc::proof_failed when
+  // it is wrong.
+  Status change_password(ByteView current_auth_key, const crypto::KdfParams& kdf, ByteView auth_key,
+                         ByteView key_bundle);
   Result<std::string> register_user(const Registration& registration);
 
   Result<remote::NodeInfo> get_node(const std::string& node_id) override;
