@@ -139,7 +139,10 @@ void run_passwd(const GlobalOptions& global, const AccountOptions& options) {
   auto fresh = value_or_fail("passwd", read_password("New password", options.new_password_file, true));
   auto kdf = crypto::KdfParams::fresh();
   auto new_keys = value_or_fail("passwd", crypto::derive_login_keys(text_of(fresh), kdf));
-  check("passwd", api->change_password(kdf, new_keys.auth_key, crypto::seal_key_bundle(new_keys.kek, *bundle)));
+  auto changed =
+      api->change_password(old_keys.auth_key, kdf, new_keys.auth_key, crypto::seal_key_bundle(new_keys.kek, *bundle));
+  if (!changed && changed.error().code == Errc::proof_failed) fail("passwd", "the server refused the current password");
+  check("passwd", changed);
   std::cout << "Password changed; other sessions of " << login.info.user << " were logged out.\n";
 }
 

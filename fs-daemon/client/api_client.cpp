@@ -51,20 +51,16 @@ std::string url_escape(std::string_view text) {
   return out;
 }
 
-Result<nlohmann::json> ApiClient::call(const HttpRequest& request, std::string_view what, Errc conflict_code) {
+Result<nlohmann::json> ApiClient::call(const HttpRequest& request, std::string_view what) {
   auto response = http_->send(request);
   if (!response) return std::move(response).error();
-  if (response->status < 200 || response->status >= 300) {
-    Error error = error_from_response(*response, what);
-    if (response->status == 409 && error.code == Errc::conflict) error.code = conflict_code;
-    return error;
-  }
+  if (response->status < 200 || response->status >= 300) return error_from_response(*response, what);
   if (response->body.empty()) return nlohmann::json::object();
   return parse_json_body(*response, what);
 }
 
-Status ApiClient::call_no_body(const HttpRequest& request, std::string_view what, Errc conflict_code) {
-  auto body = call(request, what, conflict_code);
+Status ApiClient::call_no_body(const HttpRequest& request, std::string_view what) {
+  auto body = call(request, what);
   if (!body) return std::move(body).error();
   return {};
 }
@@ -96,10 +92,13 @@ Result<Account> ApiClient::get_account() {
   return decode<Account>("account", [&] { return body->get<Account>(); });
 }
 
-Status ApiClient::change_password(const crypto::KdfParams& kdf, ByteView auth_key, ByteView key_bundle) {
-  std::string payload =
-      nlohmann::json{{"kdf", to_json(kdf)}, {"auth_key", encode_b64(auth_key)}, {"key_bundle", encode_b64(key_bundle)}}
-          .dump();
+Status ApiClient::change_password(ByteView current_auth_key, const crypto::KdfParams& kdf, ByteView auth_key,
+                                  ByteView key_bundle) {
+  std::string payload = nlohmann::json{{"current_auth_key", encode_b64(current_auth_key)},
+                                       {"kdf", to_json(kdf)},
+                                       {"auth_key", encode_b64(auth_key)},
+                                       {"key_bundle", encode_b64(key_bundle)}}
+                            .dump();
   return call_no_body(json_request("PUT", "/v1/account/password", payload, false), "change password");
 }
 
@@ -188,21 +187,14 @@ Result<std::vector<Status>> ApiClient::batch(const std::vector<remote::BatchOp>&
   if (!body) return std::move(body).error();
   return decode<std::vector<Status>>("batch", [&] {
     std::vector<Status> results;
-    for (std::size_t i = 0; const auto& item : body->at("results")) {
+    for (const auto& item : body->at("results")) {
       const std::string text = item.value("body", nlohmann::json::object()).dump();
       HttpResponse response{item.at("status").get<long>(), Bytes(text.begin(), text.end()), {}};
       if (response.status >= 200 && response.status < 300) {
         results.emplace_back();
       } else {
-        Error error = error_from_response(response, "batch op");
-        const auto& op = ops.at(i);
-        bool naming_op = std::holds_alternative<remote::CreateNode>(op) || std::holds_alternative<remote::MoveEntry>(op) ||
-                         std::holds_alternative<remote::AddLink>(op);
-        if (response.status == 409 && naming_op && error.code == Errc::conflict) error.code = Errc::already_exists;
-        if (response.status == 409 && std::holds_alternative<remote::RemoveEntry>(op)) error.code = Errc::not_empty;
-        results.emplace_back(std::move(error));
+        results.emplace_back(error_from_response(response, "batch op"));  // the code names the cause
       }
-      ++i;
     }
     if (results.size() != ops.size()) throw std::runtime_error("result count differs from op count");
     return results;

@@ -23,7 +23,10 @@ class ApiClient : public remote::RemoteApi {
   Result<Session> create_session(const std::string& user, ByteView auth_key, const std::string& device);
   Status delete_current_session();
   Result<Account> get_account();
-  Status change_password(const crypto::KdfParams& kdf, ByteView auth_key, ByteView key_bundle);
+  // current_auth_key proves the password being replaced (docs/api.md); Errc::proof_failed when
+  // it is wrong.
+  Status change_password(ByteView current_auth_key, const crypto::KdfParams& kdf, ByteView auth_key,
+                         ByteView key_bundle);
   Result<std::string> register_user(const Registration& registration);
 
   Result<remote::NodeInfo> get_node(const std::string& node_id) override;
@@ -39,11 +42,10 @@ class ApiClient : public remote::RemoteApi {
   Result<remote::Usage> usage() override;
 
  private:
-  // Sends a request and returns the decoded JSON body of a 2xx answer; `conflict_code` is the
-  // Errc a 409 becomes for this route.
-  Result<nlohmann::json> call(const HttpRequest& request, std::string_view what,
-                              Errc conflict_code = Errc::conflict);
-  Status call_no_body(const HttpRequest& request, std::string_view what, Errc conflict_code = Errc::conflict);
+  // Sends a request and returns the decoded JSON body of a 2xx answer; an error answer becomes
+  // the Errc its code names (client/status_map).
+  Result<nlohmann::json> call(const HttpRequest& request, std::string_view what);
+  Status call_no_body(const HttpRequest& request, std::string_view what);
 
   std::shared_ptr<HttpClient> http_;
 };

@@ -5,11 +5,23 @@
 namespace coffer::client {
 namespace {
 
+// The server's code names the cause (docs/api.md, "Errors"); the status alone is the fallback
+// for codes this client does not know yet.
 Errc errc_from_code(std::string_view code, long status) {
-  if (code == "not_empty") return Errc::not_empty;
-  if (code == "quota_exceeded") return Errc::quota_exceeded;
-  if (code == "conflict") return Errc::conflict;
-  if (code == "not_applied") return Errc::aborted;
+  struct Known {
+    std::string_view code;
+    Errc errc;
+  };
+  static constexpr Known kKnown[] = {
+      {"conflict", Errc::conflict},         {"already_exists", Errc::already_exists},
+      {"not_empty", Errc::not_empty},       {"different_owners", Errc::cross_device},
+      {"is_a_folder", Errc::is_a_directory}, {"not_a_folder", Errc::not_a_directory},
+      {"proof_failed", Errc::proof_failed}, {"quota_exceeded", Errc::quota_exceeded},
+      {"not_applied", Errc::aborted},       {"rate_limited", Errc::rate_limited},
+  };
+  for (const auto& known : kKnown) {
+    if (code == known.code) return known.errc;
+  }
   switch (status) {
     case 400: return Errc::invalid_argument;
     case 401: return Errc::unauthenticated;

@@ -34,6 +34,8 @@ void read_policies(config::Reader& root, ServerConfig& config) {
   sessions.read_duration("lifetime", config.sessions.lifetime, seconds(60), kOneYear * 10);
   auto backoff = root.section("login_backoff");
   backoff.read("free_failures", config.login_backoff.free_failures, 1, 1000);
+  backoff.read("address_free_failures", config.login_backoff.address_free_failures, 1, 100000);
+  backoff.read("max_tracked", config.login_backoff.max_tracked, 1000, 10000000);
   backoff.read_duration("base_delay", config.login_backoff.base_delay, seconds(1), seconds(3600));
   backoff.read_duration("max_delay", config.login_backoff.max_delay, seconds(1), std::chrono::hours(24));
   auto accounts = root.section("accounts");

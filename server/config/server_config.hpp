@@ -44,10 +44,13 @@ struct SessionPolicy {
   std::chrono::seconds lifetime{std::chrono::hours(24 * 30)};
 };
 
-// Failed logins: after `free_failures` in a row for a user name or an address, each further
-// attempt waits base_delay * 2^(failures - free_failures), capped at max_delay.
+// Failed logins (docs/server.md, "Backoff"): after `free_failures` for a (user name, address)
+// pair, or `address_free_failures` for an address, each further failure blocks it for
+// base_delay * 2^(failures - free), capped at max_delay. At most `max_tracked` records.
 struct LoginBackoff {
   std::int64_t free_failures = 5;
+  std::int64_t address_free_failures = 20;
+  std::int64_t max_tracked = 100000;
   std::chrono::seconds base_delay{1};
   std::chrono::seconds max_delay{std::chrono::minutes(15)};
 };

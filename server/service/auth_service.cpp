@@ -18,9 +18,6 @@ constexpr std::int64_t kTouchInterval = 60;
 
 const Error kBadLogin = make_error(Errc::unauthenticated, "wrong user name or password");
 
-std::string user_key(const std::string& name) { return "user:" + name; }
-std::string address_key(const std::string& address) { return "address:" + address; }
-
 Status audit(Transaction& txn, std::int64_t now, const char* event, const std::optional<std::string>& user,
              const std::string& address, const std::string& detail) {
   return txn.audit().append(storage::AuditRecord{0, now, event, user, address, detail});
@@ -28,6 +25,17 @@ Status audit(Transaction& txn, std::int64_t now, const char* event, const std::o
 
 Error rate_limited(std::int64_t seconds) {
   return make_error(Errc::rate_limited, "too many failed attempts; retry in " + std::to_string(seconds) + " s");
+}
+
+template <class T>
+Outcome<T> retry_later(std::int64_t seconds) {
+  return Outcome<T>(rate_limited(seconds), protocol::Json{{"retry_after", seconds}});
+}
+
+// The audit detail of a failure: its reason, and the block it started, if any.
+std::string failure_detail(const std::string& reason, std::int64_t blocked) {
+  if (blocked <= 0) return reason;
+  return reason + "; further attempts from this address blocked for " + std::to_string(blocked) + " s";
 }
 
 }  // namespace
@@ -48,9 +56,9 @@ Outcome<protocol::AuthParams> AuthService::auth_params(const std::string& user) 
 Outcome<protocol::LoginResponse> AuthService::refuse_login(const std::string& user, const std::string& address,
                                                            const std::string& reason) {
   const std::int64_t now = context_.clock();
-  context_.throttle.record_failure({user_key(user), address_key(address)}, now);
+  const std::int64_t blocked = context_.throttle.record_failure({user, address}, now);
   (void)in_write<Done>(context_, [&](Transaction& txn) -> Outcome<Done> {
-    COFFER_TRY_STATUS(audit(txn, now, "login_failed", user, address, reason));
+    COFFER_TRY_STATUS(audit(txn, now, "login_failed", user, address, failure_detail(reason, blocked)));
     return Done{};
   });
   return kBadLogin;
@@ -58,8 +66,8 @@ Outcome<protocol::LoginResponse> AuthService::refuse_login(const std::string& us
 
 Outcome<protocol::LoginResponse> AuthService::login(const protocol::LoginRequest& request, const std::string& address) {
   const std::int64_t now = context_.clock();
-  if (auto wait = context_.throttle.retry_after({user_key(request.user), address_key(address)}, now); wait > 0) {
-    return Outcome<protocol::LoginResponse>(rate_limited(wait), protocol::Json{{"retry_after", wait}});
+  if (auto wait = context_.throttle.retry_after({request.user, address}, now); wait > 0) {
+    return retry_later<protocol::LoginResponse>(wait);
   }
   auto found = in_read<std::optional<storage::UserRecord>>(context_, [&](Transaction& txn) -> Outcome<std::optional<storage::UserRecord>> {
     return txn.users().find_by_name(request.user);
@@ -73,7 +81,7 @@ Outcome<protocol::LoginResponse> AuthService::login(const protocol::LoginRequest
     return refuse_login(request.user, address, "wrong auth key");
   }
   if ((*found)->disabled) return refuse_login(request.user, address, "account disabled");
-  context_.throttle.record_success({user_key(request.user), address_key(address)});
+  context_.throttle.record_success({request.user, address});
   return start_session(**found, request, address);
 }
 
@@ -162,7 +170,30 @@ Outcome<protocol::Account> AuthService::account(const Caller& caller) {
   });
 }
 
+Outcome<Done> AuthService::check_proof(const Caller& caller, const std::string& auth_key, const char* event) {
+  const std::int64_t now = context_.clock();
+  const LoginAttempt attempt{caller.user, caller.address};
+  if (auto wait = context_.throttle.retry_after(attempt, now); wait > 0) return retry_later<Done>(wait);
+  auto user = in_read<std::optional<storage::UserRecord>>(context_, [&](Transaction& txn) -> Outcome<std::optional<storage::UserRecord>> {
+    return txn.users().find_by_id(caller.user_id);
+  });
+  if (!user) return user.error();
+  if (!*user) return make_error(Errc::unauthenticated, "the account no longer exists");
+  if (check_auth_verifier((*user)->auth_verifier, auth_key)) {
+    context_.throttle.record_success(attempt);
+    return Done{};
+  }
+  const std::int64_t blocked = context_.throttle.record_failure(attempt, now);
+  (void)in_write<Done>(context_, [&](Transaction& txn) -> Outcome<Done> {
+    COFFER_TRY_STATUS(audit(txn, now, event, caller.user, caller.address,
+                            failure_detail("wrong current auth key, session " + caller.session_id, blocked)));
+    return Done{};
+  });
+  return make_error(Errc::proof_failed, "the current password (auth_key) is wrong");
+}
+
 Outcome<Done> AuthService::change_password(const Caller& caller, const protocol::PasswordChange& request) {
+  if (auto proof = check_proof(caller, request.current_auth_key, "password_change_refused"); !proof) return proof;
   auto verifier = make_auth_verifier(request.auth_key);
   if (!verifier) return verifier.error();
   const std::int64_t now = context_.clock();
@@ -179,8 +210,8 @@ Outcome<Done> AuthService::change_password(const Caller& caller, const protocol:
 Outcome<protocol::RegisterResponse> AuthService::register_user(const protocol::RegisterRequest& request,
                                                                const std::string& address) {
   const std::int64_t now = context_.clock();
-  if (auto wait = context_.throttle.retry_after({address_key(address)}, now); wait > 0) {
-    return Outcome<protocol::RegisterResponse>(rate_limited(wait), protocol::Json{{"retry_after", wait}});
+  if (auto wait = context_.throttle.retry_after({"", address}, now); wait > 0) {
+    return retry_later<protocol::RegisterResponse>(wait);
   }
   auto registered = in_write<protocol::RegisterResponse>(context_, [&](Transaction& txn) -> Outcome<protocol::RegisterResponse> {
     auto invite = txn.users().find_invite(secret_hash(request.invite));
@@ -196,7 +227,7 @@ Outcome<protocol::RegisterResponse> AuthService::register_user(const protocol::R
     return protocol::RegisterResponse{account.name};
   });
   if (!registered && registered.error().code == Errc::unauthenticated) {
-    context_.throttle.record_failure({address_key(address)}, now);
+    (void)context_.throttle.record_failure({"", address}, now);
   }
   return registered;
 }

@@ -24,6 +24,9 @@ class AuthService {
   Outcome<protocol::SessionList> sessions(const Caller& caller);
   Outcome<Done> revoke_session(const Caller& caller, const std::string& session_id);
   Outcome<protocol::Account> account(const Caller& caller);
+  // Needs the proof of the current password (request.current_auth_key): a session alone cannot
+  // replace the login secrets or the key bundle. Errc::proof_failed for a wrong proof, counted
+  // in the login backoff; Errc::rate_limited while the caller's address or pair is blocked.
   Outcome<Done> change_password(const Caller& caller, const protocol::PasswordChange& request);
   Outcome<protocol::RegisterResponse> register_user(const protocol::RegisterRequest& request,
                                                     const std::string& address);
@@ -34,6 +37,9 @@ class AuthService {
                                                  const std::string& address);
   Outcome<protocol::LoginResponse> refuse_login(const std::string& user, const std::string& address,
                                                 const std::string& reason);
+  // Checks the caller's current auth_key as a login would (backoff first, constant-time check,
+  // failures counted and audited as `event`).
+  Outcome<Done> check_proof(const Caller& caller, const std::string& auth_key, const char* event);
 
   Context& context_;
 };

@@ -22,7 +22,7 @@ Result<storage::NodeRecord> load(storage::Transaction& txn, const std::string& i
 Status MoveOperation::check_destination(const storage::NodeRecord& node, const std::string& destination) {
   COFFER_TRY_STATUS(check_folder_open(destination_));
   if (node.owner_id != destination_.owner_id) {
-    return make_error(Errc::conflict, "entries cannot move between trees of different owners; copy instead");
+    return make_error(Errc::cross_device, "entries cannot move between trees of different owners; copy instead");
   }
   if (node.type == NodeType::folder) return check_no_cycle(txn_, node.id, destination);
   return {};
@@ -44,7 +44,9 @@ Status MoveOperation::replace_target(const storage::NodeRecord& source, const st
   const bool source_is_folder = source.type == NodeType::folder;
   const bool target_is_folder = target_node->type == NodeType::folder;
   if (source_is_folder != target_is_folder) {
-    return make_error(Errc::conflict, source_is_folder ? "a folder cannot replace a file" : "a file cannot replace a folder");
+    // rename(2): ENOTDIR for a folder over a file, EISDIR for a file over a folder.
+    if (source_is_folder) return make_error(Errc::not_a_directory, "a folder cannot replace a file");
+    return make_error(Errc::is_a_directory, "a file cannot replace a folder");
   }
   if (target_is_folder) {
     auto busy = txn_.nodes().has_children(target.node_id);
@@ -69,7 +71,7 @@ Outcome<protocol::Entry> MoveOperation::exchange(const storage::EntryRecord& sou
   COFFER_TRY_STATUS(txn_.nodes().insert_entry(moved));
   auto inserted = txn_.nodes().insert_entry(swapped);
   if (!inserted) {
-    if (inserted.error().code == Errc::already_exists) return make_error(Errc::conflict, "exchange_name_tag is taken");
+    if (inserted.error().code == Errc::already_exists) return make_error(Errc::already_exists, "exchange_name_tag is taken");
     return inserted.error();
   }
   COFFER_TRY_STATUS(record_change(txn_, destination_.owner_id, moved.node_id, moved.parent_id, "moved", now_));

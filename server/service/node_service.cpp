@@ -19,7 +19,7 @@ bool can_have_links(storage::NodeType type) {
 }
 
 Error cross_owner() {
-  return make_error(Errc::conflict, "entries cannot join trees of different owners; copy instead");
+  return make_error(Errc::cross_device, "entries cannot join trees of different owners; copy instead");
 }
 
 // One change to entries in its own transaction, with the records of the folders it changes.
@@ -47,7 +47,7 @@ Outcome<protocol::Entry> NodeService::create_in(Transaction& txn, const Caller& 
   if (*existing) return name_taken<protocol::Entry>(txn, **existing);
   auto id_used = txn.nodes().find(request.node_id);
   if (!id_used) return id_used.error();
-  if (*id_used) return make_error(Errc::conflict, "the node id is in use");
+  if (*id_used) return make_error(Errc::already_exists, "the node id is in use");
   const std::int64_t now = context_.clock();
   const storage::NodeRecord node{request.node_id,
                                  parent->owner_id,

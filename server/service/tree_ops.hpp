@@ -38,7 +38,7 @@ protocol::Json existing_entry_details(storage::Transaction& txn, const storage::
 
 template <class T>
 Outcome<T> name_taken(storage::Transaction& txn, const storage::EntryRecord& existing) {
-  return Outcome<T>(make_error(Errc::conflict, "an entry with this name exists"), existing_entry_details(txn, existing));
+  return Outcome<T>(make_error(Errc::already_exists, "an entry with this name exists"), existing_entry_details(txn, existing));
 }
 
 }  // namespace coffer::server::service

@@ -148,6 +148,7 @@ void to_json(Json& out, const Account& value) {
 Result<PasswordChange> PasswordChange::from_json(const Json& value, const std::string& path) {
   PasswordChange out;
   ObjectReader in(value, path, UnknownFields::refuse);
+  in.text("current_auth_key", out.current_auth_key, kAuthKey);
   in.object("kdf", out.kdf, KdfParams::from_json);
   in.text("auth_key", out.auth_key, kAuthKey);
   in.text("key_bundle", out.key_bundle, kKeyBundle);
@@ -156,7 +157,10 @@ Result<PasswordChange> PasswordChange::from_json(const Json& value, const std::s
 }
 
 void to_json(Json& out, const PasswordChange& value) {
-  out = Json{{"kdf", value.kdf}, {"auth_key", value.auth_key}, {"key_bundle", value.key_bundle}};
+  out = Json{{"current_auth_key", value.current_auth_key},
+             {"kdf", value.kdf},
+             {"auth_key", value.auth_key},
+             {"key_bundle", value.key_bundle}};
 }
 
 Result<RegisterRequest> RegisterRequest::from_json(const Json& value, const std::string& path) {

@@ -84,6 +84,7 @@ void to_json(Json& out, const Account& value);
 
 // PUT /v1/account/password
 struct PasswordChange {
+  std::string current_auth_key;  // proof: the auth_key of the password being replaced
   KdfParams kdf;
   std::string auth_key;
   std::string key_bundle;

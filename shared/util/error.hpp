@@ -25,6 +25,8 @@ enum class Errc {
   unsupported,
   internal,
   aborted,            // not applied because another part of the same request failed
+  proof_failed,       // a change that must prove the current password (auth_key) did not
+  cross_device,       // EXDEV: an entry would join trees of different owners
   // POSIX conditions only a file system meets (the VFS core), each its own errno.
   not_a_directory,    // ENOTDIR
   is_a_directory,     // EISDIR

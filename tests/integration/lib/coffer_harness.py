@@ -161,8 +161,9 @@ class Client:
     the records are opaque placeholders, since the server never opens them. Tests of the folder
     record rules send "folders" themselves."""
 
-    def __init__(self, port, token=None, timeout=30, auto_folders=True):
+    def __init__(self, port, token=None, timeout=30, auto_folders=True, source=None):
         self.port = port
+        self.source = source  # a local address to connect from (any of 127/8 on loopback)
         self.token = token
         self.timeout = timeout
         self.login_response = None
@@ -194,7 +195,8 @@ class Client:
         if body is not None and not isinstance(body, (bytes, bytearray)):
             data = json.dumps(body).encode()
             all_headers.setdefault("Content-Type", "application/json")
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
+        source = (self.source, 0) if self.source else None
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout, source_address=source)
         try:
             connection.request(method, path, body=data, headers=all_headers)
             response = connection.getresponse()
@@ -384,13 +386,13 @@ class CofferServer:
             args += ["--quota", str(quota)]
         self.admin(*args)
 
-    def client(self, token=None):
-        return Client(self.port, token)
+    def client(self, token=None, source=None):
+        return Client(self.port, token, source=source)
 
-    def login(self, name, password, device="harness"):
-        """Logs in as docs/api.md describes; returns a Client holding the session token (and
-        .login_response, .kek)."""
-        anonymous = self.client()
+    def login(self, name, password, device="harness", source=None):
+        """Logs in as docs/api.md describes, from the local address `source` if given; returns a
+        Client holding the session token (and .login_response, .kek, .auth_key)."""
+        anonymous = self.client(source=source)
         status, params = anonymous.get("/v1/auth/params?user=" + urllib.parse.quote(name))
         if status != 200:
             raise HarnessError(f"auth params: {status} {params}")
@@ -398,9 +400,10 @@ class CofferServer:
         status, session = anonymous.post("/v1/sessions", {"user": name, "auth_key": b64(auth_key), "device": device})
         if status != 201:
             raise HarnessError(f"login {name}: {status} {session}")
-        logged_in = self.client(session["token"])
+        logged_in = self.client(session["token"], source=source)
         logged_in.login_response = session
         logged_in.kek = kek
+        logged_in.auth_key = auth_key
         return logged_in
 
     def account(self, name, password, device="harness"):

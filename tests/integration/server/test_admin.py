@@ -93,7 +93,8 @@ def check_logins(server):
     other = server.login("carol", "carol password", "phone")
     kdf = {"algorithm": "scrypt", "n": 16384, "r": 8, "p": 1, "salt": b64(os.urandom(16))}
     auth_key, kek = derive_login_keys("new password", kdf)
-    carol.expect(204, "PUT", "/v1/account/password", {"kdf": kdf, "auth_key": b64(auth_key), "key_bundle": any_b64()})
+    carol.expect(204, "PUT", "/v1/account/password", {"current_auth_key": b64(carol.auth_key), "kdf": kdf,
+                                                      "auth_key": b64(auth_key), "key_bundle": any_b64()})
     assert other.get("/v1/account")[0] == 401, "other sessions end on a password change"
     assert carol.get("/v1/account")[0] == 200
     server.login("carol", "new password")

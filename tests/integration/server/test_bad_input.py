@@ -78,7 +78,8 @@ def json_cases(s):
         ("login with control chars", "POST", "/v1/sessions",
          {"user": "alice", "auth_key": b64(bytes(32)), "device": "a\nb"}, 400),
         ("password change with weak kdf", "PUT", "/v1/account/password",
-         {"kdf": {"algorithm": "scrypt", "n": 1024, "r": 8, "p": 1, "salt": b64(bytes(16))},
+         {"current_auth_key": b64(bytes(32)), "kdf": {"algorithm": "scrypt", "n": 1024, "r": 8, "p": 1,
+                                                        "salt": b64(bytes(16))},
           "auth_key": b64(bytes(32)), "key_bundle": any_b64()}, 400),
     ]
 

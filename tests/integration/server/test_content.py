@@ -89,7 +89,7 @@ def check_batch(s):
     statuses = [r["status"] for r in results]
     assert statuses[:41] == [201] * 41, statuses
     assert statuses[41:] == [400, 409, 200], statuses[41:]  # commits and attributes fail alone
-    assert results[42]["body"]["current_version"] == 1
+    assert results[42]["body"]["current_version"] == 1 and results[42]["body"]["error"] == "conflict"
     for node_id, data in files:
         detail = a.client.expect(200, "GET", f"/v1/nodes/{node_id}/versions/current")
         assert a.client.get("/v1/blobs/" + detail["chunks"][0], raw=True) == (200, data)

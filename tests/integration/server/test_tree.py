@@ -22,7 +22,8 @@ def check_create_and_list(a):
         a.create(folder, name)
     again = a.create_request(folder, "file-000")
     status, answer = c.post("/v1/nodes", again)
-    assert status == 409 and answer["existing"]["name_tag"] == name_tag(a.keys[folder], "file-000"), answer
+    assert status == 409 and answer["error"] == "already_exists", answer
+    assert answer["existing"]["name_tag"] == name_tag(a.keys[folder], "file-000"), answer
     seen, after = [], ""
     while True:
         query = f"?limit=10" + (f"&after={after}" if after else "")
@@ -39,7 +40,7 @@ def check_create_and_list(a):
     request = a.create_request(a.root_id, "dup-id")
     request["node_id"] = seen[0]["node"]["node_id"]
     status, answer = c.post("/v1/nodes", request)
-    assert status == 409 and "existing" not in answer, answer
+    assert status == 409 and answer["error"] == "already_exists" and "existing" not in answer, answer
     print("create, 409 on clashes, pages in tag order, lookups")
 
 
@@ -98,14 +99,15 @@ def check_moves(a):
     assert status == 400 and "itself" in answer["message"], answer
     one_tag = name_tag(a.keys[top], "one.txt")
     status, answer = c.post(f"/v1/nodes/{top}/entries/{one_tag}/move", move_body(a, top, "two.txt"))
-    assert status == 409 and answer["existing"]["node"]["node_id"] != f1, answer
+    assert status == 409 and answer["error"] == "already_exists", answer
+    assert answer["existing"]["node"]["node_id"] != f1, answer
     moved = c.expect(200, "POST", f"/v1/nodes/{top}/entries/{one_tag}/move",
                      move_body(a, top, "two.txt", "replace", a.keys[f1]))
     assert moved["node"]["node_id"] == f1 and moved["name_tag"] == name_tag(a.keys[top], "two.txt")
     assert c.get(f"/v1/nodes/{top}/entries/{one_tag}")[0] == 404
     two_tag = name_tag(a.keys[top], "two.txt")
     status, answer = c.post(f"/v1/nodes/{top}/entries/{two_tag}/move", move_body(a, top, "sub", "replace"))
-    assert status == 409, answer  # a file cannot replace a folder
+    assert status == 409 and answer["error"] == "is_a_folder", answer  # a file cannot replace a folder
     exchange = move_body(a, sub, "deep", "exchange", a.keys[f1])
     exchange.update({"exchange_name": encrypt_name(a.keys[top], "deep-now"),
                      "exchange_name_tag": name_tag(a.keys[top], "deep-now"),
@@ -144,6 +146,7 @@ def check_batch_moves_and_links(a):
     assert moved["node"]["node_id"] == f and moved["node"]["nlink"] == 2, moved
     again = c.expect(200, "POST", "/v1/batch", {"ops": [link]})["results"]
     assert again[0]["status"] == 409 and again[0]["body"]["existing"]["node"]["node_id"] == f, again
+    assert again[0]["body"]["error"] == "already_exists", again
     print("batch: link 201, move 200, missing source 404, folder link 400, bad mode 400, taken name 409")
 
 
@@ -165,7 +168,7 @@ def check_cross_owner(s):
     status, answer = b.client.post(f"/v1/nodes/{s.bob_file}/links",
                                    {"parent_id": s.folder, "name": any_b64(), "name_tag": os.urandom(32).hex(),
                                     "wrapped_key": any_b64()})
-    assert status == 409, (status, answer)
+    assert status == 409 and answer["error"] == "different_owners", (status, answer)
     created = b.client.expect(201, "POST", "/v1/nodes", dict(b.create_request(b.root_id, "x"), parent_id=s.folder))
     assert created["node"]["owner"] == "alice", "a node created in alice's folder belongs to alice"
     print("grant holders write into the owner's tree; no cross-owner links")

@@ -31,7 +31,8 @@ struct World {
   std::unique_ptr<service::Services> services;
   service::Caller alice;
 
-  World() {
+  World() : World(ServerConfig{}) {}
+  explicit World(ServerConfig base) : config(std::move(base)) {
     metadata = std::move(*storage::sqlite::SqliteMetadataStore::open(dir.path() / "coffer.db", {}));
     blobs = std::move(*storage::LocalBlobStore::open(dir.path() / "blobs"));
     services = std::make_unique<service::Services>(*metadata, *blobs, config);
@@ -84,20 +85,71 @@ TEST_CASE("login backoff doubles after the free failures and resets on success")
   policy.base_delay = std::chrono::seconds(10);
   policy.max_delay = std::chrono::seconds(25);
   service::LoginThrottle throttle(policy);
-  const std::string user = "user:a";
-  const std::string address = "address:1";
-  throttle.record_failure({user, address}, 100);
-  throttle.record_failure({user, address}, 100);
-  CHECK(throttle.retry_after({user}, 100) == 0);
-  throttle.record_failure({user, address}, 100);
-  CHECK(throttle.retry_after({user}, 100) == 10);
-  CHECK(throttle.retry_after({"user:b", address}, 105) == 5);  // the address is blocked for everyone
-  throttle.record_failure({user}, 110);
-  CHECK(throttle.retry_after({user}, 110) == 20);
-  throttle.record_failure({user}, 130);
-  CHECK(throttle.retry_after({user}, 130) == 25);  // capped
-  throttle.record_success({user});
-  CHECK(throttle.retry_after({user}, 130) == 0);
+  const service::LoginAttempt a{"a", "10.0.0.1"};
+  CHECK(throttle.record_failure(a, 100) == 0);
+  CHECK(throttle.record_failure(a, 100) == 0);
+  CHECK(throttle.retry_after(a, 100) == 0);
+  CHECK(throttle.record_failure(a, 100) == 10);
+  CHECK(throttle.retry_after(a, 100) == 10);
+  CHECK(throttle.retry_after(a, 105) == 5);
+  throttle.record_failure(a, 110);
+  CHECK(throttle.retry_after(a, 110) == 20);
+  throttle.record_failure(a, 130);
+  CHECK(throttle.retry_after(a, 130) == 25);  // capped
+  throttle.record_success(a);
+  CHECK(throttle.retry_after(a, 130) == 0);
+}
+
+TEST_CASE("login backoff: failures from one address do not block the user elsewhere") {
+  LoginBackoff policy;
+  policy.free_failures = 2;
+  policy.address_free_failures = 4;
+  policy.base_delay = std::chrono::seconds(10);
+  service::LoginThrottle throttle(policy);
+  for (int i = 0; i < 3; ++i) throttle.record_failure({"victim", "10.0.0.1"}, 100);
+  CHECK(throttle.retry_after({"victim", "10.0.0.1"}, 100) == 10);
+  CHECK(throttle.retry_after({"victim", "10.0.0.2"}, 100) == 0);  // the user, elsewhere
+  CHECK(throttle.retry_after({"other", "10.0.0.1"}, 100) == 0);   // the address, for another name
+  // Many names from one address: the address backs off for every name.
+  throttle.record_failure({"x", "10.0.0.1"}, 100);
+  CHECK(throttle.retry_after({"fresh", "10.0.0.1"}, 100) == 0);
+  CHECK(throttle.record_failure({"y", "10.0.0.1"}, 100) == 10);
+  CHECK(throttle.retry_after({"fresh", "10.0.0.1"}, 100) == 10);
+  CHECK(throttle.retry_after({"", "10.0.0.1"}, 100) == 10);  // invite redemptions too
+  // A success forgets the pair, not the address: a login of one's own buys no guesses.
+  throttle.record_success({"fresh", "10.0.0.1"});
+  CHECK(throttle.retry_after({"fresh", "10.0.0.1"}, 100) == 10);
+}
+
+TEST_CASE("login backoff: a quiet day forgets; memory stays bounded") {
+  LoginBackoff policy;
+  policy.free_failures = 1;
+  policy.base_delay = std::chrono::seconds(10);
+  policy.max_delay = std::chrono::seconds(60);
+  policy.max_tracked = 50;
+  service::LoginThrottle throttle(policy);
+  throttle.record_failure({"a", "10.0.0.1"}, 100);
+  CHECK(throttle.record_failure({"a", "10.0.0.1"}, 100) == 10);
+  CHECK(throttle.record_failure({"a", "10.0.0.1"}, 200) == 20);  // waiting out a block buys nothing
+  CHECK(throttle.record_failure({"a", "10.0.0.1"}, 200 + 86401) == 0);  // quiet for a day: fresh
+  for (int i = 0; i < 1000; ++i) throttle.record_failure({"n" + std::to_string(i), "10.1." + std::to_string(i) + ".1"}, 300);
+  CHECK(throttle.tracked() <= 50);
+  // The newest records stay: the last address is still counted.
+  CHECK(throttle.record_failure({"n999", "10.1.999.1"}, 300) == 10);
+}
+
+TEST_CASE("login backoff groups IPv6 addresses by /64 and reads mapped IPv4") {
+  CHECK(service::throttle_address("192.0.2.7") == "192.0.2.7");
+  CHECK(service::throttle_address("2001:db8:1:2:aaaa::1") == "2001:db8:1:2::/64");
+  CHECK(service::throttle_address("2001:db8:1:2:bbbb::9") == "2001:db8:1:2::/64");
+  CHECK(service::throttle_address("::ffff:192.0.2.7") == "192.0.2.7");
+  CHECK(service::throttle_address("not an address") == "not an address");
+  LoginBackoff policy;
+  policy.free_failures = 1;
+  service::LoginThrottle throttle(policy);
+  throttle.record_failure({"a", "2001:db8::1"}, 100);
+  throttle.record_failure({"a", "2001:db8::2"}, 100);
+  CHECK(throttle.retry_after({"a", "2001:db8::3"}, 100) > 0);
 }
 
 TEST_CASE("sessions: authenticate, logout, wrong keys") {
@@ -112,6 +164,35 @@ TEST_CASE("sessions: authenticate, logout, wrong keys") {
   CHECK(w.services->auth.authenticate("not hex", "x").error().code == Errc::unauthenticated);
   REQUIRE(w.services->auth.logout(w.alice));
   CHECK(w.services->auth.sessions(w.alice)->sessions.empty());
+}
+
+TEST_CASE("a password change needs the current auth_key, not only the session") {
+  ServerConfig config;
+  config.login_backoff.base_delay = std::chrono::seconds(600);  // no wall-clock race below
+  World w(config);
+  const std::string new_key = "AgAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+  const protocol::KdfParams kdf{"scrypt", 16384, 8, 1, kKey.substr(0, 24)};
+  const std::string before = w.services->auth.account(w.alice)->key_bundle;
+  protocol::PasswordChange change{kOtherKey, kdf, new_key, "BBBB"};
+  for (int i = 0; i < 5; ++i) {
+    auto refused = w.services->auth.change_password(w.alice, change);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code == Errc::proof_failed);
+  }
+  CHECK(w.services->auth.account(w.alice)->key_bundle == before);
+  CHECK(w.services->auth.login(protocol::LoginRequest{"alice", kKey, "x"}, "127.0.0.9"));
+  // The failures count in the login backoff of the caller's address.
+  auto sixth = w.services->auth.change_password(w.alice, change);
+  CHECK(sixth.error().code == Errc::proof_failed);
+  change.current_auth_key = kKey;
+  auto blocked = w.services->auth.change_password(w.alice, change);
+  CHECK(blocked.error().code == Errc::rate_limited);
+  CHECK(blocked.details().contains("retry_after"));
+  w.alice.address = "127.0.0.3";  // the same session, from an address without failures
+  REQUIRE(w.services->auth.change_password(w.alice, change));
+  CHECK(w.services->auth.account(w.alice)->key_bundle == "BBBB");
+  CHECK(w.services->auth.login(protocol::LoginRequest{"alice", new_key, "x"}, "127.0.0.9"));
+  CHECK_FALSE(w.services->auth.login(protocol::LoginRequest{"alice", kKey, "x"}, "127.0.0.10"));
 }
 
 TEST_CASE("a batch applies its ops with the folder records; a failed commit fails alone") {
@@ -145,7 +226,7 @@ TEST_CASE("a failed entry op, or one that does not parse, undoes the whole batch
   auto results = w.services->batch.run(w.alice, ops, w.root_update(1));
   REQUIRE(results);
   CHECK((*results)[0].error->code == Errc::aborted);
-  CHECK((*results)[1].error->code == Errc::conflict);
+  CHECK((*results)[1].error->code == Errc::already_exists);
   CHECK((*results)[1].details.contains("existing"));
   CHECK(w.services->nodes.get(w.alice, hex_id('1')).error().code == Errc::not_found);
   CHECK(w.root_revision() == 1);
