@@ -188,6 +188,15 @@ Outcome<protocol::CommitResponse> ContentService::add_version(Transaction& txn, 
     return Outcome<protocol::CommitResponse>(make_error(Errc::conflict, "base_version is not the current version"),
                                              protocol::Json{{"current_version", node->version}});
   }
+  // The store charges the version exactly as it keeps it; a manifest that alone would pass the
+  // owner's quota is refused before it is handed to the store at all.
+  auto owner = txn.users().find_by_id(node->owner_id);
+  if (!owner) return owner.error();
+  if (*owner && (*owner)->quota && (*owner)->used + request.manifest.size() > *(*owner)->quota) {
+    if (node->owner_id != caller.user_id) return make_error(Errc::quota_exceeded, "over the quota of the file's owner");
+    auto refused = quota_exceeded(txn, node->owner_id, request.manifest.size());
+    return Outcome<protocol::CommitResponse>(refused.error(), refused.details());
+  }
   std::uint64_t size = 0;
   std::set<std::string> checked;
   for (const auto& chunk : request.chunks) {

@@ -125,7 +125,19 @@ TEST_CASE("a version whose manifest would pass the quota is refused and adds not
   CHECK(w.used() == before);
   CHECK(w.used() == w.counted());
   CHECK(w.services->content.versions(w.alice, hex_id('1'))->versions.empty());
+  // The manifest fits but with its chunk list it does not: the store's guard refuses it.
+  REQUIRE(w.put("c"));
+  w.leave_room(1000);
+  const std::uint64_t at = w.used();
+  auto guarded = w.services->content.commit(
+      w.alice, hex_id('1'), protocol::CommitRequest{0, 1, std::string(950, 'M'), {blob_id_of("c")}, {}});
+  REQUIRE_FALSE(guarded);
+  CHECK(guarded.error().code == Errc::quota_exceeded);
+  CHECK(guarded.details().at("used") == at);
+  CHECK(w.used() == at);
+  CHECK(w.services->content.versions(w.alice, hex_id('1'))->versions.empty());
   REQUIRE(w.services->content.commit(w.alice, hex_id('1'), protocol::CommitRequest{0, 1, std::string(500, 'M'), {}, {}}));
+  CHECK(w.used() == w.counted());
 }
 
 TEST_CASE("a blob upload over the quota leaves neither a file nor a charge") {
