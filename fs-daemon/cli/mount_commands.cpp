@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "cli/daemon_link.hpp"
+#include "config/units.hpp"
 #include "daemon/mount_daemon.hpp"
 #include "mount/mount_runtime.hpp"
 
@@ -125,10 +126,33 @@ void print_login(const profile::ProfilePaths& paths, const profile::LoginInfo& i
   if (!info.tls_fingerprint.empty()) std::cout << "TLS pin:  SHA-256 " << info.tls_fingerprint << '\n';
 }
 
+// The usage as the server counts it: GET /v1/usage, the same number `coffer-admin user list`
+// shows. One attempt, so that status answers at once when the server is away.
+void print_usage(const profile::LoginInfo& info, const profile::ClientConfig& config) {
+  auto options = http_options(info.server_url, config);
+  options.pinned_fingerprint = info.tls_fingerprint;
+  options.retry.max_attempts = 1;
+  auto http = std::make_shared<client::HttpClient>(options);
+  http->set_bearer_token(info.token);
+  auto usage = client::ApiClient(http).usage();
+  if (!usage) {
+    std::cout << "Usage:    unknown (" << usage.error().message << ")\n";
+    return;
+  }
+  std::cout << "Usage:    " << usage->used;
+  if (usage->quota) {
+    std::cout << " of " << *usage->quota << " bytes (" << config::format_size_approx(usage->used) << " of "
+              << config::format_size_approx(*usage->quota) << ")\n";
+  } else {
+    std::cout << " bytes (" << config::format_size_approx(usage->used) << "), no quota\n";
+  }
+}
+
 void run_status(const GlobalOptions& global) {
   auto paths = paths_of(global);
   auto login = value_or_fail("status", profile::load_login(paths));
   print_login(paths, login.info);
+  print_usage(login.info, config_of("status", paths));
   auto answer = daemon_request(paths, "status", std::chrono::seconds(5));
   if (!answer) {
     std::cout << "Mounted:  no\n"

@@ -63,6 +63,8 @@ const char* error_code(Errc code) {
   }
 }
 
-bool message_is_public(Errc code) { return http_status(code) < 500 || code == Errc::unavailable; }
+bool message_is_public(Errc code) {
+  return http_status(code) < 500 || code == Errc::unavailable || code == Errc::quota_exceeded;
+}
 
 }  // namespace coffer::server::http

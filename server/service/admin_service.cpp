@@ -3,6 +3,7 @@
 #include <map>
 
 #include "config/units.hpp"
+#include "server/service/quota.hpp"
 #include "server/service/secrets.hpp"
 #include "server/service/transactions.hpp"
 
@@ -33,7 +34,9 @@ Outcome<protocol::AdminUserList> AdminService::users() {
     if (!invites) return invites.error();
     protocol::AdminUserList list;
     for (const auto& u : *users) {
-      list.users.push_back(protocol::AdminUser{u.name, u.id, u.admin, u.disabled, false, u.created_at, u.quota, u.used});
+      const UsageView usage = usage_of(u);  // the same numbers GET /v1/usage gives the user
+      list.users.push_back(
+          protocol::AdminUser{u.name, u.id, u.admin, u.disabled, false, u.created_at, usage.quota, usage.used});
     }
     for (const auto& invite : *invites) {
       list.users.push_back(protocol::AdminUser{invite.user_name, 0, invite.admin, false, true, invite.created_at,

@@ -1,10 +1,12 @@
 #include "server/service/batch_service.hpp"
 
+#include <set>
 #include <unordered_set>
 
 #include "crypto/encoding.hpp"
 #include "crypto/hash.hpp"
 #include "server/service/folder_records.hpp"
+#include "server/service/quota.hpp"
 #include "server/service/transactions.hpp"
 
 namespace coffer::server::service {
@@ -74,39 +76,46 @@ std::vector<std::vector<BatchService::DecodedBlob>> BatchService::decode_blobs(
 }
 
 BatchOpResult BatchService::apply(storage::Transaction& txn, const Caller& caller, const BatchOp& op,
-                                  const std::vector<DecodedBlob>& blobs) {
+                                  const std::vector<DecodedBlob>& blobs, std::vector<std::string>& new_blobs) {
+  // The store refuses what would pass a quota; the answer names the caller's numbers.
+  const auto explained = [&](auto outcome) { return explain_quota(txn, caller.user_id, std::move(outcome)); };
   if (const auto* create = std::get_if<protocol::CreateNodeRequest>(&op)) {
-    return from_outcome(nodes_.create_in(txn, caller, *create), Success::created);
+    return from_outcome(explained(nodes_.create_in(txn, caller, *create)), Success::created);
   }
   if (const auto* set = std::get_if<protocol::BatchSetAttributes>(&op)) {
-    return from_outcome(nodes_.set_attributes_in(txn, caller, set->node_id, set->request), Success::ok);
+    return from_outcome(explained(nodes_.set_attributes_in(txn, caller, set->node_id, set->request)), Success::ok);
   }
   if (const auto* remove = std::get_if<protocol::BatchRemove>(&op)) {
-    return from_outcome(nodes_.remove_in(txn, caller, remove->parent_id, remove->name_tag), Success::no_content);
+    return from_outcome(explained(nodes_.remove_in(txn, caller, remove->parent_id, remove->name_tag)),
+                        Success::no_content);
   }
   if (const auto* move = std::get_if<protocol::BatchMove>(&op)) {
-    return from_outcome(nodes_.move_in(txn, caller, move->from_parent_id, move->from_name_tag, move->request),
-                        Success::ok);
+    return from_outcome(
+        explained(nodes_.move_in(txn, caller, move->from_parent_id, move->from_name_tag, move->request)), Success::ok);
   }
   if (const auto* link = std::get_if<protocol::BatchLink>(&op)) {
-    return from_outcome(nodes_.link_in(txn, caller, link->node_id, link->request), Success::created);
+    return from_outcome(explained(nodes_.link_in(txn, caller, link->node_id, link->request)), Success::created);
   }
   const auto& commit = std::get<protocol::BatchCommit>(op);
   for (const auto& blob : blobs) {
     auto held = content_.hold_in(txn, caller, blob.id, blob.bytes.size());
-    if (!held) return failed(held.error());
+    if (!held) return failed(held.error(), held.details());
+    if (*held) new_blobs.push_back(blob.id);
   }
   return from_outcome(content_.commit_in(txn, caller, commit.node_id, commit.request), Success::created);
 }
 
 Result<bool> BatchService::apply_all(storage::Transaction& txn, const Caller& caller, const std::vector<Result<BatchOp>>& ops,
                                      const std::vector<std::vector<DecodedBlob>>& blobs,
-                                     std::vector<BatchOpResult>& results) {
+                                     std::vector<BatchOpResult>& results, std::set<std::string>& publish) {
   for (std::size_t i = 0; i < ops.size(); ++i) {
     if (!results[i].error) {
       COFFER_TRY_STATUS(txn.begin_savepoint());
-      results[i] = apply(txn, caller, *ops[i], blobs[i]);
+      std::vector<std::string> new_blobs;
+      results[i] = apply(txn, caller, *ops[i], blobs[i], new_blobs);
       COFFER_TRY_STATUS(results[i].error ? txn.rollback_savepoint() : txn.release_savepoint());
+      // A failed op's blob rows are undone with it, and so its blobs are never published.
+      if (!results[i].error) publish.insert(new_blobs.begin(), new_blobs.end());
     }
     if (results[i].error && changes_entries(ops[i])) {
       abort_others(results, i);
@@ -131,18 +140,25 @@ Outcome<std::vector<BatchOpResult>> BatchService::run(const Caller& caller, cons
       if (seen.insert(blob.id).second) durable.push_back({blob.id, as_text(blob.bytes)});
     }
   }
-  COFFER_TRY_STATUS(context_.blobs.put_many(durable));
+  // Staged (durable, invisible) before the transaction; published inside it, only the blobs whose
+  // ops were applied. The rest are removed with `staged`.
+  auto staged = context_.blobs.stage_many(durable);
+  if (!staged) return staged.error();
   bool undone = false;
   auto applied = in_write<Done>(context_, [&](storage::Transaction& txn) -> Outcome<Done> {
     FolderRecords records(txn, caller, folders);
     if (auto checked = records.check_bases(); !checked) return checked;
-    auto complete = apply_all(txn, caller, ops, blobs, results);
+    std::set<std::string> publish;
+    auto complete = apply_all(txn, caller, ops, blobs, results, publish);
     if (!complete) return complete.error();
     if (!*complete) {
       undone = true;
       return make_error(Errc::aborted, "an op that changes entries failed");
     }
-    return records.apply();
+    if (auto stored = explain_quota(txn, caller.user_id, records.apply()); !stored) return stored;
+    const std::vector<std::string> ids(publish.begin(), publish.end());
+    COFFER_TRY_STATUS((*staged)->publish(ids));
+    return Done{};
   });
   if (!applied && !undone) return Outcome<std::vector<BatchOpResult>>(applied.error(), applied.details());
   return results;

@@ -1,5 +1,6 @@
 #include "server/service/content_service.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include "protocol/formats.hpp"
@@ -24,10 +25,6 @@ Status check_blob_id(const std::string& blob_id) {
   return {};
 }
 
-Error over_quota(std::uint64_t quota) {
-  return make_error(Errc::quota_exceeded, "the upload would pass the quota of " + std::to_string(quota) + " bytes");
-}
-
 Result<bool> blob_readable(Transaction& txn, std::int64_t user_id, const std::string& blob_id) {
   auto held = txn.content().holds_blob(user_id, blob_id);
   if (!held || *held) return held;
@@ -44,6 +41,65 @@ Result<bool> blob_readable(Transaction& txn, std::int64_t user_id, const std::st
   return false;
 }
 
+// An upload of unknown length reserves quota this much at a time as its bytes arrive: the most a
+// refused upload has read past the quota.
+constexpr std::uint64_t kReserveStep = std::uint64_t{1} << 20;
+
+QuotaReservations::ReadUsage read_usage(Context& context, std::int64_t user_id) {
+  using Reading = QuotaReservations::Reading;
+  return [&context, user_id]() {
+    return in_read<Reading>(context, [&](Transaction& txn) -> Outcome<Reading> {
+      auto user = txn.users().find_by_id(user_id);
+      if (!user) return user.error();
+      if (!*user) return make_error(Errc::unauthenticated, "the account no longer exists");
+      const UsageView usage = usage_of(**user);
+      return Reading{usage.quota, usage.used};
+    });
+  };
+}
+
+// A blob writer that holds quota for the bytes it takes in, reserving more as they pass what it
+// holds, and gives it all back when destroyed (after the transaction that charged the blob).
+class ReservedBlobWriter final : public storage::BlobWriter {
+ public:
+  ReservedBlobWriter(std::unique_ptr<storage::BlobWriter> inner, QuotaReservations& reservations, std::int64_t user_id,
+                     std::uint64_t reserved, QuotaReservations::ReadUsage read)
+      : inner_(std::move(inner)), reservations_(reservations), user_id_(user_id), reserved_(reserved),
+        read_(std::move(read)) {}
+  ~ReservedBlobWriter() override { reservations_.release(user_id_, reserved_); }
+  ReservedBlobWriter(const ReservedBlobWriter&) = delete;
+  ReservedBlobWriter& operator=(const ReservedBlobWriter&) = delete;
+
+  Status write(std::string_view data) override {
+    if (written_ + data.size() > reserved_) COFFER_TRY_STATUS(reserve(written_ + data.size() - reserved_));
+    written_ += data.size();
+    return inner_->write(data);
+  }
+  Result<std::uint64_t> finish() override { return inner_->finish(); }
+  Status publish() override { return inner_->publish(); }
+
+ private:
+  // A step at a time; near the quota, exactly what is needed.
+  Status reserve(std::uint64_t needed) {
+    for (const std::uint64_t bytes : {std::max(needed, kReserveStep), needed}) {
+      auto reserved = reservations_.reserve(user_id_, bytes, read_);
+      if (reserved) {
+        reserved_ += bytes;
+        return {};
+      }
+      if (reserved.error().code != Errc::quota_exceeded || bytes == needed) return reserved.error();
+    }
+    return {};
+  }
+
+  std::unique_ptr<storage::BlobWriter> inner_;
+  QuotaReservations& reservations_;
+  std::int64_t user_id_;
+  std::uint64_t reserved_;
+  QuotaReservations::ReadUsage read_;
+  std::uint64_t written_ = 0;
+};
+
 }  // namespace
 
 Outcome<std::unique_ptr<storage::BlobWriter>> ContentService::start_upload(const Caller& caller,
@@ -54,42 +110,51 @@ Outcome<std::unique_ptr<storage::BlobWriter>> ContentService::start_upload(const
   if (declared_size && *declared_size > limit) {
     return make_error(Errc::too_large, "a blob may be at most " + std::to_string(limit) + " bytes");
   }
-  if (caller.quota && declared_size && caller.used + *declared_size > *caller.quota) {
-    // Over the quota unless the caller holds these bytes already (then they cost nothing).
-    auto held = in_read<bool>(context_, [&](Transaction& txn) -> Outcome<bool> {
-      return txn.content().holds_blob(caller.user_id, blob_id);
-    });
-    if (!held) return held.error();
-    if (!*held) return over_quota(*caller.quota);
+  // A blob the caller holds already costs nothing: no reservation.
+  auto held = in_read<bool>(context_, [&](Transaction& txn) -> Outcome<bool> {
+    return txn.content().holds_blob(caller.user_id, blob_id);
+  });
+  if (!held) return held.error();
+  std::uint64_t reserved = 0;
+  auto read = read_usage(context_, caller.user_id);
+  if (!*held && declared_size) {
+    auto reservation = reservations_.reserve(caller.user_id, *declared_size, read);
+    if (!reservation) return Outcome<std::unique_ptr<storage::BlobWriter>>(reservation.error(), reservation.details());
+    reserved = *declared_size;
   }
-  return context_.blobs.create(blob_id, limit);
+  auto writer = context_.blobs.create(blob_id, limit);
+  if (!writer) {
+    reservations_.release(caller.user_id, reserved);
+    return writer.error();
+  }
+  if (*held) return std::move(*writer);
+  return std::unique_ptr<storage::BlobWriter>(
+      std::make_unique<ReservedBlobWriter>(std::move(*writer), reservations_, caller.user_id, reserved, std::move(read)));
 }
 
-Result<bool> ContentService::hold_in(Transaction& txn, const Caller& caller, const std::string& blob_id,
-                                     std::uint64_t size) {
+Outcome<bool> ContentService::hold_in(Transaction& txn, const Caller& caller, const std::string& blob_id,
+                                      std::uint64_t size) {
   auto created = txn.content().insert_blob(blob_id, size, context_.clock());
   if (!created) return created.error();
-  if (caller.quota) {
-    // The usage as of this transaction (the caller's snapshot may be stale).
-    auto user = txn.users().find_by_id(caller.user_id);
-    if (!user) return user.error();
-    if (!*user) return make_error(Errc::unauthenticated, "the account no longer exists");
-    auto held = txn.content().holds_blob(caller.user_id, blob_id);
-    if (!held) return held.error();
-    if (!*held && (*user)->quota && (*user)->used + size > *(*user)->quota) return over_quota(*(*user)->quota);
-  }
+  // The store charges the caller and refuses what would pass the quota.
   auto charged = txn.content().hold_blob(caller.user_id, blob_id);
-  if (!charged) return charged.error();
-  return *created;
+  if (charged) return *created;
+  if (charged.error().code != Errc::quota_exceeded) return charged.error();
+  auto refused = quota_exceeded(txn, caller.user_id, size);
+  return Outcome<bool>(refused.error(), refused.details());
 }
 
 Outcome<ContentService::Stored> ContentService::finish_upload(const Caller& caller, const std::string& blob_id,
                                                               storage::BlobWriter& writer) {
-  auto size = writer.commit();
+  auto size = writer.finish();
   if (!size) return size.error();
   return in_write<Stored>(context_, [&](Transaction& txn) -> Outcome<Stored> {
     auto created = hold_in(txn, caller, blob_id, *size);
-    if (!created) return created.error();
+    if (!created) return Outcome<Stored>(created.error(), created.details());
+    // Published while the transaction that charges it is open: a refused blob is never visible,
+    // and no other upload of the same bytes can commit in between (writes are serialized). A
+    // blob row that existed already has its file: this copy is dropped with the writer.
+    if (*created) COFFER_TRY_STATUS(writer.publish());
     return Stored{protocol::BlobStored{blob_id, *size}, *created};
   });
 }
@@ -109,12 +174,28 @@ Outcome<std::shared_ptr<storage::BlobReader>> ContentService::open_blob(const Ca
 Outcome<protocol::CommitResponse> ContentService::commit_in(Transaction& txn, const Caller& caller,
                                                             const std::string& node_id,
                                                             const protocol::CommitRequest& request) {
+  // The store charges the manifest and the chunk list to the node's owner as it keeps them.
+  return explain_quota(txn, caller.user_id, add_version(txn, caller, node_id, request));
+}
+
+Outcome<protocol::CommitResponse> ContentService::add_version(Transaction& txn, const Caller& caller,
+                                                              const std::string& node_id,
+                                                              const protocol::CommitRequest& request) {
   auto node = acl::check_access(txn, caller.user_id, node_id, Access::write);
   if (!node) return node.error();
   if (node->type != storage::NodeType::file) return make_error(Errc::invalid_argument, "only files have content versions");
   if (node->version != request.base_version) {
     return Outcome<protocol::CommitResponse>(make_error(Errc::conflict, "base_version is not the current version"),
                                              protocol::Json{{"current_version", node->version}});
+  }
+  // The store charges the version exactly as it keeps it; a manifest that alone would pass the
+  // owner's quota is refused before it is handed to the store at all.
+  auto owner = txn.users().find_by_id(node->owner_id);
+  if (!owner) return owner.error();
+  if (*owner && (*owner)->quota && (*owner)->used + request.manifest.size() > *(*owner)->quota) {
+    if (node->owner_id != caller.user_id) return make_error(Errc::quota_exceeded, "over the quota of the file's owner");
+    auto refused = quota_exceeded(txn, node->owner_id, request.manifest.size());
+    return Outcome<protocol::CommitResponse>(refused.error(), refused.details());
   }
   std::uint64_t size = 0;
   std::set<std::string> checked;
@@ -178,7 +259,8 @@ Outcome<protocol::Usage> ContentService::usage(const Caller& caller) {
     auto user = txn.users().find_by_id(caller.user_id);
     if (!user) return user.error();
     if (!*user) return make_error(Errc::unauthenticated, "the account no longer exists");
-    return protocol::Usage{(*user)->used, (*user)->quota};
+    const UsageView usage = usage_of(**user);
+    return protocol::Usage{usage.used, usage.quota};
   });
 }
 

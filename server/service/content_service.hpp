@@ -9,6 +9,7 @@
 #include "server/service/caller.hpp"
 #include "server/service/context.hpp"
 #include "server/service/outcome.hpp"
+#include "server/service/quota.hpp"
 
 namespace coffer::server::service {
 
@@ -18,14 +19,19 @@ class ContentService {
   explicit ContentService(Context& context) : context_(context) {}
 
   // PUT /v1/blobs/{id} in three steps, so the HTTP layer can stream the body in between:
-  // start_upload checks the id, the declared size and the quota before any byte is read.
+  // start_upload checks the id and the declared size, and reserves the declared size against the
+  // quota (a blob the caller holds already costs nothing) before any byte is read. The writer it
+  // returns reserves more as bytes beyond the declared size arrive (1 MiB at a time), and releases
+  // what it reserved when it is destroyed: keep it until finish_upload has returned.
   Outcome<std::unique_ptr<storage::BlobWriter>> start_upload(const Caller& caller, const std::string& blob_id,
                                                              std::optional<std::uint64_t> declared_size);
   struct Stored {
     protocol::BlobStored blob;
     bool created = false;  // false when the server had the blob already
   };
-  // Verifies and makes the blob durable, then records it and charges the caller's quota.
+  // Verifies the blob and makes it durable, then, in one transaction, records it, charges the
+  // caller (Errc::quota_exceeded when it would pass the quota) and publishes it. A refused blob
+  // leaves nothing behind; a blob another user already stored stays as it was.
   Outcome<Stored> finish_upload(const Caller& caller, const std::string& blob_id, storage::BlobWriter& writer);
 
   // A blob the caller may read: one they hold, or one a version of a node they may read lists.
@@ -38,15 +44,22 @@ class ContentService {
   Outcome<protocol::VersionDetail> version(const Caller& caller, const std::string& node_id,
                                            std::optional<std::uint64_t> version);
   Outcome<protocol::Usage> usage(const Caller& caller);
+  // Bytes reserved by the caller's uploads in progress (for tests and diagnostics).
+  std::uint64_t reserved(const Caller& caller) const { return reservations_.reserved(caller.user_id); }
 
   Outcome<protocol::CommitResponse> commit_in(storage::Transaction& txn, const Caller& caller, const std::string& node_id,
                                               const protocol::CommitRequest& request);
-  // Records a durable blob and charges it to the caller (Errc::quota_exceeded when it would
-  // pass the quota); true when the blob row is new.
-  Result<bool> hold_in(storage::Transaction& txn, const Caller& caller, const std::string& blob_id, std::uint64_t size);
+  // Records a durable, not yet published blob and charges it to the caller (Errc::quota_exceeded,
+  // with the numbers, when it would pass the quota); true when the blob row is new, so the caller
+  // must publish the blob before the transaction commits.
+  Outcome<bool> hold_in(storage::Transaction& txn, const Caller& caller, const std::string& blob_id, std::uint64_t size);
 
  private:
+  Outcome<protocol::CommitResponse> add_version(storage::Transaction& txn, const Caller& caller,
+                                                const std::string& node_id, const protocol::CommitRequest& request);
+
   Context& context_;
+  QuotaReservations reservations_;
 };
 
 }  // namespace coffer::server::service

@@ -3,6 +3,7 @@
 #include "server/acl/access_check.hpp"
 #include "server/service/folder_records.hpp"
 #include "server/service/move_operation.hpp"
+#include "server/service/quota.hpp"
 #include "server/service/transactions.hpp"
 #include "server/service/tree_ops.hpp"
 #include "server/service/views.hpp"
@@ -28,9 +29,11 @@ Outcome<T> with_folder_records(Context& context, const Caller& caller, const Nod
   return in_write<T>(context, [&](Transaction& txn) -> Outcome<T> {
     FolderRecords records(txn, caller, folders);
     if (auto checked = records.check_bases(); !checked) return Outcome<T>(checked.error(), checked.details());
-    Outcome<T> outcome = op(txn);
+    Outcome<T> outcome = explain_quota(txn, caller.user_id, op(txn));
     if (!outcome) return outcome;
-    if (auto applied = records.apply(); !applied) return Outcome<T>(applied.error(), applied.details());
+    if (auto applied = explain_quota(txn, caller.user_id, records.apply()); !applied) {
+      return Outcome<T>(applied.error(), applied.details());
+    }
     return outcome;
   });
 }
@@ -193,8 +196,9 @@ Outcome<protocol::Node> NodeService::set_attributes_in(Transaction& txn, const C
 
 Outcome<protocol::Node> NodeService::set_attributes(const Caller& caller, const std::string& node_id,
                                                     const protocol::SetAttributesRequest& request) {
-  return in_write<protocol::Node>(context_,
-                                  [&](Transaction& txn) { return set_attributes_in(txn, caller, node_id, request); });
+  return in_write<protocol::Node>(context_, [&](Transaction& txn) {
+    return explain_quota(txn, caller.user_id, set_attributes_in(txn, caller, node_id, request));
+  });
 }
 
 }  // namespace coffer::server::service

@@ -5,25 +5,38 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "util/result.hpp"
 
 namespace coffer::server::storage {
 
 // Content-addressed, immutable blobs (chunks): the id is the lowercase hex SHA-256 of the bytes.
-// A blob becomes visible and durable in one step (commit / put_many), after which the metadata
-// row that refers to it may commit. Implementations: local disk (local/); an S3-compatible one
-// can follow behind the same interface.
+// A blob is stored in two steps: staged (verified and durable, but not visible: nothing names it
+// yet), then published (visible under its id). The caller publishes only once it knows the blob
+// will be kept (the quota charged, inside the transaction whose row refers to it), so a refused
+// upload leaves nothing behind: destroying a writer or a staging that was not published removes
+// what it wrote. Implementations: local disk (local/); an S3-compatible one can follow behind the
+// same interface.
 
-// Streams one blob in. Destroying it without commit() leaves nothing behind.
+// Streams one blob in. Destroying it before publish() leaves nothing behind.
 class BlobWriter {
  public:
   virtual ~BlobWriter() = default;
   // Errc::too_large once more than the writer's size limit has arrived.
   virtual Status write(std::string_view data) = 0;
-  // Checks the bytes hash to the id (Errc::integrity otherwise), then makes the blob durable.
-  // Returns its size.
-  virtual Result<std::uint64_t> commit() = 0;
+  // Checks the bytes hash to the id (Errc::integrity otherwise), then makes them durable, still
+  // invisible. Returns the size.
+  virtual Result<std::uint64_t> finish() = 0;
+  // Makes the finished blob visible under its id (durably).
+  virtual Status publish() = 0;
+  // finish() then publish().
+  Result<std::uint64_t> commit() {
+    auto size = finish();
+    if (!size) return size;
+    if (auto published = publish(); !published) return published.error();
+    return size;
+  }
 };
 
 class BlobReader {
@@ -39,16 +52,36 @@ struct BlobData {
   std::string_view bytes;
 };
 
+// Many small blobs staged together (the batch route). Destroying it removes every blob that was
+// not published.
+class StagedBlobs {
+ public:
+  virtual ~StagedBlobs() = default;
+  // Makes the named staged blobs visible with one durability pass; ids not staged are refused
+  // (Errc::invalid_argument) before anything moves.
+  virtual Status publish(std::span<const std::string> ids) = 0;
+};
+
 class BlobStore {
  public:
   virtual ~BlobStore() = default;
   virtual Result<std::unique_ptr<BlobWriter>> create(const std::string& id, std::uint64_t max_size) = 0;
   // Verifies every blob against its id first (Errc::integrity naming the first that fails,
-  // storing nothing), then stores them all with one durability pass.
-  virtual Status put_many(std::span<const BlobData> blobs) = 0;
+  // staging nothing), then makes them all durable, still invisible, with one durability pass.
+  virtual Result<std::unique_ptr<StagedBlobs>> stage_many(std::span<const BlobData> blobs) = 0;
+  // stage_many() then publish every blob.
+  Status put_many(std::span<const BlobData> blobs);
   virtual Result<std::unique_ptr<BlobReader>> open(const std::string& id) = 0;  // Errc::not_found
   virtual Result<bool> contains(const std::string& id) = 0;
   virtual Status remove(const std::string& id) = 0;
 };
+
+inline Status BlobStore::put_many(std::span<const BlobData> blobs) {
+  auto staged = stage_many(blobs);
+  if (!staged) return staged.error();
+  std::vector<std::string> ids;
+  for (const auto& blob : blobs) ids.push_back(blob.id);
+  return (*staged)->publish(ids);
+}
 
 }  // namespace coffer::server::storage

@@ -14,7 +14,10 @@ namespace coffer::server::storage {
 // The metadata store: users, sessions, nodes, versions, grants, the change feed and the audit
 // log. Every read and write happens inside a Transaction; a Transaction that is destroyed
 // without commit() changes nothing. Implementations: SQLite (sqlite/); a PostgreSQL one can
-// follow behind the same interface. Errors: Errc::already_exists on a unique-key clash,
+// follow behind the same interface. UserRecord::used is maintained by the store itself: every
+// row it keeps for a user is charged as it is written, and a write that would take a user past
+// their quota fails with Errc::quota_exceeded, changing nothing (docs/server.md, "Quota").
+// Errors: Errc::already_exists on a unique-key clash,
 // Errc::not_found when a row to change is missing, Errc::unavailable when the database is busy
 // past its timeout, Errc::io otherwise.
 
@@ -31,6 +34,9 @@ class UserTable {
   // Deletes the user with everything they own: sessions, grants, nodes, entries, versions and
   // blob holdings (blob files are reclaimed by gc).
   virtual Status remove(std::int64_t id) = 0;
+  // The user's usage counted again from every row that is charged to them: what `used` (kept up
+  // to date by the store as rows change, docs/server.md "Quota") must equal. For fsck and tests.
+  virtual Result<std::uint64_t> counted_usage(std::int64_t id) = 0;
   virtual Result<std::vector<UserRecord>> list() = 0;
 
   virtual Status insert_invite(const InviteRecord& invite) = 0;

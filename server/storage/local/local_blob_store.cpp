@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <map>
 #include <system_error>
 #include <vector>
 
@@ -46,12 +47,19 @@ class LocalBlobWriter final : public BlobWriter {
     return file_.append(data);
   }
 
-  Result<std::uint64_t> commit() override {
+  Result<std::uint64_t> finish() override {
     if (hash_.hex_digest() != id_) return make_error(Errc::integrity, "the body does not hash to the blob id");
     COFFER_TRY_STATUS(file_.finish());
+    finished_ = true;
+    return size_;
+  }
+
+  Status publish() override {
+    if (!finished_) return make_error(Errc::internal, "a blob is published only after finish()");
+    if (published_) return {};
     COFFER_TRY_STATUS(store_.publish(temp_, id_));
     published_ = true;
-    return size_;
+    return {};
   }
 
  private:
@@ -62,7 +70,45 @@ class LocalBlobWriter final : public BlobWriter {
   std::uint64_t max_size_;
   std::uint64_t size_ = 0;
   Sha256Stream hash_;
+  bool finished_ = false;
   bool published_ = false;
+};
+
+// Blobs written and synced in ROOT/tmp, waiting for publish(); the rest are removed with it.
+class LocalStagedBlobs final : public StagedBlobs {
+ public:
+  LocalStagedBlobs(LocalBlobStore& store, std::size_t sync_file_system_from)
+      : store_(store), sync_file_system_from_(sync_file_system_from) {}
+
+  ~LocalStagedBlobs() override {
+    for (const auto& [id, temp] : temps_) ::unlink(temp.c_str());
+  }
+
+  void add(const std::string& id, std::filesystem::path temp) { temps_.emplace(id, std::move(temp)); }
+
+  Status publish(std::span<const std::string> ids) override {
+    for (const auto& id : ids) {
+      if (!temps_.contains(id)) return make_error(Errc::invalid_argument, "blob " + id + " was not staged");
+    }
+    if (ids.size() < sync_file_system_from_) {
+      for (const auto& id : ids) {
+        COFFER_TRY_STATUS(store_.publish(temps_.at(id), id));
+        temps_.erase(id);
+      }
+      return {};
+    }
+    // Many: rename them all, then one syncfs makes the renames durable.
+    for (const auto& id : ids) {
+      COFFER_TRY_STATUS(store_.place(temps_.at(id), id));
+      temps_.erase(id);
+    }
+    return sync_file_system(store_.root());
+  }
+
+ private:
+  LocalBlobStore& store_;
+  std::size_t sync_file_system_from_;
+  std::map<std::string, std::filesystem::path> temps_;  // id -> staged file not yet published
 };
 
 class LocalBlobReader final : public BlobReader {
@@ -127,11 +173,16 @@ Status LocalBlobStore::ensure_shard(const std::string& id) {
   return io_error("creating", shard);
 }
 
-Status LocalBlobStore::publish(const std::filesystem::path& temp, const std::string& id) {
+Status LocalBlobStore::place(const std::filesystem::path& temp, const std::string& id) {
   COFFER_TRY_STATUS(ensure_shard(id));
   const auto target = path_of(id);
   if (::rename(temp.c_str(), target.c_str()) != 0) return io_error("renaming into", target);
-  return sync_directory(target.parent_path());
+  return {};
+}
+
+Status LocalBlobStore::publish(const std::filesystem::path& temp, const std::string& id) {
+  COFFER_TRY_STATUS(place(temp, id));
+  return sync_directory(path_of(id).parent_path());
 }
 
 Result<std::unique_ptr<BlobWriter>> LocalBlobStore::create(const std::string& id, std::uint64_t max_size) {
@@ -142,49 +193,28 @@ Result<std::unique_ptr<BlobWriter>> LocalBlobStore::create(const std::string& id
       std::make_unique<LocalBlobWriter>(*this, id, temp->first, temp->second, max_size));
 }
 
-Status LocalBlobStore::put_many(std::span<const BlobData> blobs) {
+Result<std::unique_ptr<StagedBlobs>> LocalBlobStore::stage_many(std::span<const BlobData> blobs) {
   for (const auto& blob : blobs) {
     COFFER_TRY_STATUS(check_id(blob.id));
     if (Sha256Stream::hex_of(blob.bytes) != blob.id) {
       return make_error(Errc::integrity, "blob " + blob.id + " does not hash to its id");
     }
   }
-  if (blobs.size() < kSyncFileSystemFrom) {
-    for (const auto& blob : blobs) COFFER_TRY_STATUS(put_one(blob));
-    return {};
-  }
-  // Many small blobs: write every temp file, make them all durable with one syncfs, rename
-  // them into place, and one more syncfs makes the renames durable: two syncs for the whole
-  // batch instead of two per blob.
-  std::vector<std::filesystem::path> temps;
-  auto cleanup = [&] {
-    for (const auto& path : temps) ::unlink(path.c_str());
-  };
+  // Few blobs: each file is synced on its own. Many small blobs: every temp file is written and
+  // one syncfs makes them all durable; publishing them renames them all and syncs once more:
+  // two syncs for the whole batch instead of two per blob.
+  const bool few = blobs.size() < kSyncFileSystemFrom;
+  auto staged = std::make_unique<LocalStagedBlobs>(*this, kSyncFileSystemFrom);
   for (const auto& blob : blobs) {
     auto temp = create_temp();
-    if (!temp) return cleanup(), temp.error();
-    temps.push_back(temp->first);
+    if (!temp) return temp.error();
+    staged->add(blob.id, temp->first);  // removed with `staged` from here on
     FileDescriptor fd(temp->second);
-    if (auto written = write_all(fd.get(), blob.bytes, temp->first); !written) return cleanup(), written.error();
+    COFFER_TRY_STATUS(write_all(fd.get(), blob.bytes, temp->first));
+    if (few) COFFER_TRY_STATUS(sync_file(fd.get(), temp->first));
   }
-  if (auto synced = sync_file_system(root_); !synced) return cleanup(), synced.error();
-  for (std::size_t i = 0; i < blobs.size(); ++i) {
-    if (auto made = ensure_shard(blobs[i].id); !made) return cleanup(), made.error();
-    const auto target = path_of(blobs[i].id);
-    if (::rename(temps[i].c_str(), target.c_str()) != 0) return cleanup(), io_error("renaming into", target);
-  }
-  return sync_file_system(root_);
-}
-
-Status LocalBlobStore::put_one(const BlobData& blob) {
-  auto temp = create_temp();
-  if (!temp) return temp.error();
-  FileDescriptor fd(temp->second);
-  auto written = write_all(fd.get(), blob.bytes, temp->first);
-  if (written) written = sync_file(fd.get(), temp->first);
-  if (written) written = publish(temp->first, blob.id);
-  if (!written) ::unlink(temp->first.c_str());
-  return written;
+  if (!few) COFFER_TRY_STATUS(sync_file_system(root_));
+  return std::unique_ptr<StagedBlobs>(std::move(staged));
 }
 
 Result<std::unique_ptr<BlobReader>> LocalBlobStore::open(const std::string& id) {

@@ -7,10 +7,11 @@
 
 namespace coffer::server::storage {
 
-// Blobs as files under ROOT/<first two hex digits>/<id>. A blob is written to ROOT/tmp/, fsynced,
-// renamed into its shard folder, and the folder fsynced: after commit() it survives a crash,
-// and a crash before leaves only a temp file, which open() clears. put_many() of many blobs
-// replaces the per-file syncs by two syncfs(2) calls (before and after the renames).
+// Blobs as files under ROOT/<first two hex digits>/<id>. A blob is written to ROOT/tmp/ and
+// fsynced (staged), then renamed into its shard folder and the folder fsynced (published): after
+// publish() it survives a crash, and a crash before leaves only a temp file, which open() clears.
+// stage_many() of many blobs replaces the per-file syncs by two syncfs(2) calls (one when
+// staging, one after the renames of publish()).
 class LocalBlobStore final : public BlobStore {
  public:
   // Creates ROOT and ROOT/tmp when missing and empties ROOT/tmp.
@@ -19,7 +20,7 @@ class LocalBlobStore final : public BlobStore {
   static Result<std::unique_ptr<LocalBlobStore>> attach(const std::filesystem::path& root);
 
   Result<std::unique_ptr<BlobWriter>> create(const std::string& id, std::uint64_t max_size) override;
-  Status put_many(std::span<const BlobData> blobs) override;
+  Result<std::unique_ptr<StagedBlobs>> stage_many(std::span<const BlobData> blobs) override;
   Result<std::unique_ptr<BlobReader>> open(const std::string& id) override;
   Result<bool> contains(const std::string& id) override;
   Status remove(const std::string& id) override;
@@ -29,14 +30,16 @@ class LocalBlobStore final : public BlobStore {
   Result<std::pair<std::filesystem::path, int>> create_temp();
   // Moves a synced temp file into place and syncs its shard folder.
   Status publish(const std::filesystem::path& temp, const std::string& id);
+  // Moves a synced temp file into place without syncing the folder (the caller syncs).
+  Status place(const std::filesystem::path& temp, const std::string& id);
+  const std::filesystem::path& root() const { return root_; }
 
  private:
   explicit LocalBlobStore(std::filesystem::path root) : root_(std::move(root)) {}
   Status ensure_shard(const std::string& id);
-  Status put_one(const BlobData& blob);
 
-  // From this many blobs on, put_many syncs the whole file system twice rather than each file
-  // and folder.
+  // From this many blobs on, stage_many and publish sync the whole file system once each rather
+  // than each file and folder.
   static constexpr std::size_t kSyncFileSystemFrom = 4;
 
   std::filesystem::path root_;

@@ -4,11 +4,18 @@
 
 #include <chrono>
 
+#include "server/storage/sqlite/usage_sql.hpp"
+
 namespace coffer::server::storage::sqlite {
 
 Error sqlite_error(sqlite3* db, int code, std::string_view what) {
   const int primary = code & 0xFF;
   std::string message = std::string(what) + ": " + (db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(code));
+  // The schema's quota guard (usage_sql.hpp) refuses a statement that would charge a user
+  // past their quota.
+  if (code == SQLITE_CONSTRAINT_TRIGGER && db != nullptr && std::string_view(sqlite3_errmsg(db)) == kQuotaGuardMessage) {
+    return make_error(Errc::quota_exceeded, "storing this would pass the quota");
+  }
   if (primary == SQLITE_CONSTRAINT) return make_error(Errc::already_exists, std::move(message));
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return make_error(Errc::unavailable, std::move(message));
   return make_error(Errc::io, std::move(message));

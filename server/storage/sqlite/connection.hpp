@@ -84,8 +84,8 @@ class Connection {
   std::map<const char*, sqlite3_stmt*> statements_;
 };
 
-// Maps an SQLite result code to Coffer's errors: constraint -> already_exists, busy ->
-// unavailable, others -> io. `what` says what was being done; SQLite's message is added.
+// Maps an SQLite result code to Coffer's errors: the quota guard -> quota_exceeded, other
+// constraints -> already_exists, busy -> unavailable, others -> io. `what` says what was being done; SQLite's message is added.
 Error sqlite_error(sqlite3* db, int code, std::string_view what);
 
 }  // namespace coffer::server::storage::sqlite

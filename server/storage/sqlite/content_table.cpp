@@ -71,16 +71,11 @@ Result<std::optional<std::uint64_t>> SqliteContent::blob_size(const std::string&
 }
 
 Result<bool> SqliteContent::hold_blob(std::int64_t user_id, const std::string& blob_id) {
-  {
-    COFFER_QUERY(query, db_, "INSERT OR IGNORE INTO user_blobs (user_id, blob_id) VALUES (?1, ?2)");
-    query.bind(1, user_id).bind(2, blob_id);
-    COFFER_TRY_STATUS(query.run());
-    if (db_.changes() == 0) return false;
-  }
-  COFFER_QUERY(query, db_, "UPDATE users SET used = used + (SELECT size FROM blobs WHERE id = ?2) WHERE id = ?1");
+  // The usage_blob_hold trigger charges the blob's size (usage_sql.hpp).
+  COFFER_QUERY(query, db_, "INSERT OR IGNORE INTO user_blobs (user_id, blob_id) VALUES (?1, ?2)");
   query.bind(1, user_id).bind(2, blob_id);
-  COFFER_TRY_STATUS(expect_change(db_, query, "no such user"));
-  return true;
+  COFFER_TRY_STATUS(query.run());
+  return db_.changes() > 0;
 }
 
 Result<bool> SqliteContent::holds_blob(std::int64_t user_id, const std::string& blob_id) {

@@ -1,4 +1,5 @@
 #include "server/storage/sqlite/migrations.hpp"
+#include "server/storage/sqlite/usage_sql.hpp"
 
 // The schema, as a list of steps. A released step is never edited: a change to the schema is a
 // new step at the end, so every older data directory upgrades through the same path.
@@ -158,9 +159,40 @@ CREATE TABLE changes (
 CREATE INDEX changes_by_owner ON changes(owner_id, cursor);
 )sql";
 
+// Quota accounting: the charges and the guard (usage_sql.hpp).
+constexpr const char* kQuota =
+    // Usage recounted from the rows (data written before this step counted blobs only).
+    "UPDATE users SET used = " COFFER_COUNTED_USAGE("users.id") ";"
+    "CREATE TRIGGER usage_node_insert AFTER INSERT ON nodes BEGIN "
+    COFFER_CHARGE("NEW.owner_id", COFFER_NODE_BYTES("NEW")) " END;"
+    "CREATE TRIGGER usage_node_update AFTER UPDATE OF attributes, folder_record ON nodes BEGIN "
+    COFFER_CHARGE("NEW.owner_id", COFFER_NODE_BYTES("NEW") " - " COFFER_NODE_BYTES("OLD")) " END;"
+    "CREATE TRIGGER usage_node_delete AFTER DELETE ON nodes BEGIN "
+    COFFER_CHARGE("OLD.owner_id", "-" COFFER_NODE_BYTES("OLD")) " END;"
+    "CREATE TRIGGER usage_entry_insert AFTER INSERT ON entries BEGIN "
+    COFFER_CHARGE(COFFER_OWNER_OF("NEW.parent_id"), COFFER_ENTRY_BYTES("NEW")) " END;"
+    "CREATE TRIGGER usage_entry_delete AFTER DELETE ON entries BEGIN "
+    COFFER_CHARGE(COFFER_OWNER_OF("OLD.parent_id"), "-" COFFER_ENTRY_BYTES("OLD")) " END;"
+    "CREATE TRIGGER usage_trash_insert AFTER INSERT ON trash BEGIN "
+    COFFER_CHARGE(COFFER_OWNER_OF("NEW.node_id"), COFFER_ENTRY_BYTES("NEW")) " END;"
+    "CREATE TRIGGER usage_trash_delete AFTER DELETE ON trash BEGIN "
+    COFFER_CHARGE(COFFER_OWNER_OF("OLD.node_id"), "-" COFFER_ENTRY_BYTES("OLD")) " END;"
+    "CREATE TRIGGER usage_version_insert AFTER INSERT ON versions BEGIN "
+    COFFER_CHARGE(COFFER_OWNER_OF("NEW.node_id"), COFFER_VERSION_BYTES("NEW")) " END;"
+    "CREATE TRIGGER usage_version_delete AFTER DELETE ON versions BEGIN "
+    COFFER_CHARGE(COFFER_OWNER_OF("OLD.node_id"), "-" COFFER_VERSION_BYTES("OLD")) " END;"
+    "CREATE TRIGGER usage_blob_hold AFTER INSERT ON user_blobs BEGIN "
+    COFFER_CHARGE("NEW.user_id", COFFER_BLOB_SIZE("NEW.blob_id")) " END;"
+    "CREATE TRIGGER usage_blob_release AFTER DELETE ON user_blobs BEGIN "
+    COFFER_CHARGE("OLD.user_id", "-" COFFER_BLOB_SIZE("OLD.blob_id")) " END;"
+    "CREATE TRIGGER quota_guard BEFORE UPDATE OF used ON users "
+    "WHEN NEW.quota IS NOT NULL AND NEW.used > OLD.used AND NEW.used > NEW.quota BEGIN "
+    "SELECT RAISE(ABORT, '" COFFER_QUOTA_GUARD_MESSAGE "'); END;";
+
 constexpr Migration kMigrations[] = {
     {3, "accounts, sessions and the audit log", kAccounts},
     {4, "nodes with folder records, entries, trash, blobs, versions, grants and the change feed", kTree},
+    {5, "quota accounting: every stored row charged to users.used, and the quota guard", kQuota},
 };
 
 }  // namespace

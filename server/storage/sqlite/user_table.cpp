@@ -1,4 +1,5 @@
 #include "server/storage/sqlite/tables.hpp"
+#include "server/storage/sqlite/usage_sql.hpp"
 
 namespace coffer::server::storage::sqlite {
 namespace {
@@ -120,6 +121,13 @@ Status SqliteUsers::remove(std::int64_t id) {
   COFFER_QUERY(query, db_, "DELETE FROM users WHERE id = ?1");
   query.bind(1, id);
   return expect_change(db_, query, "no such user");
+}
+
+Result<std::uint64_t> SqliteUsers::counted_usage(std::int64_t id) {
+  COFFER_QUERY(query, db_, "SELECT " COFFER_COUNTED_USAGE("?1"));
+  query.bind(1, id);
+  if (!query.next()) return make_error(Errc::io, "cannot count the usage");
+  return query.uint64(0);
 }
 
 Result<std::vector<UserRecord>> SqliteUsers::list() {

@@ -116,7 +116,8 @@ def check_quota(server, s):
             "chunks": [blob_id(second)], "blobs": [{"id": blob_id(second), "data": b64(second)}]}]
     statuses = [r["status"] for r in b.expect(200, "POST", "/v1/batch", {"ops": ops})["results"]]
     assert statuses == [201, 507], statuses
-    assert b.expect(200, "GET", "/v1/usage") == usage
+    grown = b.expect(200, "GET", "/v1/usage")["used"] - usage["used"]
+    assert 0 < grown < 2048, f"only the created node's records and entry are charged, not the blob: {grown}"
     server.admin("user", "quota", "bob", "unlimited")
     assert b.put("/v1/blobs/" + blob_id(second), second)[0] == 201
     print("quota: 507 for PUT and batch, usage counts each blob once")

@@ -48,6 +48,7 @@ TEST_CASE("only the server's own failures hide their message") {
   CHECK_FALSE(message_is_public(Errc::io));
   CHECK_FALSE(message_is_public(Errc::internal));
   CHECK(message_is_public(Errc::unavailable));
+  CHECK(message_is_public(Errc::quota_exceeded));  // says how much is used and allowed
   CHECK(message_is_public(Errc::invalid_argument));
   CHECK(message_is_public(Errc::conflict));
 }

@@ -207,6 +207,7 @@ TEST_CASE("a batch applies its ops with the folder records; a failed commit fail
   ops.emplace_back(protocol::BatchOp(commit));
   commit.node_id = hex_id('7');
   ops.emplace_back(protocol::BatchOp(commit));  // no such node: 404, alone
+  const std::uint64_t used_before = w.services->content.usage(w.alice)->used;
   auto results = w.services->batch.run(w.alice, ops, w.root_update(1));
   REQUIRE(results);
   REQUIRE(results->size() == 3);
@@ -215,7 +216,8 @@ TEST_CASE("a batch applies its ops with the folder records; a failed commit fail
   CHECK((*results)[2].error->code == Errc::not_found);
   CHECK(w.services->nodes.get(w.alice, hex_id('1'))->version == 1);
   CHECK(w.root_revision() == 2);
-  CHECK(w.services->content.usage(w.alice)->used == data.size());
+  // The blob, and the new node's rows and version (docs/server.md, "Quota").
+  CHECK(w.services->content.usage(w.alice)->used > used_before + data.size());
 }
 
 TEST_CASE("a failed entry op, or one that does not parse, undoes the whole batch") {
@@ -305,7 +307,7 @@ TEST_CASE("special files have no versions, may have hard links and count no byte
   auto node = w.services->nodes.get(w.alice, hex_id('1'));
   CHECK(node->version == 0);
   CHECK(node->size == 0);
-  CHECK(w.services->content.usage(w.alice)->used == 0);
+  CHECK(w.services->content.usage(w.alice)->used < 2048);  // records and entries only: no content
 }
 
 TEST_CASE("folders and symlinks cannot have hard links") {

@@ -131,3 +131,43 @@ TEST_CASE("ranged reads and leftovers of a crash") {
   REQUIRE(reopened->remove(Sha256Stream::hex_of("0123456789")));
   CHECK(reopened->remove(Sha256Stream::hex_of("0123456789")).error().code == Errc::not_found);
 }
+
+TEST_CASE("staged blobs stay invisible until published; the others are removed with the staging") {
+  for (const std::size_t count : {std::size_t{2}, std::size_t{6}}) {  // per-file syncs, and syncfs
+    TempDir dir;
+    auto store = open_store(dir);
+    std::vector<std::string> bodies;
+    std::vector<BlobData> blobs;
+    for (std::size_t i = 0; i < count; ++i) bodies.push_back("staged blob " + std::to_string(i));
+    for (const auto& body : bodies) blobs.push_back({Sha256Stream::hex_of(body), body});
+    {
+      auto staged = store->stage_many(blobs);
+      REQUIRE(staged);
+      CHECK(temp_files(dir) == count);
+      for (const auto& blob : blobs) CHECK_FALSE(*store->contains(blob.id));
+      const std::vector<std::string> chosen{blobs[0].id};
+      CHECK((*staged)->publish(std::vector<std::string>{std::string(64, 'f')}).error().code == Errc::invalid_argument);
+      REQUIRE((*staged)->publish(chosen));
+      CHECK(read_all(*store, blobs[0].id) == bodies[0]);
+    }
+    CHECK(temp_files(dir) == 0);
+    for (std::size_t i = 1; i < count; ++i) CHECK_FALSE(*store->contains(blobs[i].id));
+  }
+}
+
+TEST_CASE("a finished blob that is never published leaves nothing") {
+  TempDir dir;
+  auto store = open_store(dir);
+  const std::string data = "refused upload";
+  const auto id = Sha256Stream::hex_of(data);
+  {
+    auto writer = store->create(id, 100);
+    REQUIRE(writer);
+    REQUIRE((*writer)->write(data));
+    CHECK(*(*writer)->finish() == data.size());
+    CHECK(temp_files(dir) == 1);
+    CHECK_FALSE(*store->contains(id));
+  }
+  CHECK(temp_files(dir) == 0);
+  CHECK_FALSE(*store->contains(id));
+}

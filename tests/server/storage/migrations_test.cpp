@@ -115,3 +115,43 @@ TEST_CASE("nodes hold files, folders, symlinks and special files, and nothing el
   CHECK(folder->int64(0) == 0);
   CHECK(folder->text(1).empty());
 }
+
+TEST_CASE("the quota step recounts the usage of existing data, then keeps it and guards it") {
+  TempDir dir;
+  auto db = open_db(dir.path() / "coffer.db");
+  const auto all = schema_migrations();
+  REQUIRE(migrate(*db, all.first(2)));  // schema version 4: usage counted blobs only
+  REQUIRE(db->exec(
+      "INSERT INTO users (id, name, admin, created_at, kdf_algorithm, kdf_n, kdf_r, kdf_p, kdf_salt, auth_verifier, "
+      "key_bundle, public_key, root_node_id, root_wrapped_key, quota, used) VALUES (1, 'alice', 0, 1, 'scrypt', 1, 1, "
+      "1, 's', 'v', 'b', 'p', 'rootrootrootrootrootrootrootroot', 'w', 100000, 10);"
+      "INSERT INTO nodes (id, owner_id, type, attributes, attributes_revision, created_at, folder_record) VALUES "
+      "('rootrootrootrootrootrootrootroot', 1, 1, 'AAAA', 1, 1, 'RECORD'),"
+      "('filefilefilefilefilefilefilefile', 1, 0, 'AAAAAAAA', 1, 1, '');"
+      "INSERT INTO entries VALUES ('rootrootrootrootrootrootrootroot', 'tag', 'filefilefilefilefilefilefilefile', "
+      "'name', 'key', 1);"
+      "INSERT INTO blobs VALUES ('" + std::string(64, 'b') + "', 10, 1);"
+      "INSERT INTO user_blobs VALUES (1, '" + std::string(64, 'b') + "');"
+      "INSERT INTO versions VALUES ('filefilefilefilefilefilefilefile', 1, 'MANIFEST', 10, 1, 1, 1);"
+      "INSERT INTO version_chunks VALUES ('filefilefilefilefilefilefilefile', 1, 0, '" + std::string(64, 'b') + "');"));
+  REQUIRE(migrate(*db, all));
+  const std::int64_t expected = 10                               // the blob
+                                + (32 + 4 + 6) + (32 + 8 + 0)     // two node rows
+                                + (32 + 3 + 32 + 4 + 3)           // the entry
+                                + (32 + 8 + 64);                  // the version and its chunk list
+  const auto used = [&db] {
+    auto query = db->query("SELECT used FROM users WHERE id = 1");
+    REQUIRE(query);
+    REQUIRE(query->next());
+    return query->int64(0);
+  };
+  CHECK(used() == expected);
+  // Kept by the triggers from here on, and guarded.
+  REQUIRE(db->exec("UPDATE nodes SET attributes = 'AAAAAAAAAAAA' WHERE id = 'filefilefilefilefilefilefilefile'"));
+  REQUIRE(db->exec("UPDATE users SET quota = used WHERE id = 1"));
+  auto refused = db->exec("UPDATE nodes SET attributes = 'AAAAAAAAAAAAAAAA' WHERE id = 'filefilefilefilefilefilefilefile'");
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == coffer::Errc::quota_exceeded);
+  REQUIRE(db->exec("DELETE FROM entries"));  // freeing always goes through
+  CHECK(used() == expected + 4 - (32 + 3 + 32 + 4 + 3));
+}
