@@ -54,12 +54,12 @@ bool FileContent::dirty() const {
   return changed_;
 }
 
-Result<Bytes*> FileContent::dirty_chunk(std::uint64_t index) {
+Result<ChunkBytes*> FileContent::dirty_chunk(std::uint64_t index) {
   if (auto it = dirty_.find(index); it != dirty_.end()) {
     it->second.stamp = ++stamp_;
     return &it->second.data;
   }
-  Bytes data;
+  ChunkBytes data;
   if (auto flying = in_flight_.find(index); flying != in_flight_.end()) {
     data = *flying->second.data;
     in_flight_.erase(flying);  // the worker's result is stale now
@@ -79,7 +79,7 @@ Result<Bytes*> FileContent::dirty_chunk(std::uint64_t index) {
 void FileContent::replace_chunk(std::uint64_t index, ByteView bytes) {
   in_flight_.erase(index);  // a worker's result for the old bytes is stale now
   auto& slot = dirty_[index];
-  slot.data.assign(bytes.begin(), bytes.end());
+  slot.data.assign(bytes);
   slot.stamp = ++stamp_;
 }
 
@@ -157,7 +157,7 @@ void FileContent::limit_memory_locked(std::unique_lock<std::mutex>& lock) {
 void FileContent::spill_locked(std::uint64_t index) {
   auto it = dirty_.find(index);
   if (it == dirty_.end() || it->second.data.size() != chunk_size_) return;
-  auto data = std::make_shared<const Bytes>(std::move(it->second.data));
+  auto data = std::make_shared<const ChunkBytes>(std::move(it->second.data));
   std::uint64_t stamp = ++stamp_;
   dirty_.erase(it);
   in_flight_[index] = InFlight{data, stamp};
@@ -225,7 +225,7 @@ Result<std::size_t> FileContent::read(std::uint64_t offset, std::span<std::uint8
       std::uint64_t index = (offset + done) / chunk_size_;
       std::size_t in_chunk = static_cast<std::size_t>((offset + done) % chunk_size_);
       std::size_t n = std::min<std::size_t>(chunk_size_ - in_chunk, total - done);
-      const Bytes* local = nullptr;
+      const ChunkBytes* local = nullptr;
       if (auto d = dirty_.find(index); d != dirty_.end()) local = &d->second.data;
       else if (auto f = in_flight_.find(index); f != in_flight_.end()) local = f->second.data.get();
       if (local != nullptr) std::memcpy(out.data() + done, local->data() + in_chunk, n);
@@ -310,7 +310,7 @@ Result<CommitContent> FileContent::prepare_commit(std::uint64_t inline_limit) {
   COFFER_TRY_STATUS(services_.encryptors.run_all(std::move(tasks)));
   for (auto& [index, chunk] : sealed) {
     COFFER_TRY_STATUS(store_locked(index, chunk, inline_data, commit));
-    if (chunk) services_.reader.remember(chunk->id, std::make_shared<const Bytes>(std::move(dirty_[index].data)));
+    if (chunk) services_.reader.remember(chunk->id, std::make_shared<const ChunkBytes>(std::move(dirty_[index].data)));
   }
   dirty_.clear();
   fresh_blobs_.clear();

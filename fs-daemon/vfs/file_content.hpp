@@ -80,16 +80,16 @@ class FileContent : public std::enable_shared_from_this<FileContent> {
 
  private:
   struct Dirty {
-    Bytes data;
+    ChunkBytes data;
     std::uint64_t stamp = 0;
   };
   struct InFlight {
-    std::shared_ptr<const Bytes> data;
+    std::shared_ptr<const ChunkBytes> data;
     std::uint64_t stamp = 0;
   };
 
   std::size_t covered(std::uint64_t index) const;
-  Result<Bytes*> dirty_chunk(std::uint64_t index);
+  Result<ChunkBytes*> dirty_chunk(std::uint64_t index);
   void replace_chunk(std::uint64_t index, ByteView bytes);
   Status resize_locked(std::uint64_t new_size);
   void spill_locked(std::uint64_t index);

@@ -36,11 +36,11 @@ EncryptedChunk encrypt_chunk(const FernetKey& file_key, ByteView plaintext) {
   return EncryptedChunk{id, std::move(stored)};
 }
 
-Result<Bytes> decrypt_chunk(const FernetKey& file_key, const Sha256Digest& expected_mac, ByteView stored) {
+Result<ChunkBytes> decrypt_chunk(const FernetKey& file_key, const Sha256Digest& expected_mac, ByteView stored) {
   if (stored.size() < kFernetMinRawSize || !constant_time_equal(stored.last(expected_mac.size()), expected_mac)) {
     return make_error(Errc::integrity, "chunk: not the token the manifest names (another MAC)");
   }
-  auto plaintext = fernet_decrypt_raw(file_key, stored);
+  auto plaintext = fernet_decrypt_large(file_key, stored);
   if (!plaintext) return make_error(Errc::integrity, "chunk: does not verify under the file key");
   return plaintext;
 }

@@ -41,7 +41,7 @@ EncryptedChunk encrypt_chunk(const FernetKey& file_key, ByteView plaintext);
 // Compares the stored token's MAC with `expected_mac` (the manifest's) in constant time, then
 // lets Fernet verify that MAC and decrypt: Errc::integrity for a token that is not the one
 // the manifest names, or does not verify under the file key. No SHA-256 of the stored bytes.
-Result<Bytes> decrypt_chunk(const FernetKey& file_key, const Sha256Digest& expected_mac, ByteView stored);
+Result<ChunkBytes> decrypt_chunk(const FernetKey& file_key, const Sha256Digest& expected_mac, ByteView stored);
 
 // Splits plaintext into chunk_size pieces (the last may be shorter; empty input gives none).
 std::vector<ByteView> split_chunks(ByteView plaintext, std::uint32_t chunk_size);
