@@ -6,24 +6,12 @@
 namespace coffer::vfs {
 namespace {
 
-// Checked a page at a time: data usually differs from zero in its first bytes, and an OR over
-// a page vectorises.
-bool all_zero(ByteView bytes) {
-  constexpr std::size_t kPage = 4096;
-  for (std::size_t at = 0; at < bytes.size(); at += kPage) {
-    const ByteView page = bytes.subspan(at, std::min(kPage, bytes.size() - at));
-    std::uint8_t any = 0;
-    for (std::uint8_t byte : page) any |= byte;
-    if (any != 0) return false;
-  }
-  return true;
-}
-
 // A chunk of zeros becomes a hole: nothing to encrypt, store or upload.
 std::optional<crypto::EncryptedChunk> encrypt_unless_zero(const crypto::FernetKey& key, ByteView plaintext) {
-  if (all_zero(plaintext)) return std::nullopt;
-  return crypto::encrypt_chunk(key, plaintext);
+  return crypto::encrypt_chunk_or_hole(key, plaintext);
 }
+
+std::uint64_t block_bytes(std::uint64_t blocks) { return blocks * crypto::kDataBlockSize; }
 
 }  // namespace
 
@@ -261,12 +249,17 @@ bool FileContent::holds_data_locked(std::uint64_t index) const {
   return chunks_[index] || dirty_.contains(index) || in_flight_.contains(index);
 }
 
-// Plaintext bytes held by stored chunks and by chunks written since (dirty or being
-// encrypted); holes hold none.
+// The 4 KiB blocks holding data in stored chunks (from their manifest entries) and in chunks
+// written since (dirty or being encrypted: counted in their plaintext, which stops at the first
+// non-zero word of most blocks); holes and blocks of zeros occupy none.
 std::uint64_t FileContent::stored_bytes_locked() const {
   std::uint64_t bytes = 0;
+  for (const auto& [index, dirty] : dirty_) bytes += block_bytes(crypto::count_data_blocks(dirty.data));
+  for (const auto& [index, flying] : in_flight_) {
+    if (!dirty_.contains(index)) bytes += block_bytes(crypto::count_data_blocks(*flying.data));
+  }
   for (std::uint64_t i = 0; i < chunks_.size(); ++i) {
-    if (holds_data_locked(i)) bytes += covered(i);
+    if (chunks_[i] && !dirty_.contains(i) && !in_flight_.contains(i)) bytes += block_bytes(chunks_[i]->data_blocks);
   }
   return bytes;
 }

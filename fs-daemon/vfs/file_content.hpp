@@ -42,7 +42,7 @@ struct BaseContent {
 };
 
 // What a commit op needs: every chunk (or hole) in order, the ciphertext of small files inline,
-// and how many plaintext bytes the stored chunks hold (what st_blocks reports).
+// and how many bytes the stored chunks occupy in 4 KiB data blocks (what st_blocks reports).
 struct CommitContent {
   std::uint64_t size = 0;
   std::uint32_t chunk_size = 0;
@@ -66,7 +66,8 @@ class FileContent : public std::enable_shared_from_this<FileContent> {
   Status write(std::uint64_t offset, ByteView data);
   Status truncate(std::uint64_t size);
   std::uint64_t size() const;
-  // Plaintext bytes in stored chunks and in chunks written since; holes count nothing.
+  // Bytes in the 4 KiB blocks that hold data, in stored chunks and in chunks written since;
+  // holes and blocks of zeros count nothing (as ext4 counts a sparse file).
   std::uint64_t stored_bytes() const;
   bool dirty() const;
   // The first offset at or after `offset` in data or in a hole, chunk by chunk (a chunk written
