@@ -1,6 +1,7 @@
 #include "cache/chunk_cache.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -42,7 +43,7 @@ void ChunkCache::scan() {
   evict_locked();
 }
 
-std::optional<Bytes> ChunkCache::get(const std::string& id) {
+std::optional<ChunkBytes> ChunkCache::get(const std::string& id) {
   {
     std::lock_guard lock(mutex_);
     auto it = items_.find(id);
@@ -51,15 +52,22 @@ std::optional<Bytes> ChunkCache::get(const std::string& id) {
   }
   int fd = ::open(path_of(id).c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
-  Bytes data;
-  std::uint8_t buffer[1 << 16];
-  for (;;) {
-    ssize_t n = ::read(fd, buffer, sizeof buffer);
+  // Files are renamed into place whole, so the size at open is the size: one buffer, read once.
+  struct stat info {};
+  if (::fstat(fd, &info) != 0) {
+    ::close(fd);
+    return std::nullopt;
+  }
+  auto data = ChunkBytes::uninitialized(static_cast<std::size_t>(info.st_size));
+  std::size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::read(fd, data.data() + done, data.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
-    data.insert(data.end(), buffer, buffer + n);
+    done += static_cast<std::size_t>(n);
   }
   ::close(fd);
+  data.resize(done);
   return data;
 }
 

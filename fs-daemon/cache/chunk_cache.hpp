@@ -9,7 +9,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "crypto/bytes.hpp"
+#include "crypto/chunk_bytes.hpp"
 #include "util/result.hpp"
 
 namespace coffer::cache {
@@ -23,7 +23,7 @@ class ChunkCache {
  public:
   static Result<std::unique_ptr<ChunkCache>> open(const std::filesystem::path& dir, std::uint64_t capacity);
 
-  std::optional<Bytes> get(const std::string& id);
+  std::optional<ChunkBytes> get(const std::string& id);
   void put(const std::string& id, ByteView data);
   // Moves a file that holds a chunk (a journal blob once uploaded) into the cache.
   void adopt(const std::string& id, const std::filesystem::path& file);

@@ -2,7 +2,7 @@
 
 namespace coffer::cache {
 
-std::shared_ptr<const Bytes> PlainChunkCache::get(const std::string& id) {
+std::shared_ptr<const ChunkBytes> PlainChunkCache::get(const std::string& id) {
   std::lock_guard lock(mutex_);
   auto it = items_.find(id);
   if (it == items_.end()) return nullptr;
@@ -10,7 +10,7 @@ std::shared_ptr<const Bytes> PlainChunkCache::get(const std::string& id) {
   return it->second.data;
 }
 
-void PlainChunkCache::put(const std::string& id, std::shared_ptr<const Bytes> plaintext) {
+void PlainChunkCache::put(const std::string& id, std::shared_ptr<const ChunkBytes> plaintext) {
   std::lock_guard lock(mutex_);
   if (items_.contains(id) || plaintext->size() > capacity_) return;
   order_.push_front(id);

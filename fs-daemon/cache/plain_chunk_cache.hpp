@@ -7,7 +7,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "crypto/bytes.hpp"
+#include "crypto/chunk_bytes.hpp"
 
 namespace coffer::cache {
 
@@ -18,12 +18,12 @@ class PlainChunkCache {
  public:
   explicit PlainChunkCache(std::uint64_t capacity) : capacity_(capacity) {}
 
-  std::shared_ptr<const Bytes> get(const std::string& id);
-  void put(const std::string& id, std::shared_ptr<const Bytes> plaintext);
+  std::shared_ptr<const ChunkBytes> get(const std::string& id);
+  void put(const std::string& id, std::shared_ptr<const ChunkBytes> plaintext);
 
  private:
   struct Item {
-    std::shared_ptr<const Bytes> data;
+    std::shared_ptr<const ChunkBytes> data;
     std::list<std::string>::iterator position;
   };
 

@@ -11,9 +11,10 @@
 namespace coffer::profile {
 
 // The profile's layout and what its journal and state hold. Format 2: sealed entries and folder
-// records (docs/crypto.md). A profile of another format is refused by mount and sync
+// records (docs/crypto.md); format 3: each stored chunk's data blocks, in manifests and in the
+// journal's commit ops. A profile of another format is refused by mount and sync
 // (mount::ProfileStores::open) with what to do; logout still works on it.
-inline constexpr int kProfileFormat = 2;
+inline constexpr int kProfileFormat = 3;
 
 struct LoginInfo {
   int format = kProfileFormat;  // the profile format login.json was written in

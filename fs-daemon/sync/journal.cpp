@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <type_traits>
 
 #include "crypto/fernet.hpp"
 #include "profile/private_file.hpp"
@@ -32,10 +33,18 @@ bool write_all(int fd, const std::uint8_t* data, std::size_t size) {
 // Nothing writes a journal file while it is read here (the log and the acked mark are read
 // once at start, blobs are renamed into place whole), so the size at open is the size: one
 // buffer, one copy, no regrowth.
-Result<Bytes> read_whole(int fd) {
+// Blobs are chunk-sized and read into a ChunkBytes, which is not zeroed before the read fills it.
+template <class Buffer>
+Buffer sized_buffer(std::size_t size) {
+  if constexpr (std::is_same_v<Buffer, ChunkBytes>) return ChunkBytes::uninitialized(size);
+  else return Buffer(size);
+}
+
+template <class Buffer>
+Result<Buffer> read_whole(int fd) {
   struct stat info {};
   if (::fstat(fd, &info) != 0) return make_error(Errc::io, std::string("cannot read the journal: ") + std::strerror(errno));
-  Bytes content(static_cast<std::size_t>(info.st_size));
+  Buffer content = sized_buffer<Buffer>(static_cast<std::size_t>(info.st_size));
   std::size_t done = 0;
   while (done < content.size()) {
     ssize_t n = ::read(fd, content.data() + done, content.size() - done);
@@ -65,7 +74,7 @@ Journal::~Journal() {
 Status Journal::load() {
   acked_fd_ = ::open((dir_ / "acked").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (acked_fd_ < 0) return io_error(dir_ / "acked", "cannot open");
-  auto acked_text = read_whole(acked_fd_);
+  auto acked_text = read_whole<Bytes>(acked_fd_);
   if (!acked_text) return std::move(acked_text).error();
   std::from_chars(reinterpret_cast<const char*>(acked_text->data()),
                   reinterpret_cast<const char*>(acked_text->data() + acked_text->size()), acked_seq_);
@@ -73,7 +82,7 @@ Status Journal::load() {
 
   log_fd_ = ::open((dir_ / "ops.log").c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (log_fd_ < 0) return io_error(dir_ / "ops.log", "cannot open");
-  auto log = read_whole(log_fd_);
+  auto log = read_whole<Bytes>(log_fd_);
   if (!log) return std::move(log).error();
   std::size_t offset = 0;
   while (offset + 4 <= log->size()) {
@@ -224,10 +233,10 @@ Status Journal::flush() {
   return sync(seq);
 }
 
-Result<Bytes> Journal::read_blob(const std::string& id) const {
+Result<ChunkBytes> Journal::read_blob(const std::string& id) const {
   int fd = ::open(blob_path(id).c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return make_error(errno == ENOENT ? Errc::not_found : Errc::io, "journal blob " + id + ": " + std::strerror(errno));
-  auto content = read_whole(fd);
+  auto content = read_whole<ChunkBytes>(fd);
   ::close(fd);
   return content;
 }

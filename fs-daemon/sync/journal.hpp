@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "crypto/chunk_bytes.hpp"
 #include "crypto/fernet.hpp"
 #include "sync/journal_op.hpp"
 #include "sync/mapped_blob.hpp"
@@ -39,7 +40,7 @@ class Journal {
   std::uint64_t acked_seq() const;
 
   Status write_blob(const std::string& id, ByteView data, bool durable);
-  Result<Bytes> read_blob(const std::string& id) const;
+  Result<ChunkBytes> read_blob(const std::string& id) const;
   Result<MappedBlob> map_blob(const std::string& id) const { return MappedBlob::open(blob_path(id)); }
   bool has_blob(const std::string& id) const;
   std::filesystem::path blob_path(const std::string& id) const { return dir_ / "blobs" / id; }

@@ -61,11 +61,11 @@ remote::SealedName sealed_name_from(const json& j) {
           unb64(j.at("key"))};
 }
 
-// A chunk is [id, MAC] in hex, a hole null.
+// A chunk is [id, MAC, data blocks], id and MAC in hex; a hole null.
 json chunks_json(const std::vector<std::optional<crypto::ChunkRef>>& chunks) {
   json out = json::array();
   for (const auto& chunk : chunks) {
-    if (chunk) out.push_back({chunk->id.hex(), crypto::hex_encode(chunk->mac)});
+    if (chunk) out.push_back({chunk->id.hex(), crypto::hex_encode(chunk->mac), chunk->data_blocks});
     else out.push_back(nullptr);
   }
   return out;
@@ -82,8 +82,8 @@ crypto::Sha256Digest digest_from(const json& j) {
 }
 
 crypto::ChunkRef chunk_from(const json& j) {
-  if (!j.is_array() || j.size() != 2) throw std::invalid_argument("a chunk is [id, mac]");
-  return {crypto::ChunkId{digest_from(j[0])}, digest_from(j[1])};
+  if (!j.is_array() || j.size() != 3) throw std::invalid_argument("a chunk is [id, mac, data blocks]");
+  return {crypto::ChunkId{digest_from(j[0])}, digest_from(j[1]), j[2].get<std::uint32_t>()};
 }
 
 std::vector<std::optional<crypto::ChunkRef>> chunks_from(const json& j) {

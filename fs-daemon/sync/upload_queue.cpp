@@ -60,6 +60,24 @@ void UploadQueue::stop() {
   work_ready_.notify_all();
   progress_.notify_all();
   if (thread_.joinable()) thread_.join();
+  std::lock_guard lock(mutex_);
+  journal_coalesced_locked();
+}
+
+// What stays queued goes to the next run through the journal, so attribute ops that took newer
+// folder times in memory are written there now (after the older records: replayed, the newer
+// one supersedes them).
+void UploadQueue::journal_coalesced_locked() {
+  for (std::uint64_t seq : coalesced_) {
+    auto it = std::lower_bound(pending_.begin(), pending_.end(), seq,
+                               [](const JournalOp& op, std::uint64_t s) { return op.seq < s; });
+    if (it == pending_.end() || it->seq != seq) continue;
+    if (auto appended = journal_.append(it->body); !appended) {
+      spdlog::error("journal: the newest times of folder {} are lost: {}", op_node_id(it->body),
+                    appended.error().message);
+    }
+  }
+  coalesced_.clear();
 }
 
 std::uint64_t UploadQueue::op_bytes(const OpBody& body) const {
@@ -76,6 +94,7 @@ std::uint64_t UploadQueue::op_bytes(const OpBody& body) const {
 }
 
 void UploadQueue::enqueue_locked(JournalOp op) {
+  if (const auto* attributes = std::get_if<SetAttributesOp>(&op.body)) last_attributes_[attributes->node_id] = op.seq;
   for (const auto& id : op_blob_files(op.body)) ++blob_refs_[id];
   pending_bytes_ += op_bytes(op.body);
   pending_.push_back(std::move(op));
@@ -92,6 +111,29 @@ Result<std::uint64_t> UploadQueue::submit(OpBody body) {
   }
   work_ready_.notify_one();
   return seq;
+}
+
+// The node's latest queued attribute op, unless the sender has taken it into its window.
+JournalOp* UploadQueue::untaken_attributes_locked(const std::string& node_id) {
+  auto last = last_attributes_.find(node_id);
+  if (last == last_attributes_.end() || last->second <= taken_through_) return nullptr;
+  auto it = std::lower_bound(pending_.begin(), pending_.end(), last->second,
+                             [](const JournalOp& op, std::uint64_t s) { return op.seq < s; });
+  if (it == pending_.end() || it->seq != last->second) return nullptr;
+  return &*it;
+}
+
+Result<std::uint64_t> UploadQueue::submit_folder_times(SetAttributesOp op) {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return submit(std::move(op));
+    if (JournalOp* queued = untaken_attributes_locked(op.node_id)) {
+      queued->body = std::move(op);
+      coalesced_.insert(queued->seq);
+      return queued->seq;
+    }
+  }
+  return submit(std::move(op));
 }
 
 Status UploadQueue::wait_for(std::uint64_t seq, std::chrono::steady_clock::time_point deadline) {
@@ -141,6 +183,7 @@ void UploadQueue::run() {
     std::vector<JournalOp> window(pending_.begin(), candidates_end);
     std::size_t count = sender_.window_size(window);
     window.resize(count);
+    taken_through_ = window.back().seq;
     lock.unlock();
     auto results = sender_.send(window);
     lock.lock();
@@ -151,6 +194,7 @@ void UploadQueue::run() {
       lock.lock();
       continue;
     }
+    taken_through_ = 0;  // the window goes back to the queue: the next round copies it afresh
     last_error_ = results.error().message;
     spdlog::warn("upload: {}; retrying in {} ms", last_error_, backoff.count());
     retry_requested_ = false;
@@ -166,6 +210,12 @@ void UploadQueue::complete(std::size_t count, const std::vector<Status>& results
     JournalOp op = std::move(pending_.front());
     pending_.pop_front();
     last = op.seq;
+    coalesced_.erase(op.seq);
+    if (const auto* attributes = std::get_if<SetAttributesOp>(&op.body)) {
+      if (auto it = last_attributes_.find(attributes->node_id); it != last_attributes_.end() && it->second == op.seq) {
+        last_attributes_.erase(it);
+      }
+    }
     pending_bytes_ -= std::min(pending_bytes_, op_bytes(op.body));
     if (!results[i]) {
       spdlog::error("upload: {} of node {} failed for good: {}", op_name(op.body), op_node_id(op.body),

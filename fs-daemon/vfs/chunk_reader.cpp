@@ -4,11 +4,11 @@
 
 namespace coffer::vfs {
 
-void ChunkReader::remember(const crypto::ChunkId& id, std::shared_ptr<const Bytes> plaintext) {
+void ChunkReader::remember(const crypto::ChunkId& id, std::shared_ptr<const ChunkBytes> plaintext) {
   memory_.put(id.hex(), std::move(plaintext));
 }
 
-Result<std::shared_ptr<const Bytes>> ChunkReader::read(const crypto::FernetKey& key, const crypto::ChunkRef& chunk,
+Result<std::shared_ptr<const ChunkBytes>> ChunkReader::read(const crypto::FernetKey& key, const crypto::ChunkRef& chunk,
                                                        std::size_t expected_length) {
   const std::string hex = chunk.id.hex();
   for (;;) {
@@ -35,19 +35,19 @@ Result<std::shared_ptr<const Bytes>> ChunkReader::read(const crypto::FernetKey& 
   }
 }
 
-Result<std::shared_ptr<const Bytes>> ChunkReader::load(const crypto::FernetKey& key, const crypto::ChunkRef& chunk,
+Result<std::shared_ptr<const ChunkBytes>> ChunkReader::load(const crypto::FernetKey& key, const crypto::ChunkRef& chunk,
                                                        const std::string& hex, std::size_t expected_length) {
   auto stored = stored_bytes(hex, false);
   if (!stored) return std::move(stored).error();
-  auto plain = crypto::decrypt_chunk(key, chunk.mac, stored->bytes);
+  auto plain = crypto::decrypt_chunk(key, chunk.mac, stored->bytes());
   if (!plain && stored->source == Source::cache) {
     spdlog::warn("chunk {}: the cached copy is damaged; fetching it again", hex);
     disk_.remove(hex);
     stored = stored_bytes(hex, true);
     if (!stored) return std::move(stored).error();
-    plain = crypto::decrypt_chunk(key, chunk.mac, stored->bytes);
+    plain = crypto::decrypt_chunk(key, chunk.mac, stored->bytes());
   }
-  if (plain && stored->source == Source::server) disk_.put(hex, stored->bytes);
+  if (plain && stored->source == Source::server) disk_.put(hex, stored->bytes());
   if (!plain) {
     spdlog::error("chunk {}: {} (tampered data refused)", hex, plain.error().message);
     return make_error(Errc::integrity, "chunk " + hex + ": " + plain.error().message);
@@ -56,19 +56,19 @@ Result<std::shared_ptr<const Bytes>> ChunkReader::load(const crypto::FernetKey& 
     spdlog::error("chunk {}: {} plaintext bytes where the manifest needs {}", hex, plain->size(), expected_length);
     return make_error(Errc::integrity, "chunk " + hex + " has the wrong length");
   }
-  auto shared = std::make_shared<const Bytes>(std::move(plain).value());
+  auto shared = std::make_shared<const ChunkBytes>(std::move(plain).value());
   memory_.put(hex, shared);
   return shared;
 }
 
 Result<ChunkReader::Stored> ChunkReader::stored_bytes(const std::string& hex, bool skip_cache) {
-  if (auto journaled = journal_.read_blob(hex)) return Stored{std::move(journaled).value(), Source::journal};
+  if (auto journaled = journal_.read_blob(hex)) return Stored{Source::journal, {}, std::move(journaled).value()};
   if (!skip_cache) {
-    if (auto cached = disk_.get(hex)) return Stored{std::move(cached).value(), Source::cache};
+    if (auto cached = disk_.get(hex)) return Stored{Source::cache, {}, std::move(cached).value()};
   }
   auto fetched = remote_.get_blob(hex);
   if (!fetched) return std::move(fetched).error();
-  return Stored{std::move(fetched).value(), Source::server};
+  return Stored{Source::server, std::move(fetched).value(), {}};
 }
 
 void ChunkReader::prefetch(const crypto::FernetKey& key, const std::vector<Wanted>& chunks) {

@@ -31,7 +31,7 @@ class ChunkReader {
       : remote_(remote), journal_(journal), disk_(disk), memory_(memory), fetchers_(fetchers) {}
 
   // One load per chunk at a time: concurrent readers of a chunk being loaded wait for it.
-  Result<std::shared_ptr<const Bytes>> read(const crypto::FernetKey& key, const crypto::ChunkRef& chunk,
+  Result<std::shared_ptr<const ChunkBytes>> read(const crypto::FernetKey& key, const crypto::ChunkRef& chunk,
                                             std::size_t expected_length);
   struct Wanted {
     crypto::ChunkRef chunk;
@@ -40,15 +40,19 @@ class ChunkReader {
   // Loads chunks into memory on the fetch workers (readahead); returns at once.
   void prefetch(const crypto::FernetKey& key, const std::vector<Wanted>& chunks);
   // Keeps the plaintext of a chunk just encrypted here.
-  void remember(const crypto::ChunkId& id, std::shared_ptr<const Bytes> plaintext);
+  void remember(const crypto::ChunkId& id, std::shared_ptr<const ChunkBytes> plaintext);
 
  private:
-  Result<std::shared_ptr<const Bytes>> load(const crypto::FernetKey& key, const crypto::ChunkRef& chunk,
+  Result<std::shared_ptr<const ChunkBytes>> load(const crypto::FernetKey& key, const crypto::ChunkRef& chunk,
                                             const std::string& hex, std::size_t expected_length);
   enum class Source { journal, cache, server };
+  // A token from the server arrives as the HTTP body; one from a file is read into a
+  // ChunkBytes (not zeroed first).
   struct Stored {
-    Bytes bytes;
     Source source = Source::server;
+    Bytes fetched;
+    ChunkBytes read;
+    ByteView bytes() const { return source == Source::server ? ByteView(fetched) : ByteView(read); }
   };
   Result<Stored> stored_bytes(const std::string& hex, bool skip_cache);
 

@@ -6,24 +6,12 @@
 namespace coffer::vfs {
 namespace {
 
-// Checked a page at a time: data usually differs from zero in its first bytes, and an OR over
-// a page vectorises.
-bool all_zero(ByteView bytes) {
-  constexpr std::size_t kPage = 4096;
-  for (std::size_t at = 0; at < bytes.size(); at += kPage) {
-    const ByteView page = bytes.subspan(at, std::min(kPage, bytes.size() - at));
-    std::uint8_t any = 0;
-    for (std::uint8_t byte : page) any |= byte;
-    if (any != 0) return false;
-  }
-  return true;
-}
-
 // A chunk of zeros becomes a hole: nothing to encrypt, store or upload.
 std::optional<crypto::EncryptedChunk> encrypt_unless_zero(const crypto::FernetKey& key, ByteView plaintext) {
-  if (all_zero(plaintext)) return std::nullopt;
-  return crypto::encrypt_chunk(key, plaintext);
+  return crypto::encrypt_chunk_or_hole(key, plaintext);
 }
+
+std::uint64_t block_bytes(std::uint64_t blocks) { return blocks * crypto::kDataBlockSize; }
 
 }  // namespace
 
@@ -54,12 +42,12 @@ bool FileContent::dirty() const {
   return changed_;
 }
 
-Result<Bytes*> FileContent::dirty_chunk(std::uint64_t index) {
+Result<ChunkBytes*> FileContent::dirty_chunk(std::uint64_t index) {
   if (auto it = dirty_.find(index); it != dirty_.end()) {
     it->second.stamp = ++stamp_;
     return &it->second.data;
   }
-  Bytes data;
+  ChunkBytes data;
   if (auto flying = in_flight_.find(index); flying != in_flight_.end()) {
     data = *flying->second.data;
     in_flight_.erase(flying);  // the worker's result is stale now
@@ -79,7 +67,7 @@ Result<Bytes*> FileContent::dirty_chunk(std::uint64_t index) {
 void FileContent::replace_chunk(std::uint64_t index, ByteView bytes) {
   in_flight_.erase(index);  // a worker's result for the old bytes is stale now
   auto& slot = dirty_[index];
-  slot.data.assign(bytes.begin(), bytes.end());
+  slot.data.assign(bytes);
   slot.stamp = ++stamp_;
 }
 
@@ -157,7 +145,7 @@ void FileContent::limit_memory_locked(std::unique_lock<std::mutex>& lock) {
 void FileContent::spill_locked(std::uint64_t index) {
   auto it = dirty_.find(index);
   if (it == dirty_.end() || it->second.data.size() != chunk_size_) return;
-  auto data = std::make_shared<const Bytes>(std::move(it->second.data));
+  auto data = std::make_shared<const ChunkBytes>(std::move(it->second.data));
   std::uint64_t stamp = ++stamp_;
   dirty_.erase(it);
   in_flight_[index] = InFlight{data, stamp};
@@ -225,7 +213,7 @@ Result<std::size_t> FileContent::read(std::uint64_t offset, std::span<std::uint8
       std::uint64_t index = (offset + done) / chunk_size_;
       std::size_t in_chunk = static_cast<std::size_t>((offset + done) % chunk_size_);
       std::size_t n = std::min<std::size_t>(chunk_size_ - in_chunk, total - done);
-      const Bytes* local = nullptr;
+      const ChunkBytes* local = nullptr;
       if (auto d = dirty_.find(index); d != dirty_.end()) local = &d->second.data;
       else if (auto f = in_flight_.find(index); f != in_flight_.end()) local = f->second.data.get();
       if (local != nullptr) std::memcpy(out.data() + done, local->data() + in_chunk, n);
@@ -261,12 +249,17 @@ bool FileContent::holds_data_locked(std::uint64_t index) const {
   return chunks_[index] || dirty_.contains(index) || in_flight_.contains(index);
 }
 
-// Plaintext bytes held by stored chunks and by chunks written since (dirty or being
-// encrypted); holes hold none.
+// The 4 KiB blocks holding data in stored chunks (from their manifest entries) and in chunks
+// written since (dirty or being encrypted: counted in their plaintext, which stops at the first
+// non-zero word of most blocks); holes and blocks of zeros occupy none.
 std::uint64_t FileContent::stored_bytes_locked() const {
   std::uint64_t bytes = 0;
+  for (const auto& [index, dirty] : dirty_) bytes += block_bytes(crypto::count_data_blocks(dirty.data));
+  for (const auto& [index, flying] : in_flight_) {
+    if (!dirty_.contains(index)) bytes += block_bytes(crypto::count_data_blocks(*flying.data));
+  }
   for (std::uint64_t i = 0; i < chunks_.size(); ++i) {
-    if (holds_data_locked(i)) bytes += covered(i);
+    if (chunks_[i] && !dirty_.contains(i) && !in_flight_.contains(i)) bytes += block_bytes(chunks_[i]->data_blocks);
   }
   return bytes;
 }
@@ -310,7 +303,7 @@ Result<CommitContent> FileContent::prepare_commit(std::uint64_t inline_limit) {
   COFFER_TRY_STATUS(services_.encryptors.run_all(std::move(tasks)));
   for (auto& [index, chunk] : sealed) {
     COFFER_TRY_STATUS(store_locked(index, chunk, inline_data, commit));
-    if (chunk) services_.reader.remember(chunk->id, std::make_shared<const Bytes>(std::move(dirty_[index].data)));
+    if (chunk) services_.reader.remember(chunk->id, std::make_shared<const ChunkBytes>(std::move(dirty_[index].data)));
   }
   dirty_.clear();
   fresh_blobs_.clear();

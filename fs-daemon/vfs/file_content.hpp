@@ -42,7 +42,7 @@ struct BaseContent {
 };
 
 // What a commit op needs: every chunk (or hole) in order, the ciphertext of small files inline,
-// and how many plaintext bytes the stored chunks hold (what st_blocks reports).
+// and how many bytes the stored chunks occupy in 4 KiB data blocks (what st_blocks reports).
 struct CommitContent {
   std::uint64_t size = 0;
   std::uint32_t chunk_size = 0;
@@ -66,7 +66,8 @@ class FileContent : public std::enable_shared_from_this<FileContent> {
   Status write(std::uint64_t offset, ByteView data);
   Status truncate(std::uint64_t size);
   std::uint64_t size() const;
-  // Plaintext bytes in stored chunks and in chunks written since; holes count nothing.
+  // Bytes in the 4 KiB blocks that hold data, in stored chunks and in chunks written since;
+  // holes and blocks of zeros count nothing (as ext4 counts a sparse file).
   std::uint64_t stored_bytes() const;
   bool dirty() const;
   // The first offset at or after `offset` in data or in a hole, chunk by chunk (a chunk written
@@ -80,16 +81,16 @@ class FileContent : public std::enable_shared_from_this<FileContent> {
 
  private:
   struct Dirty {
-    Bytes data;
+    ChunkBytes data;
     std::uint64_t stamp = 0;
   };
   struct InFlight {
-    std::shared_ptr<const Bytes> data;
+    std::shared_ptr<const ChunkBytes> data;
     std::uint64_t stamp = 0;
   };
 
   std::size_t covered(std::uint64_t index) const;
-  Result<Bytes*> dirty_chunk(std::uint64_t index);
+  Result<ChunkBytes*> dirty_chunk(std::uint64_t index);
   void replace_chunk(std::uint64_t index, ByteView bytes);
   Status resize_locked(std::uint64_t new_size);
   void spill_locked(std::uint64_t index);

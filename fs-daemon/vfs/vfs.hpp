@@ -199,6 +199,8 @@ class Vfs {
 
   // vfs_attr.cpp
   Status record_attributes(Node& node);
+  // A folder's attributes after a change to its entries: see UploadQueue::submit_folder_times.
+  Status record_folder_times(Node& folder);
   void touch_change(Node& node);
   void touch_modify(Node& node);
 

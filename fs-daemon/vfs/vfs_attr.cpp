@@ -54,6 +54,16 @@ Status Vfs::record_attributes(Node& node) {
                    sync::SetAttributesOp{node.id, raw_key(node.key), attributes_to_record(node), node.committed_size});
 }
 
+Status Vfs::record_folder_times(Node& folder) {
+  auto seq = services_.queue.submit_folder_times(
+      sync::SetAttributesOp{folder.id, raw_key(folder.key), attributes_to_record(folder), folder.committed_size});
+  if (!seq) return std::move(seq).error();
+  // An fsync of the folder waits for the entry op just queued too, which may be newer than the
+  // attribute op that took these times.
+  folder.last_op_seq = std::max(*seq, services_.queue.last_seq());
+  return {};
+}
+
 Result<struct stat> Vfs::setattr(std::uint64_t ino, const SetAttrRequest& request) {
   Lock lock(tree_);
   auto found = node_of(ino);

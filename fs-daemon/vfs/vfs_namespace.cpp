@@ -78,7 +78,7 @@ Result<std::shared_ptr<Node>> Vfs::make_node(Node& parent, const std::string& na
   (*parent.children)[name] = ChildEntry{std::move(tag), node};
   nodes_[node->id] = node;
   touch_modify(parent);
-  COFFER_TRY_STATUS(record_attributes(parent));
+  COFFER_TRY_STATUS(record_folder_times(parent));
   return node;
 }
 
@@ -133,7 +133,7 @@ Result<EntryReply> Vfs::link(std::uint64_t ino, std::uint64_t new_parent, const 
   ++(*node)->nlink;
   touch_change(**node);
   touch_modify(**folder);
-  COFFER_TRY_STATUS(record_attributes(**folder));
+  COFFER_TRY_STATUS(record_folder_times(**folder));
   return reply_entry(*node);
 }
 
@@ -142,7 +142,7 @@ Status Vfs::detach_child(Node& parent, const std::string& name, const ChildEntry
   if (child.node->nlink > 0) --child.node->nlink;
   if (child.node->nlink > 0) touch_change(*child.node);
   touch_modify(parent);
-  return record_attributes(parent);
+  return record_folder_times(parent);
 }
 
 Status Vfs::remove_entry(Node& parent, const std::string& name, bool folder) {
@@ -251,10 +251,10 @@ Status Vfs::rename(std::uint64_t parent, const std::string& name, std::uint64_t 
   if (source.node->type == remote::NodeType::folder) source.node->parent_id = (*to)->id;
   touch_change(*source.node);
   touch_modify(**from);
-  COFFER_TRY_STATUS(record_attributes(**from));
+  COFFER_TRY_STATUS(record_folder_times(**from));
   if (*to != *from) {
     touch_modify(**to);
-    COFFER_TRY_STATUS(record_attributes(**to));
+    COFFER_TRY_STATUS(record_folder_times(**to));
   }
   return {};
 }

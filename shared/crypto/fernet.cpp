@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstring>
 #include <limits>
+#include <type_traits>
 
 #include "crypto/encoding.hpp"
 #include "crypto/hash.hpp"
@@ -93,6 +94,13 @@ Status check_time(std::uint64_t timestamp, const DecryptOptions& options) {
   return {};
 }
 
+// The plaintext buffer, sized to the ciphertext; AES then writes every byte of it.
+template <class Plaintext>
+Plaintext sized_plaintext(std::size_t size) {
+  if constexpr (std::is_same_v<Plaintext, ChunkBytes>) return ChunkBytes::uninitialized(size);
+  else return Plaintext(size);
+}
+
 // The MAC is checked before anything else touches the ciphertext, so a forged token never
 // reaches the cipher and padding errors cannot become an oracle.
 template <class Plaintext>
@@ -102,7 +110,7 @@ Result<Plaintext> decrypt_checked(const FernetKey& key, ByteView token, const De
   const Sha256Digest expected = hmac_sha256(key.signing_key(), parts->signed_part);
   if (!constant_time_equal(expected, parts->mac)) return invalid("MAC does not match (wrong key or altered token)");
   COFFER_TRY_STATUS(check_time(parts->timestamp, options));
-  Plaintext plaintext(parts->ciphertext.size());
+  Plaintext plaintext = sized_plaintext<Plaintext>(parts->ciphertext.size());
   CbcPass(key, parts->iv, 0).update(parts->ciphertext.data(), parts->ciphertext.size(), plaintext.data());
   const std::size_t pad = plaintext.back();
   bool padding_ok = pad >= 1 && pad <= kBlock;
@@ -160,6 +168,10 @@ Result<Bytes> fernet_decrypt(const FernetKey& key, std::string_view token, const
   auto raw = base64url_decode(token);
   if (!raw) return invalid("not canonical padded base64url");
   return fernet_decrypt_raw(key, *raw, options);
+}
+
+Result<ChunkBytes> fernet_decrypt_large(const FernetKey& key, ByteView token) {
+  return decrypt_checked<ChunkBytes>(key, token, {});
 }
 
 Result<SecureBytes> fernet_decrypt_secret(const FernetKey& key, ByteView raw_token) {

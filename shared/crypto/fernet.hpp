@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "crypto/bytes.hpp"
+#include "crypto/chunk_bytes.hpp"
 #include "util/result.hpp"
 
 namespace coffer::crypto {
@@ -63,6 +64,8 @@ Bytes fernet_encrypt_raw_with_iv(const FernetKey& key, ByteView plaintext, std::
 // Errc::invalid_token with a message that names the defect and never any key or plaintext.
 Result<Bytes> fernet_decrypt_raw(const FernetKey& key, ByteView token, const DecryptOptions& options = {});
 Result<Bytes> fernet_decrypt(const FernetKey& key, std::string_view token, const DecryptOptions& options = {});
+// For chunk-sized tokens: the same checks, into a buffer that is not zeroed before AES writes it.
+Result<ChunkBytes> fernet_decrypt_large(const FernetKey& key, ByteView token);
 // For tokens that carry key material: the plaintext is wiped when freed.
 Result<SecureBytes> fernet_decrypt_secret(const FernetKey& key, ByteView raw_token);
 

@@ -21,6 +21,17 @@ void copy_into(ByteView bytes, Sha256Digest& digest) { std::copy(bytes.begin(), 
 
 bool valid_chunk_size(std::uint32_t chunk_size) { return chunk_size > 0 && chunk_size <= kMaxChunkSize; }
 
+// The plaintext bytes chunk `index` covers.
+std::uint64_t covered(const Manifest& manifest, std::uint64_t index) {
+  return std::min<std::uint64_t>(manifest.chunk_size, manifest.size - index * manifest.chunk_size);
+}
+
+// A stored chunk holds at least one block of data (a chunk of zeros is a hole), and no more
+// blocks than its length has.
+bool valid_data_blocks(const Manifest& manifest, std::uint64_t index, std::uint32_t data_blocks) {
+  return data_blocks >= 1 && data_blocks <= max_data_blocks(covered(manifest, index));
+}
+
 void require_sealable(const Manifest& manifest) {
   if (manifest.node_id.empty() || manifest.node_id.size() > kMaxNodeIdSize) {
     throw std::invalid_argument("manifest: node id must be 1 to 255 bytes");
@@ -29,6 +40,11 @@ void require_sealable(const Manifest& manifest) {
   if (manifest.chunks.size() != chunk_count(manifest.size, manifest.chunk_size) ||
       manifest.chunks.size() > std::numeric_limits<std::uint32_t>::max()) {
     throw std::invalid_argument("manifest: chunk count does not match size and chunk size");
+  }
+  for (std::uint64_t i = 0; i < manifest.chunks.size(); ++i) {
+    if (manifest.chunks[i] && !valid_data_blocks(manifest, i, manifest.chunks[i]->data_blocks)) {
+      throw std::invalid_argument("manifest: a chunk's data blocks do not fit its length");
+    }
   }
   auto checked = check_attributes(manifest.attributes);
   if (!checked) throw std::invalid_argument("manifest: " + checked.error().message);
@@ -44,13 +60,18 @@ Status read_chunk_list(ByteReader& in, Manifest& manifest) {
   }
   if (count > in.remaining()) return bad_manifest("chunk list is truncated");  // each entry is 1 byte or more
   manifest.chunks.resize(count);
-  for (std::optional<ChunkRef>& chunk : manifest.chunks) {
+  for (std::uint64_t i = 0; i < count; ++i) {
+    std::optional<ChunkRef>& chunk = manifest.chunks[i];
     const std::uint8_t marker = in.u8();
     if (marker == kHoleMarker) continue;
     if (marker != kChunkMarker) return bad_manifest("a chunk entry is neither a hole nor a chunk");
     chunk.emplace();
     copy_into(in.raw(chunk->id.digest.size()), chunk->id.digest);
     copy_into(in.raw(chunk->mac.size()), chunk->mac);
+    chunk->data_blocks = in.u32();
+    if (in.ok() && !valid_data_blocks(manifest, i, chunk->data_blocks)) {
+      return bad_manifest("a chunk's data blocks do not fit its length");
+    }
   }
   if (!in.ok()) return bad_manifest("chunk list is truncated");
   return {};
@@ -63,6 +84,7 @@ void write_chunk_list(ByteWriter& out, const std::vector<std::optional<ChunkRef>
     if (!chunk) continue;
     out.raw(chunk->id.digest);
     out.raw(chunk->mac);
+    out.u32(chunk->data_blocks);
   }
 }
 
@@ -74,9 +96,8 @@ std::uint64_t chunk_count(std::uint64_t size, std::uint32_t chunk_size) noexcept
 
 std::uint64_t stored_bytes(const Manifest& manifest) noexcept {
   std::uint64_t bytes = 0;
-  for (std::uint64_t i = 0; i < manifest.chunks.size(); ++i) {
-    if (!manifest.chunks[i]) continue;
-    bytes += std::min<std::uint64_t>(manifest.chunk_size, manifest.size - i * manifest.chunk_size);
+  for (const std::optional<ChunkRef>& chunk : manifest.chunks) {
+    if (chunk) bytes += std::uint64_t{chunk->data_blocks} * kDataBlockSize;
   }
   return bytes;
 }

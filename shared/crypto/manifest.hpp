@@ -28,12 +28,14 @@ inline constexpr std::size_t kMaxNodeIdSize = 255;
 // The number of chunks a file of `size` bytes has (0 for an empty file); chunk_size > 0.
 std::uint64_t chunk_count(std::uint64_t size, std::uint32_t chunk_size) noexcept;
 
-// The plaintext bytes the manifest's stored chunks hold (holes hold none): what st_blocks counts.
+// The bytes the manifest's stored chunks occupy: their data blocks (4 KiB each; blocks of
+// zeros and holes occupy none), which is what st_blocks counts, as on ext4.
 std::uint64_t stored_bytes(const Manifest& manifest) noexcept;
 
 // Sealed under the file key's manifest subkey (crypto/subkeys.hpp). Throws
 // std::invalid_argument for a manifest that could never be opened (chunk count not matching
-// size and chunk size, chunk size 0 or above kMaxChunkSize, attributes outside their limits):
+// size and chunk size, chunk size 0 or above kMaxChunkSize, a chunk's data blocks 0 or more
+// than its length holds, attributes outside their limits):
 // that is a bug in the caller.
 Bytes seal_manifest(const FernetKey& file_key, const Manifest& manifest);
 // Fails with Errc::integrity on any tampering, or when the sealed node id differs from

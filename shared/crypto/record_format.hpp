@@ -16,8 +16,10 @@ inline constexpr std::uint8_t kManifestRecordKind = 'M';
 inline constexpr std::uint8_t kAttributeRecordKind = 'A';
 inline constexpr std::uint8_t kEntryRecordKind = 'E';
 inline constexpr std::uint8_t kFolderRecordKind = 'F';
-// One version for every kind; version 1 is refused (crypto/record_header.hpp).
+// Attribute records, sealed entries and folder records are at version 2, manifests at version 3
+// (each stored chunk's data blocks); older versions are refused (crypto/record_header.hpp).
 inline constexpr std::uint8_t kRecordFormatVersion = 2;
+inline constexpr std::uint8_t kManifestFormatVersion = 3;
 
 Bytes encode_manifest(const Manifest& manifest);
 Result<Manifest> decode_manifest(ByteView plaintext);

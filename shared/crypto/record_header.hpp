@@ -11,8 +11,8 @@ namespace coffer::crypto {
 
 void write_record_header(ByteWriter& out, std::uint8_t kind);
 // Reads the header; returns what is wrong with it (for the caller's Errc::integrity message),
-// or nullptr for a record of `kind` at the current format version. Version 1 predates any
-// release and is refused by name, never read as version 2.
+// or nullptr for a record of `kind` at its current format version (record_format.hpp). Older
+// versions predate any release and are refused by name, never read as the current one.
 const char* record_header_defect(ByteReader& in, std::uint8_t kind);
 
 }  // namespace coffer::crypto

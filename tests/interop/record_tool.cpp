@@ -77,7 +77,7 @@ Attributes attributes_from(const json& j) {
 json manifest_json(const Manifest& m) {
   json chunks = json::array();
   for (const auto& chunk : m.chunks) {
-    if (chunk) chunks.push_back({chunk->id.hex(), hex_encode(chunk->mac)});
+    if (chunk) chunks.push_back({chunk->id.hex(), hex_encode(chunk->mac), chunk->data_blocks});
     else chunks.push_back(nullptr);
   }
   return {{"node", m.node_id}, {"version", m.version}, {"size", m.size}, {"chunk_size", m.chunk_size},
@@ -92,7 +92,7 @@ Manifest manifest_from(const json& j) {
   m.chunk_size = j.at("chunk_size").get<std::uint32_t>();
   for (const auto& chunk : j.at("chunks")) {
     if (chunk.is_null()) m.chunks.emplace_back();
-    else m.chunks.push_back(ChunkRef{ChunkId{digest(chunk.at(0))}, digest(chunk.at(1))});
+    else m.chunks.push_back(ChunkRef{ChunkId{digest(chunk.at(0))}, digest(chunk.at(1)), chunk.at(2).get<std::uint32_t>()});
   }
   m.attributes = attributes_from(j.at("attributes"));
   return m;

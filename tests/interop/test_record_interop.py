@@ -2,7 +2,8 @@
 
 The encoder below was written from docs/crypto.md (sections 4, 12 and 12.1-12.6) alone, with
 Python's `cryptography` for Fernet and HKDF and `hashlib` for SHA-256: sealed entries, folder
-records, manifests (format version 2, holes included) and the folder commitment. Coffer's
+records, manifests (format version 3: holes, and each stored chunk's data blocks) and the folder
+commitment. Coffer's
 side is coffer_record_tool (tests/interop/record_tool.cpp). Run with Debian's
 /usr/bin/python3, which has python3-cryptography.
 """
@@ -22,7 +23,9 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 BIN_DIR = os.environ["COFFER_BIN_DIR"]
 RECORD_TOOL = os.path.join(BIN_DIR, "coffer_record_tool")
-VERSION = 2
+VERSION = 2           # attribute records, sealed entries, folder records
+MANIFEST_VERSION = 3  # manifests: each stored chunk also gives its 4 KiB blocks of data
+BLOCK = 4096
 
 
 # --- the encoder, from docs/crypto.md -------------------------------------------------------
@@ -65,7 +68,7 @@ class Reader:
         return self.take(size).decode()
 
     def header(self, kind):
-        if self.take(2) != bytes([ord(kind), VERSION]):
+        if self.take(2) != bytes([ord(kind), MANIFEST_VERSION if kind == "M" else VERSION]):
             raise ValueError("another kind or format version")
 
     def done(self):
@@ -133,10 +136,13 @@ def parse_attributes(r):
 
 
 def manifest_plaintext(m):
-    out = (bytes([ord("M"), VERSION]) + node_id_field(m["node"])
+    out = (bytes([ord("M"), MANIFEST_VERSION]) + node_id_field(m["node"])
            + struct.pack(">QQII", m["version"], m["size"], m["chunk_size"], len(m["chunks"])))
     for chunk in m["chunks"]:
-        out += b"\x00" if chunk is None else b"\x01" + bytes.fromhex(chunk[0]) + bytes.fromhex(chunk[1])
+        if chunk is None:
+            out += b"\x00"
+        else:
+            out += b"\x01" + bytes.fromhex(chunk[0]) + bytes.fromhex(chunk[1]) + struct.pack(">I", chunk[2])
     return out + attributes_bytes(m["attributes"])
 
 
@@ -148,12 +154,16 @@ def parse_manifest(plaintext):
     if count != -(-m["size"] // m["chunk_size"]):
         raise ValueError("chunk count does not match the size")
     m["chunks"] = []
-    for _ in range(count):
+    for i in range(count):
         marker = r.take(1)[0]
         if marker == 0:
             m["chunks"].append(None)
         elif marker == 1:
-            m["chunks"].append([r.take(32).hex(), r.take(32).hex()])
+            chunk = [r.take(32).hex(), r.take(32).hex(), r.unpack(">I")[0]]
+            covered = min(m["chunk_size"], m["size"] - i * m["chunk_size"])
+            if not 1 <= chunk[2] <= -(-covered // BLOCK):
+                raise ValueError("data blocks out of range")
+            m["chunks"].append(chunk)
         else:
             raise ValueError("bad chunk marker")
     m["attributes"] = parse_attributes(r)
@@ -189,7 +199,8 @@ def new_key():
 
 def sample_manifest(node):
     chunk_size = 65536
-    chunks = [None, [random_hex(32), random_hex(32)], None, None, [random_hex(32), random_hex(32)]]
+    # 64 KiB chunks hold 16 blocks of 4 KiB; the last chunk covers 17 bytes: 1 block.
+    chunks = [None, [random_hex(32), random_hex(32), 16], None, None, [random_hex(32), random_hex(32), 1]]
     return {"node": node, "version": 12, "size": 4 * chunk_size + 17, "chunk_size": chunk_size,
             "chunks": chunks,
             "attributes": {"mode": 0o100640, "uid": 1000, "gid": 100, "rdev": 0,
@@ -264,6 +275,20 @@ class RecordInterop(unittest.TestCase):
         sealed = seal(key, "manifest", bytes(plaintext)).hex()
         code, _ = tool("open-manifest", {"key": key, "node": node, "sealed": sealed})
         self.assertEqual(code, 1)
+
+    def test_manifest_data_blocks_out_of_range_or_format_2_are_refused(self):
+        key, node = new_key(), random_hex(16)
+        for index, blocks in ((1, 0), (1, 17), (4, 2)):
+            spoiled = sample_manifest(node)
+            spoiled["chunks"][index][2] = blocks
+            sealed = seal(key, "manifest", manifest_plaintext(spoiled)).hex()
+            code, _ = tool("open-manifest", {"key": key, "node": node, "sealed": sealed})
+            self.assertEqual(code, 1, (index, blocks))
+        plaintext = manifest_plaintext(sample_manifest(node))
+        version_2 = seal(key, "manifest", plaintext[:1] + b"\x02" + plaintext[2:]).hex()
+        code, answer = tool("open-manifest", {"key": key, "node": node, "sealed": version_2})
+        self.assertEqual(code, 1)
+        self.assertIn("format version 2 is no longer read", answer)
 
     def test_folder_commitment_equals_pythons_for_random_sets(self):
         rng = random.Random(12)

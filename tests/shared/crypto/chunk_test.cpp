@@ -31,7 +31,7 @@ TEST_CASE("chunks round-trip and their stored bytes re-encode to a standard toke
     const ChunkRef ref = chunk.ref();
     CHECK(ref.id == chunk.id);
     CHECK(std::equal(ref.mac.begin(), ref.mac.end(), chunk.stored.end() - 32));
-    CHECK(decrypt_chunk(key, ref.mac, chunk.stored).value() == plaintext);
+    CHECK(decrypt_chunk(key, ref.mac, chunk.stored).value() == ChunkBytes(plaintext));
     CHECK(fernet_decrypt(key, base64url_encode(chunk.stored)).value() == plaintext);
   }
 }
@@ -80,4 +80,33 @@ TEST_CASE("split_chunks cuts fixed-size pieces; the last may be shorter") {
   CHECK(split_chunks(data, 10).size() == 1);
   CHECK(split_chunks(data, 100).size() == 1);
   CHECK_THROWS_AS(split_chunks(data, 0), std::invalid_argument);
+}
+
+TEST_CASE("ChunkBytes: copies, moves, and zeros exactly the bytes resize adds") {
+  const Bytes source = {1, 2, 3, 4, 5};
+  ChunkBytes bytes(source);
+  CHECK(bytes.size() == 5);
+  CHECK(std::equal(bytes.begin(), bytes.end(), source.begin(), source.end()));
+  bytes.resize(2);
+  CHECK(bytes == ChunkBytes(Bytes{1, 2}));
+  bytes.resize(4);  // within the old capacity: the bytes cut off before must not come back
+  CHECK(bytes == ChunkBytes(Bytes{1, 2, 0, 0}));
+  bytes.resize(100000);  // beyond it: a new buffer, the content kept, the rest zeros
+  CHECK(bytes.size() == 100000);
+  CHECK(bytes[1] == 2);
+  CHECK(std::all_of(bytes.begin() + 2, bytes.end(), [](std::uint8_t b) { return b == 0; }));
+
+  ChunkBytes copy = bytes;
+  CHECK(copy == bytes);
+  copy[0] = 9;
+  CHECK(bytes[0] == 1);
+  ChunkBytes moved = std::move(copy);
+  CHECK(moved[0] == 9);
+  CHECK(copy.empty());  // NOLINT(bugprone-use-after-move): a moved-from buffer is empty
+  moved.assign(source);
+  CHECK(moved == ChunkBytes(source));
+
+  auto fresh = ChunkBytes::uninitialized(1 << 20);
+  CHECK(fresh.size() == std::size_t{1} << 20);
+  CHECK(ChunkBytes::uninitialized(0).empty());
 }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "crypto/manifest.hpp"
+#include "crypto/random.hpp"
 #include "record_test_support.hpp"
 
 using namespace coffer;
@@ -86,7 +87,8 @@ TEST_CASE("a chunk list inconsistent with size and chunk size is refused") {
 
 TEST_CASE("the sealed order of chunks is the order opened") {
   Manifest reordered = sample_manifest();
-  std::swap(reordered.chunks[0], reordered.chunks[2]);
+  std::swap(reordered.chunks[0]->id, reordered.chunks[2]->id);  // each keeps data blocks that fit its place
+  std::swap(reordered.chunks[0]->mac, reordered.chunks[2]->mac);
   const Manifest opened = open_manifest(record_key(), kNodeId, seal_manifest(record_key(), reordered)).value();
   CHECK(opened.chunks == reordered.chunks);
   CHECK(opened.chunks != sample_manifest().chunks);
@@ -97,8 +99,8 @@ TEST_CASE("holes round-trip, alone or between chunks, and cost one byte each") {
   sparse.size = 5u << 20;
   sparse.chunks = {std::nullopt, std::nullopt, filled_ref(0x55, 0xa5), std::nullopt, std::nullopt};
   const Bytes encoded = encode_manifest(sparse);
-  // The sample has two chunks and a hole; this one chunk and four holes.
-  CHECK(encoded.size() == encode_manifest(sample_manifest()).size() - (2 * 65 + 1) + (65 + 4));
+  // The sample has two chunks and a hole; this one chunk and four holes (a chunk is 1 + 32 + 32 + 4).
+  CHECK(encoded.size() == encode_manifest(sample_manifest()).size() - (2 * 69 + 1) + (69 + 4));
   CHECK(open_manifest(record_key(), kNodeId, seal_manifest(record_key(), sparse)).value() == sparse);
   sparse.chunks.assign(5, std::nullopt);
   CHECK(open_manifest(record_key(), kNodeId, seal_manifest(record_key(), sparse)).value() == sparse);
@@ -115,7 +117,7 @@ TEST_CASE("a chunk entry marker other than 0 (hole) or 1 (chunk) is refused") {
     plaintext[marker] = bad;
     CHECK(open_error(seal_plaintext(KeyPurpose::manifest, plaintext)) == Errc::integrity);
   }
-  // A hole marker followed by the 64 bytes of a chunk: trailing bytes.
+  // A hole marker followed by the 68 bytes of a chunk: trailing bytes.
   plaintext[marker] = 0;
   CHECK(open_error(seal_plaintext(KeyPurpose::manifest, plaintext)) == Errc::integrity);
 }
@@ -138,8 +140,9 @@ TEST_CASE("malformed manifest plaintexts behind a valid MAC are refused") {
     return seal_plaintext(KeyPurpose::manifest, plaintext);
   };
   CHECK(open_error(with([](Bytes& p) { p[0] = 'A'; })) == Errc::integrity);
-  CHECK(open_error(with([](Bytes& p) { p[1] = 1; })) == Errc::integrity);  // retired format version
-  CHECK(open_error(with([](Bytes& p) { p[1] = 3; })) == Errc::integrity);
+  CHECK(open_error(with([](Bytes& p) { p[1] = 1; })) == Errc::integrity);  // retired format versions
+  CHECK(open_error(with([](Bytes& p) { p[1] = 2; })) == Errc::integrity);
+  CHECK(open_error(with([](Bytes& p) { p[1] = 4; })) == Errc::integrity);  // unknown
   CHECK(open_error(with([](Bytes& p) { p.push_back(0); })) == Errc::integrity);
   CHECK(open_error(with([](Bytes& p) { p.pop_back(); })) == Errc::integrity);
   CHECK(open_error(with([](Bytes& p) { p.resize(40); })) == Errc::integrity);
@@ -164,11 +167,51 @@ TEST_CASE("sealing refuses a node id or attributes that could not be opened") {
   CHECK_THROWS_AS(seal_manifest(record_key(), manifest), std::invalid_argument);
 }
 
-TEST_CASE("stored_bytes counts the plaintext of stored chunks, the short last one included, and no hole") {
-  Manifest manifest = sample_manifest();  // 2'500'000 bytes in 1 MiB chunks: chunk, hole, chunk
-  CHECK(stored_bytes(manifest) == (1u << 20) + (2'500'000 - 2 * (1u << 20)));
-  manifest.chunks[1] = filled_ref(0x22, 0xa2);
-  CHECK(stored_bytes(manifest) == 2'500'000);
+TEST_CASE("stored_bytes counts the data blocks of stored chunks, 4 KiB each, and nothing for a hole") {
+  Manifest manifest = sample_manifest();  // 2'500'000 bytes in 1 MiB chunks: 256 blocks, hole, 7 blocks
+  CHECK(stored_bytes(manifest) == (256 + 7) * 4096);
+  manifest.chunks[1] = filled_ref(0x22, 0xa2, 3);
+  CHECK(stored_bytes(manifest) == (256 + 3 + 7) * 4096);
   manifest.chunks.assign(3, std::nullopt);
   CHECK(stored_bytes(manifest) == 0);
+}
+
+TEST_CASE("a stored chunk's data blocks round-trip, and must be 1 to the blocks its length holds") {
+  Manifest manifest = sample_manifest();  // the last chunk covers 402'848 bytes: 99 blocks at most
+  for (std::uint32_t blocks : {1u, 98u, 99u}) {
+    manifest.chunks[2]->data_blocks = blocks;
+    CHECK(open_manifest(record_key(), kNodeId, seal_manifest(record_key(), manifest)).value() == manifest);
+  }
+  for (auto [index, blocks] : {std::pair{0, 0u}, std::pair{0, 257u}, std::pair{2, 0u}, std::pair{2, 100u}}) {
+    CAPTURE(index);
+    CAPTURE(blocks);
+    Manifest spoiled = sample_manifest();
+    spoiled.chunks[static_cast<std::size_t>(index)]->data_blocks = blocks;
+    CHECK_THROWS_AS(seal_manifest(record_key(), spoiled), std::invalid_argument);
+    CHECK(open_error(sealed_unchecked(spoiled)) == Errc::integrity);
+  }
+}
+
+TEST_CASE("a manifest of format version 2 (no data blocks) is refused by name, never misread") {
+  Bytes plaintext = encode_manifest(sample_manifest());
+  REQUIRE(plaintext[1] == 3);
+  plaintext[1] = 2;
+  auto opened = open_manifest(record_key(), kNodeId, seal_plaintext(KeyPurpose::manifest, plaintext));
+  REQUIRE_FALSE(opened);
+  CHECK(opened.error().code == Errc::integrity);
+  CHECK(opened.error().message.find("format version 2 is no longer read") != std::string::npos);
+}
+
+TEST_CASE("count_data_blocks counts 4 KiB blocks holding a non-zero byte, a short last block included") {
+  Bytes plaintext(10 * 4096 + 5, 0);
+  CHECK(count_data_blocks(plaintext) == 0);
+  CHECK(count_data_blocks({}) == 0);
+  plaintext[4096 + 4095] = 1;  // the last byte of block 1: the quick check of its first word misses it
+  CHECK(count_data_blocks(plaintext) == 1);
+  plaintext[3 * 4096] = 1;
+  plaintext[10 * 4096 + 4] = 1;  // the short last block
+  CHECK(count_data_blocks(plaintext) == 3);
+  CHECK(count_data_blocks(Bytes(3, 7)) == 1);
+  const Bytes random = random_bytes(1 << 20);
+  CHECK(count_data_blocks(random) == 256);  // a random 4 KiB block is all zeros with probability 2^-32768
 }

@@ -28,20 +28,21 @@ inline ChunkId filled_id(std::uint8_t byte) {
   return id;
 }
 
-inline ChunkRef filled_ref(std::uint8_t id_byte, std::uint8_t mac_byte) {
-  ChunkRef ref{filled_id(id_byte), {}};
+inline ChunkRef filled_ref(std::uint8_t id_byte, std::uint8_t mac_byte, std::uint32_t data_blocks = 1) {
+  ChunkRef ref{filled_id(id_byte), {}, data_blocks};
   ref.mac.fill(mac_byte);
   return ref;
 }
 
-// Three chunks, the middle one a hole.
+// Three chunks, the middle one a hole; the first chunk is data throughout (256 blocks of 4 KiB),
+// the last (402 848 bytes, at most 99 blocks) holds 7 blocks of data.
 inline Manifest sample_manifest() {
   Manifest manifest;
   manifest.node_id = kNodeId;
   manifest.version = 7;
   manifest.size = 2'500'000;
   manifest.chunk_size = 1u << 20;
-  manifest.chunks = {filled_ref(0x11, 0xa1), std::nullopt, filled_ref(0x33, 0xa3)};
+  manifest.chunks = {filled_ref(0x11, 0xa1, 256), std::nullopt, filled_ref(0x33, 0xa3, 7)};
   manifest.attributes.mode = 0100644;
   manifest.attributes.uid = 1000;
   manifest.attributes.gid = 1000;
