@@ -34,7 +34,7 @@ struct Limits {
   std::int64_t max_connections = 2048;
   std::int64_t max_connections_per_address = 64;
   std::uint64_t max_body_memory = 128ull << 20;  // request bodies and their parsed JSON held at once
-  std::chrono::seconds max_body_wait{120};       // for a share of max_body_memory, before a 503
+  std::chrono::seconds max_body_wait{300};       // for a share of max_body_memory, before a 503
   std::int64_t io_threads = 2;                   // threads that read and write sockets (TLS included)
   std::int64_t threads = 32;                     // workers that run handlers
   std::int64_t max_long_polls = 16;  // concurrent change-feed waits; more answer at once

@@ -41,7 +41,7 @@ def resident(server):
     raise AssertionError("no VmRSS")
 
 
-def connect(port, source="127.0.0.1", timeout=300):
+def connect(port, source="127.0.0.1", timeout=600):
     return socket.create_connection(("127.0.0.1", port), timeout=timeout, source_address=(source, 0))
 
 
