@@ -21,9 +21,10 @@ hostile clients"), beside nginx in the same run where a comparison means somethi
     COFFER_BIN_DIR=build/bin PYTHONPATH=tests/integration/lib:tests/integration/server \\
         /usr/bin/python3 bench/server/run_hostile.py [bodies] [held] [soak] [--soak-seconds 60]
 
-Without section names it runs all three. Needs Debian's nginx (nginx-light). The driver is
-Python with threads: the script prints its own CPU time beside the servers' so a reader sees
-when the driver, not the server, was the limit. The sections reuse one cofferd (embedded
+Without section names it runs all three. Needs Debian's nginx (nginx-light). The soak's driver
+is Python: 4 forked processes of 5 client threads each, so the interpreter lock does not
+serialise it; the script prints its CPU time beside the servers' so a reader sees when the
+driver, on the same cores, was part of the limit. The sections reuse one cofferd (embedded
 defaults, data under /tmp) and one nginx; VmHWM is reset (clear_refs) before each measure."""
 
 import argparse
