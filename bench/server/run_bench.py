@@ -4,7 +4,11 @@ loopback in the same run, both driven by bench_server_load.
 
     COFFER_BIN_DIR=build/bin PYTHONPATH=tests/integration/lib /usr/bin/python3 bench/server/run_bench.py
 
-Needs Debian's nginx (nginx-light is enough: it has the DAV module)."""
+Needs Debian's nginx (nginx-light is enough: it has the DAV module).
+
+cofferd against hostile clients (issue 13: bounded bodies, held connections, a 60 s soak, each
+beside nginx where that compares) is the second script, run_hostile.py in this folder; see its
+docstring for its command."""
 
 import json
 import os
