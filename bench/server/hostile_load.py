@@ -189,8 +189,9 @@ def timed_gets(port, path, headers, seconds):
 class Soak:
     """`clients` clients, each a thread on its own keep-alive connection, run request kinds in a
     weighted random order for `seconds`. A kind is (name, weight, make) where make(state) returns
-    (method, path, body, headers, expected statuses, expected body size or None); `state` is the
-    client's own dict (a kind may keep its folder's revision there, and `on_ok` updates it)."""
+    (method, path, body, headers, expected statuses, expected body size or None, on_ok or None);
+    `state` is the client's own dict (a kind keeps its folder's revision there, which on_ok(state)
+    moves on after a success). Only the request and its answer are timed, not make()."""
 
     def __init__(self, port, kinds, clients, seconds, states):
         self.port, self.kinds, self.clients, self.seconds, self.states = port, kinds, clients, seconds, states

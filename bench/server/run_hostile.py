@@ -36,7 +36,7 @@ import sys
 import time
 
 from coffer_harness import CofferServer, b64
-from hostile_load import (MIB, Holders, Soak, cpu_seconds, peak_resident_mib, raise_open_file_limit,
+from hostile_load import (MIB, Holders, Soak, cpu_seconds, peak_resident_mib, percentile, raise_open_file_limit,
                           reset_peak, resident_mib, timed_gets)
 from run_bench import Nginx
 from test_hostile_clients import costly_json, parallel, send_request
@@ -95,8 +95,8 @@ def measure_held(name, pid, port, path, headers):
         held_resident = resident_mib(pid)
     finally:
         holders.close()
-    p = lambda f: latencies[min(len(latencies) - 1, int(len(latencies) * f))] * 1000  # noqa: E731
-    return (name, len(latencies), p(0.5), p(0.99), latencies[-1] * 1000, before, held_resident,
+    return (name, len(latencies), percentile(latencies, 0.5) * 1000, percentile(latencies, 0.99) * 1000,
+            latencies[-1] * 1000, before, held_resident,
             peak_resident_mib(pid), holders.reopened_idle, holders.reopened_slow)
 
 
