@@ -41,9 +41,4 @@ void BodyBudget::release(std::uint64_t bytes) {
   for (auto& call : granted) call();
 }
 
-std::uint64_t BodyBudget::held() const {
-  std::lock_guard lock(mutex_);
-  return held_;
-}
-
 }  // namespace coffer::server::http

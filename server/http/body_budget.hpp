@@ -23,8 +23,6 @@ class BodyBudget {
   bool cancel(std::uint64_t waiter);
   void release(std::uint64_t bytes);
 
-  std::uint64_t held() const;
-
  private:
   struct Waiter {
     std::uint64_t id;
@@ -34,7 +32,7 @@ class BodyBudget {
   bool fits(std::uint64_t bytes) const { return held_ == 0 || held_ + bytes <= capacity_; }
 
   const std::uint64_t capacity_;
-  mutable std::mutex mutex_;  // a leaf lock: callbacks run after it is released
+  std::mutex mutex_;  // a leaf lock: callbacks run after it is released
   std::uint64_t held_ = 0;
   std::uint64_t next_id_ = 1;
   std::deque<Waiter> waiters_;

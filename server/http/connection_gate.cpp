@@ -18,11 +18,6 @@ std::optional<ConnectionGate::Ticket> ConnectionGate::admit(const std::string& a
   return Ticket(this, address);
 }
 
-std::size_t ConnectionGate::open() const {
-  std::lock_guard lock(mutex_);
-  return open_;
-}
-
 void ConnectionGate::leave(const std::string& address) {
   std::lock_guard lock(mutex_);
   --open_;

@@ -30,14 +30,13 @@ class ConnectionGate {
   };
 
   std::optional<Ticket> admit(const std::string& address);
-  std::size_t open() const;
 
  private:
   void leave(const std::string& address);
 
   const std::size_t per_address_;
   const std::size_t total_;
-  mutable std::mutex mutex_;  // a leaf lock
+  std::mutex mutex_;  // a leaf lock
   std::size_t open_ = 0;
   std::unordered_map<std::string, std::size_t> by_address_;
 };
