@@ -6,12 +6,12 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
-#include <malloc.h>
 
 #include <optional>
 #include <vector>
 
 #include "log/logging.hpp"
+#include "server/http/heap_trim.hpp"
 #include "server/http/replies.hpp"
 
 namespace coffer::server::http {
@@ -51,8 +51,8 @@ constexpr std::size_t kPieceBytes = 256 * 1024;  // what a worker writes of an u
 constexpr std::size_t kBodyReadRoom = 64 * 1024;
 constexpr std::uint64_t kRequestLineBytes = 8 << 10;
 constexpr std::chrono::seconds kLingerTime{5};  // as nginx's lingering_timeout
-// After a body this large is freed, the heap's free pages go back to the kernel, so that what
-// the memory budget bounds (what is in use) is also what stays resident.
+// After a body this large is freed, the heap is trimmed if cofferd holds more than the body
+// budget resident (heap_trim.hpp says why not after every one).
 constexpr std::uint64_t kTrimAfterReserving = 4 << 20;
 
 Error parse_failure(const beast::error_code& ec) {
@@ -353,7 +353,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
           Response res;
           route_->handler(request_, res);
           std::string().swap(request_.body);
-          if (reserved_ >= kTrimAfterReserving) malloc_trim(0);
+          if (reserved_ >= kTrimAfterReserving) trim_heap_above(context_.limits.max_body_memory);
           return res;
         },
         [this](Response res) {

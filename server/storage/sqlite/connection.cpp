@@ -93,8 +93,12 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::filesystem::path
   sqlite3_extended_result_codes(db, 1);
   // WAL lets readers run beside the writer (cofferd's threads and coffer-admin); NORMAL
   // synchronous is durable in WAL mode except for the last commits on power loss, so FULL is
-  // used: a committed version must survive a crash of the machine too.
-  COFFER_TRY_STATUS(connection->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"));
+  // used: a committed version must survive a crash of the machine too. Temporary files in
+  // memory: every statement that changes rows under the quota triggers keeps a statement
+  // journal (to undo itself alone if a trigger refuses), and on a file in /var/tmp those were
+  // 53,000 pwrite calls per batch of 5,000 files; they hold one statement's pages at most.
+  COFFER_TRY_STATUS(connection->exec(
+      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"));
   return connection;
 }
 
