@@ -141,7 +141,8 @@ Outcome<std::vector<BatchOpResult>> BatchService::run(const Caller& caller, cons
     }
   }
   // Staged (durable, invisible) before the transaction; published inside it, only the blobs whose
-  // ops were applied. The rest are removed with `staged`.
+  // ops were applied, and synced after it, outside the write lock. The rest are removed with
+  // `staged`.
   auto staged = context_.blobs.stage_many(durable);
   if (!staged) return staged.error();
   bool undone = false;
@@ -161,6 +162,7 @@ Outcome<std::vector<BatchOpResult>> BatchService::run(const Caller& caller, cons
     return Done{};
   });
   if (!applied && !undone) return Outcome<std::vector<BatchOpResult>>(applied.error(), applied.details());
+  if (applied) COFFER_TRY_STATUS((*staged)->sync_published());
   return results;
 }
 

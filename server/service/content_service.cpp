@@ -77,6 +77,7 @@ class ReservedBlobWriter final : public storage::BlobWriter {
   }
   Result<std::uint64_t> finish() override { return inner_->finish(); }
   Status publish() override { return inner_->publish(); }
+  Status sync_published() override { return inner_->sync_published(); }
 
  private:
   // A step at a time; near the quota, exactly what is needed.
@@ -138,7 +139,12 @@ Outcome<bool> ContentService::hold_in(Transaction& txn, const Caller& caller, co
   if (!created) return created.error();
   // The store charges the caller and refuses what would pass the quota.
   auto charged = txn.content().hold_blob(caller.user_id, blob_id);
-  if (charged) return *created;
+  if (charged) {
+    if (*created) return true;
+    auto present = context_.blobs.contains(blob_id);
+    if (!present) return present.error();
+    return !*present;
+  }
   if (charged.error().code != Errc::quota_exceeded) return charged.error();
   auto refused = quota_exceeded(txn, caller.user_id, size);
   return Outcome<bool>(refused.error(), refused.details());
@@ -148,15 +154,18 @@ Outcome<ContentService::Stored> ContentService::finish_upload(const Caller& call
                                                               storage::BlobWriter& writer) {
   auto size = writer.finish();
   if (!size) return size.error();
-  return in_write<Stored>(context_, [&](Transaction& txn) -> Outcome<Stored> {
-    auto created = hold_in(txn, caller, blob_id, *size);
-    if (!created) return Outcome<Stored>(created.error(), created.details());
+  auto stored = in_write<Stored>(context_, [&](Transaction& txn) -> Outcome<Stored> {
+    auto publish = hold_in(txn, caller, blob_id, *size);
+    if (!publish) return Outcome<Stored>(publish.error(), publish.details());
     // Published while the transaction that charges it is open: a refused blob is never visible,
     // and no other upload of the same bytes can commit in between (writes are serialized). A
-    // blob row that existed already has its file: this copy is dropped with the writer.
-    if (*created) COFFER_TRY_STATUS(writer.publish());
-    return Stored{protocol::BlobStored{blob_id, *size}, *created};
+    // blob whose file is in place already drops this copy with the writer.
+    if (*publish) COFFER_TRY_STATUS(writer.publish());
+    return Stored{protocol::BlobStored{blob_id, *size}, *publish};
   });
+  // Durable before the answer, synced outside the write lock.
+  if (stored) COFFER_TRY_STATUS(writer.sync_published());
+  return stored;
 }
 
 Outcome<std::shared_ptr<storage::BlobReader>> ContentService::open_blob(const Caller& caller, const std::string& blob_id) {

@@ -50,8 +50,9 @@ class ContentService {
   Outcome<protocol::CommitResponse> commit_in(storage::Transaction& txn, const Caller& caller, const std::string& node_id,
                                               const protocol::CommitRequest& request);
   // Records a durable, not yet published blob and charges it to the caller (Errc::quota_exceeded,
-  // with the numbers, when it would pass the quota); true when the blob row is new, so the caller
-  // must publish the blob before the transaction commits.
+  // with the numbers, when it would pass the quota); true when the caller must publish its copy
+  // before the transaction commits: the blob row is new, or its file was lost (a crash after the
+  // row committed and before the publishing was synced: storage/blob_store.hpp).
   Outcome<bool> hold_in(storage::Transaction& txn, const Caller& caller, const std::string& blob_id, std::uint64_t size);
 
  private:

@@ -12,11 +12,14 @@
 namespace coffer::server::storage {
 
 // Content-addressed, immutable blobs (chunks): the id is the lowercase hex SHA-256 of the bytes.
-// A blob is stored in two steps: staged (verified and durable, but not visible: nothing names it
-// yet), then published (visible under its id). The caller publishes only once it knows the blob
-// will be kept (the quota charged, inside the transaction whose row refers to it), so a refused
-// upload leaves nothing behind: destroying a writer or a staging that was not published removes
-// what it wrote. Implementations: local disk (local/); an S3-compatible one can follow behind the
+// A blob is stored in three steps: staged (verified and durable, but not visible: nothing names it
+// yet), published (visible under its id), then synced (the publishing durable). The caller
+// publishes only once it knows the blob will be kept (the quota charged, inside the transaction
+// whose row refers to it), so a refused upload leaves nothing behind: destroying a writer or a
+// staging that was not published removes what it wrote. It syncs after that transaction has
+// committed, so that no folder sync is made under the database's write lock, and answers only
+// then; a crash between the two can lose the publishing of a blob whose row committed, and the
+// next upload of the same bytes puts it back (ContentService::finish_upload). Implementations: local disk (local/); an S3-compatible one can follow behind the
 // same interface.
 
 // Streams one blob in. Destroying it before publish() leaves nothing behind.
@@ -28,13 +31,16 @@ class BlobWriter {
   // Checks the bytes hash to the id (Errc::integrity otherwise), then makes them durable, still
   // invisible. Returns the size.
   virtual Result<std::uint64_t> finish() = 0;
-  // Makes the finished blob visible under its id (durably).
+  // Makes the finished blob visible under its id.
   virtual Status publish() = 0;
-  // finish() then publish().
+  // Makes a publish() durable; nothing to do without one.
+  virtual Status sync_published() = 0;
+  // finish(), publish(), sync_published().
   Result<std::uint64_t> commit() {
     auto size = finish();
     if (!size) return size;
     if (auto published = publish(); !published) return published.error();
+    if (auto synced = sync_published(); !synced) return synced.error();
     return size;
   }
 };
@@ -57,9 +63,11 @@ struct BlobData {
 class StagedBlobs {
  public:
   virtual ~StagedBlobs() = default;
-  // Makes the named staged blobs visible with one durability pass; ids not staged are refused
-  // (Errc::invalid_argument) before anything moves.
+  // Makes the named staged blobs visible; ids not staged are refused (Errc::invalid_argument)
+  // before anything moves.
   virtual Status publish(std::span<const std::string> ids) = 0;
+  // Makes what publish() did durable, with one durability pass.
+  virtual Status sync_published() = 0;
 };
 
 class BlobStore {
@@ -69,7 +77,7 @@ class BlobStore {
   // Verifies every blob against its id first (Errc::integrity naming the first that fails,
   // staging nothing), then makes them all durable, still invisible, with one durability pass.
   virtual Result<std::unique_ptr<StagedBlobs>> stage_many(std::span<const BlobData> blobs) = 0;
-  // stage_many() then publish every blob.
+  // stage_many(), then publish and sync every blob.
   Status put_many(std::span<const BlobData> blobs);
   virtual Result<std::unique_ptr<BlobReader>> open(const std::string& id) = 0;  // Errc::not_found
   virtual Result<bool> contains(const std::string& id) = 0;
@@ -81,7 +89,8 @@ inline Status BlobStore::put_many(std::span<const BlobData> blobs) {
   if (!staged) return staged.error();
   std::vector<std::string> ids;
   for (const auto& blob : blobs) ids.push_back(blob.id);
-  return (*staged)->publish(ids);
+  COFFER_TRY_STATUS((*staged)->publish(ids));
+  return (*staged)->sync_published();
 }
 
 }  // namespace coffer::server::storage

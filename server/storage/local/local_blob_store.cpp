@@ -57,9 +57,14 @@ class LocalBlobWriter final : public BlobWriter {
   Status publish() override {
     if (!finished_) return make_error(Errc::internal, "a blob is published only after finish()");
     if (published_) return {};
-    COFFER_TRY_STATUS(store_.publish(temp_, id_));
+    COFFER_TRY_STATUS(store_.place(temp_, id_));
     published_ = true;
     return {};
+  }
+
+  Status sync_published() override {
+    if (!published_) return {};
+    return sync_directory(store_.path_of(id_).parent_path());
   }
 
  private:
@@ -90,25 +95,26 @@ class LocalStagedBlobs final : public StagedBlobs {
     for (const auto& id : ids) {
       if (!temps_.contains(id)) return make_error(Errc::invalid_argument, "blob " + id + " was not staged");
     }
-    if (ids.size() < sync_file_system_from_) {
-      for (const auto& id : ids) {
-        COFFER_TRY_STATUS(store_.publish(temps_.at(id), id));
-        temps_.erase(id);
-      }
-      return {};
-    }
-    // Many: rename them all, then one syncfs makes the renames durable.
     for (const auto& id : ids) {
       COFFER_TRY_STATUS(store_.place(temps_.at(id), id));
       temps_.erase(id);
+      published_.push_back(id);
     }
-    return sync_file_system(store_.root());
+    return {};
+  }
+
+  // Few: each shard folder synced. Many: one syncfs makes the renames durable.
+  Status sync_published() override {
+    if (published_.size() >= sync_file_system_from_) return sync_file_system(store_.root());
+    for (const auto& id : published_) COFFER_TRY_STATUS(sync_directory(store_.path_of(id).parent_path()));
+    return {};
   }
 
  private:
   LocalBlobStore& store_;
   std::size_t sync_file_system_from_;
   std::map<std::string, std::filesystem::path> temps_;  // id -> staged file not yet published
+  std::vector<std::string> published_;
 };
 
 class LocalBlobReader final : public BlobReader {
@@ -178,11 +184,6 @@ Status LocalBlobStore::place(const std::filesystem::path& temp, const std::strin
   const auto target = path_of(id);
   if (::rename(temp.c_str(), target.c_str()) != 0) return io_error("renaming into", target);
   return {};
-}
-
-Status LocalBlobStore::publish(const std::filesystem::path& temp, const std::string& id) {
-  COFFER_TRY_STATUS(place(temp, id));
-  return sync_directory(path_of(id).parent_path());
 }
 
 Result<std::unique_ptr<BlobWriter>> LocalBlobStore::create(const std::string& id, std::uint64_t max_size) {

@@ -8,10 +8,10 @@
 namespace coffer::server::storage {
 
 // Blobs as files under ROOT/<first two hex digits>/<id>. A blob is written to ROOT/tmp/ and
-// fsynced (staged), then renamed into its shard folder and the folder fsynced (published): after
-// publish() it survives a crash, and a crash before leaves only a temp file, which open() clears.
-// stage_many() of many blobs replaces the per-file syncs by two syncfs(2) calls (one when
-// staging, one after the renames of publish()).
+// fsynced (staged), renamed into its shard folder (published), and the folder fsynced
+// (sync_published): after that it survives a crash, and a crash before publishing leaves only a
+// temp file, which open() clears. stage_many() of many blobs replaces the per-file syncs by two
+// syncfs(2) calls (one when staging, one in sync_published()).
 class LocalBlobStore final : public BlobStore {
  public:
   // Creates ROOT and ROOT/tmp when missing and empties ROOT/tmp.
@@ -28,8 +28,6 @@ class LocalBlobStore final : public BlobStore {
   std::filesystem::path path_of(const std::string& id) const;
   // Creates a temp file in ROOT/tmp: its path and an open descriptor.
   Result<std::pair<std::filesystem::path, int>> create_temp();
-  // Moves a synced temp file into place and syncs its shard folder.
-  Status publish(const std::filesystem::path& temp, const std::string& id);
   // Moves a synced temp file into place without syncing the folder (the caller syncs).
   Status place(const std::filesystem::path& temp, const std::string& id);
   const std::filesystem::path& root() const { return root_; }
@@ -38,7 +36,7 @@ class LocalBlobStore final : public BlobStore {
   explicit LocalBlobStore(std::filesystem::path root) : root_(std::move(root)) {}
   Status ensure_shard(const std::string& id);
 
-  // From this many blobs on, stage_many and publish sync the whole file system once each rather
+  // From this many blobs on, stage_many and sync_published sync the whole file system once each rather
   // than each file and folder.
   static constexpr std::size_t kSyncFileSystemFrom = 4;
 

@@ -3,51 +3,22 @@
 
 #include <filesystem>
 
-#include "crypto/encoding.hpp"
-#include "crypto/hash.hpp"
-#include "server/service/services.hpp"
-#include "server/storage/local/local_blob_store.hpp"
-#include "server/storage/sqlite/sqlite_store.hpp"
-#include "tests/server/support/temp_dir.hpp"
+#include "tests/server/support/service_world.hpp"
 
 using namespace coffer::server;
 namespace protocol = coffer::protocol;
 using coffer::Errc;
-using coffer::test::TempDir;
 
 namespace {
 
-const std::string kKey = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
-const service::Actor kActor{"test", "local"};
+using coffer::test::b64;
+using coffer::test::blob_id_of;
+using coffer::test::hex_id;
+const std::string kKey = coffer::test::kTestKey;
+const service::Actor kActor = coffer::test::kTestActor;
 
-std::string hex_id(char c, std::size_t length = 32) { return std::string(length, c); }
-std::string blob_id_of(const std::string& data) {
-  return coffer::crypto::hex_encode(coffer::crypto::sha256(coffer::as_bytes(data)));
-}
-std::string b64(const std::string& data) { return coffer::crypto::base64url_encode(coffer::as_bytes(data)); }
-
-// alice (root "aaa...") logged in, over a temporary data directory.
-struct World {
-  TempDir dir;
-  ServerConfig config;
-  std::unique_ptr<storage::sqlite::SqliteMetadataStore> metadata;
-  std::unique_ptr<storage::LocalBlobStore> blobs;
-  std::unique_ptr<service::Services> services;
-  service::Caller alice;
-  std::uint64_t root_revision = 1;
-
-  World() {
-    metadata = std::move(*storage::sqlite::SqliteMetadataStore::open(dir.path() / "coffer.db", {}));
-    blobs = std::move(*storage::LocalBlobStore::open(dir.path() / "blobs"));
-    services = std::make_unique<service::Services>(*metadata, *blobs, config);
-    service::NewAccount account{"alice", false, protocol::KdfParams{"scrypt", 32768, 8, 1, kKey.substr(0, 24)},
-                                kKey, "AAAA", kKey, hex_id('a'), kKey, "AAAA", "AAAA", std::nullopt};
-    REQUIRE(services->admin.add_user(kActor, account));
-    auto login = services->auth.login(protocol::LoginRequest{"alice", kKey, "test"}, "127.0.0.1");
-    REQUIRE(login);
-    alice = *services->auth.authenticate(login->token, "127.0.0.1");
-  }
-
+// The shared world plus the quota's numbers.
+struct World : coffer::test::ServiceWorld {
   std::uint64_t used() { return services->content.usage(alice)->used; }
   // What `used` must be, counted from the rows.
   std::uint64_t counted() {
@@ -58,30 +29,6 @@ struct World {
   void set_quota(std::optional<std::uint64_t> quota) { REQUIRE(services->admin.set_quota(kActor, "alice", quota)); }
   // Limits the quota to what is used now plus `room`.
   void leave_room(std::uint64_t room) { set_quota(used() + room); }
-
-  std::vector<protocol::FolderUpdate> root_update() {
-    return {protocol::FolderUpdate{hex_id('a'), root_revision, root_revision + 1, "AAAA"}};
-  }
-  coffer::Status create_file(const std::string& id, char tag) {
-    protocol::CreateNodeRequest request{id, "file", hex_id('a'), "gAAAAA==", hex_id(tag, 64), kKey, "AAAA", 1};
-    auto created = services->nodes.create(alice, request, root_update());
-    if (!created) return created.error();
-    ++root_revision;
-    return {};
-  }
-  service::Outcome<service::ContentService::Stored> put(const std::string& data) {
-    const std::string id = blob_id_of(data);
-    auto writer = services->content.start_upload(alice, id, data.size());
-    if (!writer) return service::Outcome<service::ContentService::Stored>(writer.error(), writer.details());
-    if (auto written = (*writer)->write(data); !written) return written.error();
-    return services->content.finish_upload(alice, id, **writer);
-  }
-  std::size_t files_under(const std::filesystem::path& path) {
-    std::size_t count = 0;
-    for (const auto& entry : std::filesystem::recursive_directory_iterator(path)) count += entry.is_regular_file();
-    return count;
-  }
-  std::size_t stored_blobs() { return files_under(dir.path() / "blobs") - files_under(dir.path() / "blobs" / "tmp"); }
 };
 
 }  // namespace
@@ -105,8 +52,7 @@ TEST_CASE("every row kept for a user is charged as it is written") {
   REQUIRE(w.services->nodes.set_attributes(w.alice, hex_id('1'), protocol::SetAttributesRequest{std::string(400, 'A'), 2, 1}));
   CHECK(w.used() == before_attributes + 400 - 4);  // replaced: only the difference
   CHECK(w.used() == w.counted());
-  REQUIRE(w.services->nodes.remove(w.alice, hex_id('a'), hex_id('1', 64), w.root_update()));
-  ++w.root_revision;
+  REQUIRE(w.services->nodes.remove(w.alice, hex_id('a'), hex_id('1', 64), w.root_update(w.root_revision())));
   CHECK(w.used() == w.counted());  // the entry moved to the trash row
 }
 
