@@ -11,7 +11,7 @@ Result<int> schema_version(Connection& connection) {
   return static_cast<int>(query->int64(0));
 }
 
-Status migrate(Connection& connection, std::span<const Migration> migrations) {
+Status migrate(Connection& connection, std::span<const Migration> migrations, int oldest_readable) {
   auto current = schema_version(connection);
   if (!current) return current.error();
   const int latest = migrations.empty() ? 0 : migrations.back().version;
@@ -20,7 +20,7 @@ Status migrate(Connection& connection, std::span<const Migration> migrations) {
                                              ", written by a newer cofferd; this one understands up to version " +
                                              std::to_string(latest) + ". Run the newer cofferd, or restore a backup.");
   }
-  const int first = migrations.empty() ? 0 : migrations.front().version;
+  const int first = oldest_readable > 0 ? oldest_readable : migrations.empty() ? 0 : migrations.front().version;
   if (*current > 0 && *current < first) {
     return make_error(Errc::unsupported,
                       "the database has schema version " + std::to_string(*current) +

@@ -7,7 +7,11 @@
 //
 // Schema versions 1 and 2 held data in format 1 (entries not bound to their nodes, no folder
 // records), which this cofferd refuses to read; they were never released. The steps start at 3,
-// so a format-1 data directory is refused at start instead of misread (migrate()).
+// so a format-1 data directory is refused at start instead of misread (migrate()). Versions 3 to
+// 5 may hold manifests of format 2 (no data-block counts), which clients of this release refuse
+// to read (docs/crypto.md); the server cannot open a manifest to tell, so step 6 marks the data
+// directories that hold format 3 only, and those older are refused at start too. None of them
+// was released.
 
 namespace coffer::server::storage::sqlite {
 namespace {
@@ -193,10 +197,15 @@ constexpr Migration kMigrations[] = {
     {3, "accounts, sessions and the audit log", kAccounts},
     {4, "nodes with folder records, entries, trash, blobs, versions, grants and the change feed", kTree},
     {5, "quota accounting: every stored row charged to users.used, and the quota guard", kQuota},
+    {6, "manifests of format 3 only (no table changes)",
+     "INSERT INTO settings (name, value) VALUES ('manifest_format', '3');"},
 };
+
+constexpr int kOldestReadable = 6;
 
 }  // namespace
 
 std::span<const Migration> schema_migrations() { return kMigrations; }
+int schema_oldest_readable() { return kOldestReadable; }
 
 }  // namespace coffer::server::storage::sqlite

@@ -93,7 +93,7 @@ Result<std::unique_ptr<SqliteMetadataStore>> SqliteMetadataStore::open(const std
   std::unique_ptr<SqliteMetadataStore> store(new SqliteMetadataStore(file, options));
   auto first = Connection::open(file, options.busy_timeout);
   if (!first) return first.error();
-  COFFER_TRY_STATUS(migrate(**first, schema_migrations()));
+  COFFER_TRY_STATUS(migrate(**first, schema_migrations(), schema_oldest_readable()));
   store->idle_.push_back(std::move(*first));
   store->open_count_ = 1;
   return store;

@@ -83,6 +83,23 @@ TEST_CASE("a data directory of a format this binary no longer reads is refused, 
   CHECK(*schema_version(*db) == 2);  // left as it was
 }
 
+TEST_CASE("a data directory that may hold format-2 manifests (schema 5) is refused at start") {
+  TempDir dir;
+  {
+    auto db = open_db(dir.path() / "coffer.db");
+    const auto all = schema_migrations();
+    REQUIRE(migrate(*db, all.first(3)));
+    REQUIRE(*schema_version(*db) == 5);
+  }
+  auto store = SqliteMetadataStore::open(dir.path() / "coffer.db", {});
+  REQUIRE_FALSE(store);
+  CHECK(store.error().code == coffer::Errc::unsupported);
+  CHECK(store.error().message.find("schema version 5") != std::string::npos);
+  CHECK(store.error().message.find("version 6 or later") != std::string::npos);
+  auto db = open_db(dir.path() / "coffer.db");
+  CHECK(*schema_version(*db) == 5);  // left as it was
+}
+
 TEST_CASE("a failing step leaves the database at the previous version") {
   TempDir dir;
   auto db = open_db(dir.path() / "coffer.db");
