@@ -5,9 +5,11 @@
 #include <string>
 
 #include "cli/account_commands.hpp"
+#include "cli/account_delete_command.hpp"
 #include "cli/cli_support.hpp"
 #include "cli/fernet_command.hpp"
 #include "cli/mount_commands.hpp"
+#include "cli/session_commands.hpp"
 #include "coffer/version.hpp"
 #include "log/logging.hpp"
 
@@ -29,6 +31,8 @@ int main(int argc, char** argv) {
                  "$XDG_DATA_HOME/coffer)");
 
   coffer::cli::add_account_commands(app, global);
+  coffer::cli::add_session_commands(app, global);
+  coffer::cli::add_account_delete_command(app, global);
   coffer::cli::add_mount_commands(app, global);
   coffer::cli::add_fernet_command(app);
 

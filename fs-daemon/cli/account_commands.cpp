@@ -7,6 +7,7 @@
 
 #include "cli/daemon_link.hpp"
 #include "cli/login_flow.hpp"
+#include "cli/password_proof.hpp"
 #include "cli/password_prompt.hpp"
 #include "client/tls_pin.hpp"
 #include "crypto/encoding.hpp"
@@ -131,16 +132,12 @@ void run_passwd(const GlobalOptions& global, const AccountOptions& options) {
   auto config = config_of("passwd", paths);
   auto login = value_or_fail("passwd", profile::load_login(paths));
   auto api = connect(login.info, config);
-  auto current = value_or_fail("passwd", read_password("Current password", options.password_file, false));
-  auto account = value_or_fail("passwd", api->get_account());
-  auto old_keys = value_or_fail("passwd", crypto::derive_login_keys(text_of(current), account.kdf));
-  auto bundle = crypto::open_key_bundle(old_keys.kek, account.key_bundle);
-  if (!bundle) fail("passwd", "the current password is wrong");
+  auto current = prove_password("passwd", *api, "Current password", options.password_file);
   auto fresh = value_or_fail("passwd", read_password("New password", options.new_password_file, true));
   auto kdf = crypto::KdfParams::fresh();
   auto new_keys = value_or_fail("passwd", crypto::derive_login_keys(text_of(fresh), kdf));
-  auto changed =
-      api->change_password(old_keys.auth_key, kdf, new_keys.auth_key, crypto::seal_key_bundle(new_keys.kek, *bundle));
+  auto changed = api->change_password(current.keys.auth_key, kdf, new_keys.auth_key,
+                                      crypto::seal_key_bundle(new_keys.kek, current.bundle));
   if (!changed && changed.error().code == Errc::proof_failed) fail("passwd", "the server refused the current password");
   check("passwd", changed);
   std::cout << "Password changed; other sessions of " << login.info.user << " were logged out.\n";

@@ -69,4 +69,14 @@ Result<SecureBytes> read_password(const std::string& prompt, const std::optional
   return password;
 }
 
+Result<std::string> read_terminal_line(const std::string& prompt) {
+  int tty = ::open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
+  if (tty < 0) return make_error(Errc::invalid_argument, "no terminal to ask on");
+  (void)!::write(tty, prompt.data(), prompt.size());
+  auto line = read_line_from(tty);
+  ::close(tty);
+  if (!line) return line.error();
+  return std::string(line->begin(), line->end());
+}
+
 }  // namespace coffer::cli

@@ -12,4 +12,8 @@ namespace coffer::cli {
 // terminal (asked twice when `confirm`). Never from the command line. Wiped when freed.
 Result<SecureBytes> read_password(const std::string& prompt, const std::optional<std::string>& file, bool confirm);
 
+// A line typed on the terminal with echo on, for answers that are no secret (a confirmation).
+// Errc::invalid_argument when there is no terminal.
+Result<std::string> read_terminal_line(const std::string& prompt);
+
 }  // namespace coffer::cli

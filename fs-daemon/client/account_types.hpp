@@ -17,6 +17,16 @@ struct Session {
   bool admin = false;
 };
 
+// One live session of the user, as GET /v1/sessions lists it.
+struct SessionInfo {
+  std::string session_id;
+  std::string device;
+  std::int64_t created_at = 0;
+  std::int64_t last_seen = 0;
+  std::int64_t expires_at = 0;
+  bool current = false;  // the session of the request that listed them
+};
+
 struct Account {
   std::string user;
   std::int64_t user_id = 0;

@@ -109,6 +109,34 @@ Result<std::string> ApiClient::register_user(const Registration& registration) {
   return decode<std::string>("register", [&] { return body->at("user").get<std::string>(); });
 }
 
+Result<std::vector<SessionInfo>> ApiClient::list_sessions() {
+  auto body = call(get_request("/v1/sessions"), "sessions");
+  if (!body) return std::move(body).error();
+  return decode<std::vector<SessionInfo>>("sessions",
+                                          [&] { return body->at("sessions").get<std::vector<SessionInfo>>(); });
+}
+
+Status ApiClient::revoke_session(const std::string& session_id) {
+  HttpRequest request;
+  request.method = "DELETE";
+  request.target = "/v1/sessions/" + url_escape(session_id);
+  request.idempotent = true;
+  return call_no_body(request, "revoke session");
+}
+
+Result<std::uint64_t> ApiClient::revoke_other_sessions(ByteView current_auth_key) {
+  std::string payload = nlohmann::json{{"current_auth_key", encode_b64(current_auth_key)}}.dump();
+  auto body = call(json_request("POST", "/v1/sessions/revoke-others", payload, false), "revoke other sessions");
+  if (!body) return std::move(body).error();
+  return decode<std::uint64_t>("revoke other sessions", [&] { return body->at("revoked").get<std::uint64_t>(); });
+}
+
+Status ApiClient::delete_account(ByteView current_auth_key, const std::string& confirm_user) {
+  std::string payload =
+      nlohmann::json{{"current_auth_key", encode_b64(current_auth_key)}, {"confirm_user", confirm_user}}.dump();
+  return call_no_body(json_request("DELETE", "/v1/account", payload, false), "delete account");
+}
+
 Result<remote::NodeInfo> ApiClient::get_node(const std::string& node_id) {
   auto body = call(get_request("/v1/nodes/" + node_id), "get node");
   if (!body) return std::move(body).error();

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "client/account_types.hpp"
 #include "client/http_client.hpp"
@@ -28,6 +29,15 @@ class ApiClient : public remote::RemoteApi {
   Status change_password(ByteView current_auth_key, const crypto::KdfParams& kdf, ByteView auth_key,
                          ByteView key_bundle);
   Result<std::string> register_user(const Registration& registration);
+  // The user's live sessions, newest first.
+  Result<std::vector<SessionInfo>> list_sessions();
+  Status revoke_session(const std::string& session_id);
+  // Ends every other session of the user; returns how many. Needs the proof like
+  // change_password (Errc::proof_failed).
+  Result<std::uint64_t> revoke_other_sessions(ByteView current_auth_key);
+  // Deletes the account and everything in it. `confirm_user` must be the account's name;
+  // Errc::proof_failed for a wrong proof, Errc::last_admin for the only admin.
+  Status delete_account(ByteView current_auth_key, const std::string& confirm_user);
 
   Result<remote::NodeInfo> get_node(const std::string& node_id) override;
   Result<remote::EntryPage> list_entries(const std::string& parent_id, const std::optional<std::string>& after,

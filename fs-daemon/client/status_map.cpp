@@ -18,6 +18,7 @@ Errc errc_from_code(std::string_view code, long status) {
       {"is_a_folder", Errc::is_a_directory}, {"not_a_folder", Errc::not_a_directory},
       {"proof_failed", Errc::proof_failed}, {"quota_exceeded", Errc::quota_exceeded},
       {"not_applied", Errc::aborted},       {"rate_limited", Errc::rate_limited},
+      {"last_admin", Errc::last_admin},
   };
   for (const auto& known : kKnown) {
     if (code == known.code) return known.errc;

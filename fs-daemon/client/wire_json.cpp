@@ -37,6 +37,15 @@ void from_json(const nlohmann::json& j, Session& session) {
   session.admin = j.at("admin").get<bool>();
 }
 
+void from_json(const nlohmann::json& j, SessionInfo& session) {
+  session.session_id = j.at("session_id").get<std::string>();
+  session.device = j.at("device").get<std::string>();
+  session.created_at = j.at("created_at").get<std::int64_t>();
+  session.last_seen = j.at("last_seen").get<std::int64_t>();
+  session.expires_at = j.at("expires_at").get<std::int64_t>();
+  session.current = j.at("current").get<bool>();
+}
+
 void from_json(const nlohmann::json& j, Account& account) {
   account.user = j.at("user").get<std::string>();
   account.user_id = j.at("user_id").get<std::int64_t>();

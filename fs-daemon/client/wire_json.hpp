@@ -30,6 +30,7 @@ std::string encode_b64(ByteView data);
 nlohmann::json to_json(const crypto::KdfParams& params);
 crypto::KdfParams kdf_from_json(const nlohmann::json& j);
 void from_json(const nlohmann::json& j, Session& session);
+void from_json(const nlohmann::json& j, SessionInfo& session);
 void from_json(const nlohmann::json& j, Account& account);
 nlohmann::json to_json(const Registration& registration);
 

@@ -42,6 +42,7 @@ int errno_of(const Error& error) {
     case Errc::invalid_token:
     case Errc::internal:
     case Errc::aborted:
+    case Errc::last_admin:
       break;
   }
   spdlog::error("{}: {}", errc_name(error.code), error.message);

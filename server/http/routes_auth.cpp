@@ -5,7 +5,6 @@
 
 namespace coffer::server::http {
 
-
 namespace {
 
 // The caller's own account, registration and others' public keys.
@@ -17,6 +16,11 @@ void add_account_routes(RouteTable& routes, service::AuthService& auth) {
     auto body = read_body<protocol::PasswordChange>(req);
     if (!body) return reply_error(res, body.error());
     reply(res, auth.change_password(RequestScope::caller(), *body), 204);
+  });
+  routes.add("DELETE", "/v1/account", RouteAccess::user, RouteBody::small, [&auth](const Request& req, Response& res) {
+    auto body = read_body<protocol::AccountDeletion>(req);
+    if (!body) return reply_error(res, body.error());
+    reply(res, auth.delete_account(RequestScope::caller(), *body), 204);
   });
   routes.add("POST", "/v1/register", RouteAccess::open, RouteBody::small, [&auth](const Request& req, Response& res) {
     auto body = read_body<protocol::RegisterRequest>(req);
@@ -54,6 +58,12 @@ void add_auth_routes(RouteTable& routes, service::Services& services) {
   routes.add("GET", "/v1/sessions", RouteAccess::user, RouteBody::none, [&auth](const Request&, Response& res) {
     reply(res, auth.sessions(RequestScope::caller()), 200);
   });
+  routes.add("POST", "/v1/sessions/revoke-others", RouteAccess::user, RouteBody::small,
+             [&auth](const Request& req, Response& res) {
+               auto body = read_body<protocol::PasswordProof>(req);
+               if (!body) return reply_error(res, body.error());
+               reply(res, auth.revoke_other_sessions(RequestScope::caller(), *body), 200);
+             });
   routes.add("DELETE", std::string("/v1/sessions/") + kParam, RouteAccess::user, RouteBody::none,
              [&auth](const Request& req, Response& res) {
                auto id = hex_param(req, 1, protocol::kSessionIdLength, "session_id");

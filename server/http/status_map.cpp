@@ -22,6 +22,7 @@ int http_status(Errc code) {
     case Errc::conflict:
     case Errc::not_empty:
     case Errc::cross_device:
+    case Errc::last_admin:
     case Errc::not_a_directory:
     case Errc::is_a_directory: return 409;
     case Errc::too_large: return 413;
@@ -46,6 +47,7 @@ const char* error_code(Errc code) {
     case Errc::not_a_directory: return "not_a_folder";
     case Errc::is_a_directory: return "is_a_folder";
     case Errc::proof_failed: return "proof_failed";
+    case Errc::last_admin: return "last_admin";
     default: break;
   }
   switch (http_status(code)) {

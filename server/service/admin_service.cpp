@@ -115,6 +115,8 @@ Outcome<Done> AdminService::remove_user(const Actor& actor, const std::string& n
       if (!invited || !*invited) return user.error();
       COFFER_TRY_STATUS(txn.users().remove_invite((*invited)->code_hash));
     } else {
+      // The files of the blobs this frees stay for gc: coffer-admin runs beside cofferd, which
+      // could publish the same bytes again between this commit and an unlink here.
       COFFER_TRY_STATUS(txn.users().remove(user->id));
     }
     COFFER_TRY_STATUS(record(txn, now, actor, "admin_user_delete", name, ""));

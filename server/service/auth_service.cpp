@@ -1,6 +1,7 @@
 #include "server/service/auth_service.hpp"
 
 #include "protocol/formats.hpp"
+#include "server/service/account_removal.hpp"
 #include "server/service/accounts.hpp"
 #include "server/service/auth_verifier.hpp"
 #include "server/service/login_throttle.hpp"
@@ -205,6 +206,29 @@ Outcome<Done> AuthService::change_password(const Caller& caller, const protocol:
                             std::to_string(*revoked) + " other sessions revoked"));
     return Done{};
   });
+}
+
+Outcome<protocol::SessionsRevoked> AuthService::revoke_other_sessions(const Caller& caller,
+                                                                      const protocol::PasswordProof& request) {
+  if (auto proof = check_proof(caller, request.current_auth_key, "sessions_revoke_refused"); !proof) {
+    return Outcome<protocol::SessionsRevoked>(proof.error(), proof.details());
+  }
+  const std::int64_t now = context_.clock();
+  return in_write<protocol::SessionsRevoked>(context_, [&](Transaction& txn) -> Outcome<protocol::SessionsRevoked> {
+    auto revoked = txn.sessions().revoke_all(caller.user_id, caller.session_id, now);
+    if (!revoked) return revoked.error();
+    COFFER_TRY_STATUS(audit(txn, now, "sessions_revoked", caller.user, caller.address,
+                            std::to_string(*revoked) + " other sessions revoked by session " + caller.session_id));
+    return protocol::SessionsRevoked{*revoked};
+  });
+}
+
+Outcome<Done> AuthService::delete_account(const Caller& caller, const protocol::AccountDeletion& request) {
+  if (request.confirm_user != caller.user) {
+    return make_error(Errc::invalid_argument, "confirm_user: must be the account's own user name");
+  }
+  if (auto proof = check_proof(caller, request.current_auth_key, "account_delete_refused"); !proof) return proof;
+  return remove_account(context_, caller);
 }
 
 Outcome<protocol::RegisterResponse> AuthService::register_user(const protocol::RegisterRequest& request,

@@ -28,6 +28,13 @@ class AuthService {
   // replace the login secrets or the key bundle. Errc::proof_failed for a wrong proof, counted
   // in the login backoff; Errc::rate_limited while the caller's address or pair is blocked.
   Outcome<Done> change_password(const Caller& caller, const protocol::PasswordChange& request);
+  // Ends every session of the caller but the calling one. Needs the proof like a password
+  // change (a thief must not lock the owner's devices out), with the same errors.
+  Outcome<protocol::SessionsRevoked> revoke_other_sessions(const Caller& caller, const protocol::PasswordProof& request);
+  // Deletes the caller's account and everything it owns (remove_account). Needs the proof and
+  // the account's own name in request.confirm_user (Errc::invalid_argument otherwise, checked
+  // first and not counted as a failure).
+  Outcome<Done> delete_account(const Caller& caller, const protocol::AccountDeletion& request);
   Outcome<protocol::RegisterResponse> register_user(const protocol::RegisterRequest& request,
                                                     const std::string& address);
   Outcome<protocol::PublicKeyInfo> public_key(const Caller& caller, const std::string& name);

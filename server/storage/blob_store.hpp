@@ -82,6 +82,9 @@ class BlobStore {
   virtual Result<std::unique_ptr<BlobReader>> open(const std::string& id) = 0;  // Errc::not_found
   virtual Result<bool> contains(const std::string& id) = 0;
   virtual Status remove(const std::string& id) = 0;
+  // Removes many blobs with one durability pass at the end; a blob already gone is no error.
+  // A removal a crash undoes leaves a file no row names, which gc reclaims.
+  virtual Status remove_many(std::span<const std::string> ids) = 0;
 };
 
 inline Status BlobStore::put_many(std::span<const BlobData> blobs) {

@@ -31,9 +31,11 @@ class UserTable {
                                     const std::string& key_bundle) = 0;
   virtual Status set_disabled(std::int64_t id, bool disabled) = 0;
   virtual Status set_quota(std::int64_t id, std::optional<std::uint64_t> quota) = 0;
-  // Deletes the user with everything they own: sessions, grants, nodes, entries, versions and
-  // blob holdings (blob files are reclaimed by gc).
-  virtual Status remove(std::int64_t id) = 0;
+  // Deletes the user with everything they own: sessions, grants, nodes, entries, versions,
+  // blob holdings and the change feed's rows of their tree. The blob rows that nothing holds or
+  // lists any more go too; their ids are returned, and their files are the caller's to remove
+  // (docs/server.md, "Deleting an account"). Blobs another user holds or lists stay.
+  virtual Result<std::vector<std::string>> remove(std::int64_t id) = 0;
   // The user's usage counted again from every row that is charged to them: what `used` (kept up
   // to date by the store as rows change, docs/server.md "Quota") must equal. For fsck and tests.
   virtual Result<std::uint64_t> counted_usage(std::int64_t id) = 0;
@@ -134,6 +136,10 @@ class AuditTable {
   virtual Result<std::vector<AuditRecord>> list_since(std::int64_t since, std::size_t limit) = 0;
 };
 
+// A write transaction keeps this process's other writers out from begin() until it is
+// destroyed, after commit() too: a caller may finish what must follow the commit before any
+// other write starts (removing the files of the blobs a commit dropped, so no upload of the
+// same bytes can publish one in between).
 class Transaction {
  public:
   virtual ~Transaction() = default;

@@ -163,6 +163,39 @@ void to_json(Json& out, const PasswordChange& value) {
              {"key_bundle", value.key_bundle}};
 }
 
+Result<PasswordProof> PasswordProof::from_json(const Json& value, const std::string& path) {
+  PasswordProof out;
+  ObjectReader in(value, path, UnknownFields::refuse);
+  in.text("current_auth_key", out.current_auth_key, kAuthKey);
+  COFFER_TRY_STATUS(in.finish());
+  return out;
+}
+
+void to_json(Json& out, const PasswordProof& value) { out = Json{{"current_auth_key", value.current_auth_key}}; }
+
+Result<SessionsRevoked> SessionsRevoked::from_json(const Json& value, const std::string& path) {
+  SessionsRevoked out;
+  ObjectReader in(value, path, UnknownFields::ignore);
+  in.number("revoked", out.revoked);
+  COFFER_TRY_STATUS(in.finish());
+  return out;
+}
+
+void to_json(Json& out, const SessionsRevoked& value) { out = Json{{"revoked", value.revoked}}; }
+
+Result<AccountDeletion> AccountDeletion::from_json(const Json& value, const std::string& path) {
+  AccountDeletion out;
+  ObjectReader in(value, path, UnknownFields::refuse);
+  in.text("current_auth_key", out.current_auth_key, kAuthKey);
+  in.text("confirm_user", out.confirm_user, TextRule::user_name());
+  COFFER_TRY_STATUS(in.finish());
+  return out;
+}
+
+void to_json(Json& out, const AccountDeletion& value) {
+  out = Json{{"current_auth_key", value.current_auth_key}, {"confirm_user", value.confirm_user}};
+}
+
 Result<RegisterRequest> RegisterRequest::from_json(const Json& value, const std::string& path) {
   RegisterRequest out;
   ObjectReader in(value, path, UnknownFields::refuse);

@@ -92,6 +92,27 @@ struct PasswordChange {
 };
 void to_json(Json& out, const PasswordChange& value);
 
+// POST /v1/sessions/revoke-others: the proof of the current password alone.
+struct PasswordProof {
+  std::string current_auth_key;  // the auth_key of the account's current password
+  static Result<PasswordProof> from_json(const Json& value, const std::string& path = "");
+};
+void to_json(Json& out, const PasswordProof& value);
+
+struct SessionsRevoked {
+  std::uint64_t revoked = 0;  // how many other sessions ended
+  static Result<SessionsRevoked> from_json(const Json& value, const std::string& path = "");
+};
+void to_json(Json& out, const SessionsRevoked& value);
+
+// DELETE /v1/account
+struct AccountDeletion {
+  std::string current_auth_key;  // proof of the current password
+  std::string confirm_user;      // the account's own name, so a misfired request cannot delete it
+  static Result<AccountDeletion> from_json(const Json& value, const std::string& path = "");
+};
+void to_json(Json& out, const AccountDeletion& value);
+
 // POST /v1/register
 struct RegisterRequest {
   std::string invite;

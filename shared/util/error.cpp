@@ -23,6 +23,7 @@ const char* errc_name(Errc code) noexcept {
     case Errc::aborted: return "aborted";
     case Errc::proof_failed: return "proof_failed";
     case Errc::cross_device: return "cross_device";
+    case Errc::last_admin: return "last_admin";
     case Errc::not_a_directory: return "not_a_directory";
     case Errc::is_a_directory: return "is_a_directory";
     case Errc::name_too_long: return "name_too_long";

@@ -27,6 +27,7 @@ enum class Errc {
   aborted,            // not applied because another part of the same request failed
   proof_failed,       // a change that must prove the current password (auth_key) did not
   cross_device,       // EXDEV: an entry would join trees of different owners
+  last_admin,         // the change would leave the server without an admin account
   // POSIX conditions only a file system meets (the VFS core), each its own errno.
   not_a_directory,    // ENOTDIR
   is_a_directory,     // EISDIR

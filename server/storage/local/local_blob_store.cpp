@@ -249,4 +249,14 @@ Status LocalBlobStore::remove(const std::string& id) {
   return sync_directory(path_of(id).parent_path());
 }
 
+Status LocalBlobStore::remove_many(std::span<const std::string> ids) {
+  for (const auto& id : ids) {
+    COFFER_TRY_STATUS(check_id(id));
+    if (::unlink(path_of(id).c_str()) != 0 && errno != ENOENT) return io_error("removing", path_of(id));
+  }
+  // One syncfs for every shard folder touched, rather than one folder sync per blob.
+  if (ids.empty()) return {};
+  return sync_file_system(root_);
+}
+
 }  // namespace coffer::server::storage

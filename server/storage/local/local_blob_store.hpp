@@ -24,6 +24,7 @@ class LocalBlobStore final : public BlobStore {
   Result<std::unique_ptr<BlobReader>> open(const std::string& id) override;
   Result<bool> contains(const std::string& id) override;
   Status remove(const std::string& id) override;
+  Status remove_many(std::span<const std::string> ids) override;
 
   std::filesystem::path path_of(const std::string& id) const;
   // Creates a temp file in ROOT/tmp: its path and an open descriptor.

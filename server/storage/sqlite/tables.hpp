@@ -18,7 +18,7 @@ class SqliteUsers final : public UserTable {
                             const std::string& key_bundle) override;
   Status set_disabled(std::int64_t id, bool disabled) override;
   Status set_quota(std::int64_t id, std::optional<std::uint64_t> quota) override;
-  Status remove(std::int64_t id) override;
+  Result<std::vector<std::string>> remove(std::int64_t id) override;
   Result<std::uint64_t> counted_usage(std::int64_t id) override;
   Result<std::vector<UserRecord>> list() override;
   Status insert_invite(const InviteRecord& invite) override;

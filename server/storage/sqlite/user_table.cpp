@@ -42,6 +42,30 @@ Result<std::optional<InviteRecord>> one_invite(Query& query) {
   return std::optional<InviteRecord>();
 }
 
+// The blobs the user holds or their versions list, as a JSON array for json_each(): the rows
+// whose removal may leave a blob that nothing needs.
+Result<std::string> blobs_of(Connection& db, std::int64_t id) {
+  COFFER_QUERY(query, db,
+               "SELECT json_group_array(blob_id) FROM (SELECT blob_id FROM user_blobs WHERE user_id = ?1 UNION "
+               "SELECT blob_id FROM version_chunks WHERE node_id IN (SELECT id FROM nodes WHERE owner_id = ?1))");
+  query.bind(1, id);
+  if (!query.next()) return make_error(Errc::io, "cannot list the user's blobs");
+  return query.text(0);
+}
+
+// Of `candidates`, deletes the blob rows no user holds and no version lists; returns their ids.
+Result<std::vector<std::string>> remove_unneeded_blobs(Connection& db, const std::string& candidates) {
+  COFFER_QUERY(query, db,
+               "DELETE FROM blobs WHERE id IN (SELECT value FROM json_each(?1)) "
+               "AND id NOT IN (SELECT blob_id FROM user_blobs) AND id NOT IN (SELECT blob_id FROM version_chunks) "
+               "RETURNING id");
+  query.bind(1, candidates);
+  std::vector<std::string> removed;
+  while (query.next()) removed.push_back(query.text(0));
+  COFFER_TRY_STATUS(query.status());
+  return removed;
+}
+
 }  // namespace
 
 Status expect_change(Connection& db, Query& query, const char* what) {
@@ -99,9 +123,10 @@ Status SqliteUsers::set_quota(std::int64_t id, std::optional<std::uint64_t> quot
   return expect_change(db_, query, "no such user");
 }
 
-Status SqliteUsers::remove(std::int64_t id) {
-  // Children before parents, for the foreign keys. Blob rows stay: other users may hold them,
-  // and gc reclaims the unreferenced ones.
+Result<std::vector<std::string>> SqliteUsers::remove(std::int64_t id) {
+  auto candidates = blobs_of(db_, id);
+  if (!candidates) return candidates.error();
+  // Children before parents, for the foreign keys.
   static constexpr const char* kSteps[] = {
       "DELETE FROM grants WHERE grantee_id = ?1 OR node_id IN (SELECT id FROM nodes WHERE owner_id = ?1)",
       "DELETE FROM version_chunks WHERE node_id IN (SELECT id FROM nodes WHERE owner_id = ?1)",
@@ -118,9 +143,12 @@ Status SqliteUsers::remove(std::int64_t id) {
     query.bind(1, id);
     COFFER_TRY_STATUS(query.run());
   }
+  auto freed = remove_unneeded_blobs(db_, *candidates);
+  if (!freed) return freed.error();
   COFFER_QUERY(query, db_, "DELETE FROM users WHERE id = ?1");
   query.bind(1, id);
-  return expect_change(db_, query, "no such user");
+  COFFER_TRY_STATUS(expect_change(db_, query, "no such user"));
+  return freed;
 }
 
 Result<std::uint64_t> SqliteUsers::counted_usage(std::int64_t id) {

@@ -29,7 +29,7 @@ TEST_CASE("the server's error code names the cause, whatever the request was") {
       {409, "is_a_folder", Errc::is_a_directory}, {409, "not_a_folder", Errc::not_a_directory},
       {403, "proof_failed", Errc::proof_failed}, {403, "forbidden", Errc::permission_denied},
       {424, "not_applied", Errc::aborted},       {429, "rate_limited", Errc::rate_limited},
-      {507, "quota_exceeded", Errc::quota_exceeded},
+      {507, "quota_exceeded", Errc::quota_exceeded}, {409, "last_admin", Errc::last_admin},
   };
   for (const auto& row : table) {
     CAPTURE(row.code);

@@ -6,19 +6,25 @@ loopback addresses (127.0.0.2 ...) to stand for other machines.
   and the login stay as they were; wrong proofs count in the backoff of the thief's address.
 - With the current auth_key the change works and the master key survives the re-sealing.
 - Six wrong passwords for a user from address A block that user at A (429, Retry-After), not
-  at B; many names from one address block the address."""
+  at B; many names from one address block the address.
+- Ending every other session needs the proof too (403 proof_failed, nothing ended without it)
+  and keeps the caller's session.
+- Deleting an account needs the proof and the account's name; it removes every row of the
+  account and the blob files nobody else needs, and leaves another user's data as it was.
+  The only admin cannot delete their account (409 last_admin)."""
 
 import base64
 import json
 import os
+import sqlite3
 import sys
 
-from coffer_harness import CofferServer, b64, derive_login_keys, fernet, open_key_bundle, unb64
+from coffer_harness import CofferServer, b64, blob_id, derive_login_keys, fernet, open_key_bundle, unb64
 
 # A long first block, so nothing below races the clock; few free failures per address, so the
 # spray check is short.
 CONFIG = "login_backoff:\n  base_delay: 10m\n  address_free_failures: 8\n"
-A, B, C, D = "127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5"
+A, B, C, D, E = "127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5", "127.0.0.6"
 
 
 def password_change(current_auth_key, password, kek_old, sealed_bundle):
@@ -118,10 +124,135 @@ def check_backoff_per_address(server):
     print("backoff: names sprayed from C block C for every name, not the users elsewhere")
 
 
+def check_revoke_others(server):
+    server.add_user("rita", "rita password")
+    server.add_user("sam", "sam password")
+    laptop = server.login("rita", "rita password", "laptop")
+    phone = server.login("rita", "rita password", "phone")
+    tablet = server.login("rita", "rita password", "tablet", source=E)  # another machine
+    sams = server.login("sam", "sam password", "desk")
+
+    status, answer = laptop.post("/v1/sessions/revoke-others", {})
+    assert status == 400 and "current_auth_key" in answer["message"], (status, answer)
+    status, answer = laptop.post("/v1/sessions/revoke-others", {"current_auth_key": b64(os.urandom(32))})
+    assert status == 403 and answer["error"] == "proof_failed", (status, answer)
+    for client in (laptop, phone, tablet):
+        assert client.get("/v1/account")[0] == 200, "a refused revocation must end nothing"
+    refused = [e for e in audit_events(server, "rita") if e["event"] == "sessions_revoke_refused"]
+    assert len(refused) == 1 and "wrong current auth key" in refused[0]["detail"], refused
+    print("revoke-others: no proof 400, wrong proof 403 proof_failed; every session still works")
+
+    answer = laptop.expect(200, "POST", "/v1/sessions/revoke-others", {"current_auth_key": b64(laptop.auth_key)})
+    assert answer == {"revoked": 2}, answer
+    for client in (phone, tablet):
+        status, answer = client.get("/v1/account")
+        assert status == 401 and answer["error"] == "unauthenticated", (status, answer)
+    listed = laptop.expect(200, "GET", "/v1/sessions")["sessions"]
+    assert [s["session_id"] for s in listed] == [laptop.login_response["session_id"]] and listed[0]["current"]
+    sams.expect(200, "GET", "/v1/account")  # another user's session is not touched
+    done = [e for e in audit_events(server, "rita") if e["event"] == "sessions_revoked"]
+    assert len(done) == 1 and done[0]["detail"].startswith("2 other sessions revoked"), done
+    print("revoke-others with the proof: 200 revoked 2; the others 401, the caller's and sam's still work")
+
+
+def blob_path(server, ident):
+    return os.path.join(server.data_dir, "blobs", ident[:2], ident)
+
+
+def rows_of(server, user_id):
+    """What the database still keeps for a user id, counted per table."""
+    queries = {
+        "users": "SELECT count(*) FROM users WHERE id = ?1",
+        "sessions": "SELECT count(*) FROM sessions WHERE user_id = ?1",
+        "nodes": "SELECT count(*) FROM nodes WHERE owner_id = ?1",
+        "user_blobs": "SELECT count(*) FROM user_blobs WHERE user_id = ?1",
+        "changes": "SELECT count(*) FROM changes WHERE owner_id = ?1",
+        "grants": "SELECT count(*) FROM grants WHERE grantee_id = ?1",
+        "versions": "SELECT count(*) FROM versions WHERE created_by = ?1",
+    }
+    with sqlite3.connect(os.path.join(server.data_dir, "coffer.db")) as db:
+        return {table: db.execute(sql, (user_id,)).fetchone()[0] for table, sql in queries.items()}
+
+
+def deletion(auth_key, confirm):
+    body = {"confirm_user": confirm}
+    if auth_key is not None:
+        body["current_auth_key"] = b64(auth_key)
+    return body
+
+
+def check_delete_account(server):
+    server.add_user("dora", "dora password")
+    server.add_user("eve", "eve password")
+    dora = server.account("dora", "dora password", "laptop")
+    dora_phone = server.login("dora", "dora password", "phone")
+    eve = server.account("eve", "eve password")
+    only_dora, shared = os.urandom(3000), os.urandom(2000)
+    dora.upload(only_dora)
+    dora.upload(shared)
+    eve.upload(shared)
+    notes = dora.create(dora.root_id, "notes.txt")["node"]["node_id"]
+    assert dora.commit(notes, [blob_id(only_dora), blob_id(shared)])[0] == 201
+    kept = eve.create(eve.root_id, "kept.txt")["node"]["node_id"]
+    assert eve.commit(kept, [blob_id(shared)])[0] == 201
+    eve_usage = eve.client.expect(200, "GET", "/v1/usage")
+    dora_id = dora.account["user_id"]
+    before = rows_of(server, dora_id)
+    assert before["nodes"] == 2 and before["user_blobs"] == 2 and before["sessions"] == 2, before
+
+    c = dora.client
+    for body, status, code in ((deletion(None, "dora"), 400, "bad_request"),
+                               (deletion(c.auth_key, "eve"), 400, "bad_request"),
+                               (deletion(os.urandom(32), "dora"), 403, "proof_failed")):
+        got, answer = c.request("DELETE", "/v1/account", body)
+        assert got == status and answer["error"] == code, (body.keys(), got, answer)
+    assert rows_of(server, dora_id) == before, "a refused deletion must change nothing"
+    assert os.path.exists(blob_path(server, blob_id(only_dora)))
+    assert dora.client.expect(200, "GET", f"/v1/nodes/{notes}")["version"] == 1
+    refused = [e for e in audit_events(server, "dora") if e["event"] == "account_delete_refused"]
+    assert len(refused) == 1, refused
+    print("account delete: no proof 400, wrong name 400, wrong proof 403 proof_failed; nothing changed")
+
+    c.expect(204, "DELETE", "/v1/account", deletion(c.auth_key, "dora"))
+    for client in (c, dora_phone):
+        assert client.get("/v1/account")[0] == 401, "the account's sessions must end with it"
+    status, params = server.client(source=B).get("/v1/auth/params?user=dora")
+    auth_key, _ = derive_login_keys("dora password", params["kdf"])
+    status, _ = server.client(source=B).post("/v1/sessions", {"user": "dora", "auth_key": b64(auth_key),
+                                                               "device": "again"})
+    assert status == 401, "a deleted account must not log in"
+    assert all(count == 0 for count in rows_of(server, dora_id).values()), rows_of(server, dora_id)
+    assert not os.path.exists(blob_path(server, blob_id(only_dora))), "a blob only dora needed must go"
+    assert os.path.exists(blob_path(server, blob_id(shared))), "a blob eve holds must stay"
+    assert eve.client.expect(200, "GET", "/v1/blobs/" + blob_id(shared)) == shared
+    assert eve.client.expect(200, "GET", f"/v1/nodes/{kept}/versions/current")["chunks"] == [blob_id(shared)]
+    assert eve.client.expect(200, "GET", "/v1/usage") == eve_usage
+    users = json.loads(server.admin("--json", "user", "list").stdout)["users"]
+    assert "dora" not in [u["user"] for u in users], users
+    deleted = [e for e in audit_events(server, "dora") if e["event"] == "account_deleted"]
+    assert len(deleted) == 1 and "1 blobs freed" in deleted[0]["detail"], deleted
+    print("account delete with the proof: 204; no login, no rows, its own blob file gone; eve's data intact")
+
+
+def check_last_admin(server):
+    server.add_user("root", "root password", admin=True)
+    root = server.login("root", "root password")
+    status, answer = root.request("DELETE", "/v1/account", deletion(root.auth_key, "root"))
+    assert status == 409 and answer["error"] == "last_admin", (status, answer)
+    root.expect(200, "GET", "/v1/account")
+    server.add_user("second", "second password", admin=True)
+    root.expect(204, "DELETE", "/v1/account", deletion(root.auth_key, "root"))
+    server.login("second", "second password")
+    print("the only admin: 409 last_admin and the account stays; with another admin the deletion works")
+
+
 def main():
     with CofferServer(config_text=CONFIG) as server:
         check_stolen_token(server)
         check_backoff_per_address(server)
+        check_revoke_others(server)
+        check_delete_account(server)
+        check_last_admin(server)
     print("ok")
 
 

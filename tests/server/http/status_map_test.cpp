@@ -26,6 +26,7 @@ TEST_CASE("every error kind has the status and code docs/api.md lists") {
       {Errc::too_large, 413, "too_large"},           {Errc::rate_limited, 429, "rate_limited"},
       {Errc::unavailable, 503, "unavailable"},       {Errc::quota_exceeded, 507, "quota_exceeded"},
       {Errc::io, 500, "internal"},                   {Errc::internal, 500, "internal"},
+      {Errc::last_admin, 409, "last_admin"},
   };
   for (const auto& row : table) {
     CAPTURE(coffer::errc_name(row.code));
@@ -36,9 +37,10 @@ TEST_CASE("every error kind has the status and code docs/api.md lists") {
 
 TEST_CASE("each cause a client acts on has its own code") {
   // The 409s and 403s a client tells apart (a stale base, a taken name, a folder with entries,
-  // another owner's tree, a type mismatch; no access, a wrong proof of the password).
-  const Errc causes[] = {Errc::conflict,       Errc::already_exists,  Errc::not_empty,         Errc::cross_device,
-                         Errc::is_a_directory, Errc::not_a_directory, Errc::permission_denied, Errc::proof_failed};
+  // another owner's tree, a type mismatch, the last admin; no access, a wrong proof of the password).
+  const Errc causes[] = {Errc::conflict,        Errc::already_exists,    Errc::not_empty,
+                         Errc::cross_device,    Errc::is_a_directory,    Errc::not_a_directory,
+                         Errc::last_admin,      Errc::permission_denied, Errc::proof_failed};
   std::set<std::string> codes;
   for (Errc code : causes) codes.insert(error_code(code));
   CHECK(codes.size() == std::size(causes));

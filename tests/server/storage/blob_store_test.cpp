@@ -132,6 +132,22 @@ TEST_CASE("ranged reads and leftovers of a crash") {
   CHECK(reopened->remove(Sha256Stream::hex_of("0123456789")).error().code == Errc::not_found);
 }
 
+TEST_CASE("removing many blobs: the named ones go, missing ones are no error, the others stay") {
+  TempDir dir;
+  auto store = open_store(dir);
+  const std::vector<std::string> bodies = {"first", "second", "kept"};
+  std::vector<BlobData> blobs;
+  for (const auto& body : bodies) blobs.push_back({Sha256Stream::hex_of(body), body});
+  REQUIRE(store->put_many(blobs));
+  const std::vector<std::string> gone = {blobs[0].id, blobs[1].id, Sha256Stream::hex_of("never stored")};
+  REQUIRE(store->remove_many(gone));
+  CHECK_FALSE(*store->contains(blobs[0].id));
+  CHECK_FALSE(*store->contains(blobs[1].id));
+  CHECK(read_all(*store, blobs[2].id) == "kept");
+  const std::vector<std::string> bad = {"../escape"};
+  CHECK(store->remove_many(bad).error().code == Errc::invalid_argument);
+}
+
 TEST_CASE("staged blobs stay invisible until published; the others are removed with the staging") {
   for (const std::size_t count : {std::size_t{2}, std::size_t{6}}) {  // per-file syncs, and syncfs
     TempDir dir;

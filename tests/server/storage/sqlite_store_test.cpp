@@ -127,7 +127,18 @@ TEST_CASE("deleting a user removes what they own") {
   REQUIRE(txn->content().insert_blob(std::string(64, 'b'), 10, 1));
   REQUIRE(txn->content().insert_version(VersionRecord{file, 1, "m", 10, 1, 1, alice}, {std::string(64, 'b')}));
   REQUIRE(txn->sessions().insert(SessionRecord{"s1", alice, "hash1", "laptop", 10, 10, 1000, std::nullopt}));
-  REQUIRE(txn->users().remove(alice));
+  // A blob bob holds too stays; one only alice's version listed goes, and its id is returned.
+  auto bob = *txn->users().insert(sample_user("bob"));
+  const std::string shared(64, 'e');
+  REQUIRE(txn->content().insert_blob(shared, 5, 1));
+  REQUIRE(txn->content().hold_blob(alice, shared));
+  REQUIRE(txn->content().hold_blob(bob, shared));
+  auto freed = txn->users().remove(alice);
+  REQUIRE(freed);
+  CHECK(*freed == std::vector<std::string>{std::string(64, 'b')});
+  CHECK_FALSE(txn->content().blob_size(std::string(64, 'b'))->has_value());
+  CHECK(*txn->content().blob_size(shared) == 5u);
+  CHECK(*txn->content().holds_blob(bob, shared));
   CHECK_FALSE(txn->nodes().find(file)->has_value());
   CHECK_FALSE(txn->sessions().find("s1")->has_value());
   CHECK(txn->content().nodes_referencing(std::string(64, 'b'), 10)->empty());

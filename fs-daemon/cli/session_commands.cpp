@@ -1,0 +1,103 @@
+#include "cli/session_commands.hpp"
+
+#include <ctime>
+#include <iomanip>
+#include <iostream>
+
+#include "cli/password_proof.hpp"
+
+namespace coffer::cli {
+namespace {
+
+struct SessionOptions {
+  std::string session_id;
+  bool all_others = false;
+  std::optional<std::string> password_file;
+};
+
+struct LoggedIn {
+  profile::Login login;
+  std::shared_ptr<client::ApiClient> api;
+};
+
+LoggedIn logged_in(const char* command, const GlobalOptions& global) {
+  auto paths = paths_of(global);
+  auto config = config_of(command, paths);
+  auto login = value_or_fail(command, profile::load_login(paths));
+  auto api = connect(login.info, config);
+  return LoggedIn{std::move(login), std::move(api)};
+}
+
+std::string local_time(std::int64_t seconds) {
+  const std::time_t time = seconds;
+  std::tm parts{};
+  localtime_r(&time, &parts);
+  char text[32] = {};
+  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M", &parts);
+  return text;
+}
+
+void run_list(const GlobalOptions& global) {
+  auto session = logged_in("sessions", global);
+  auto sessions = value_or_fail("sessions", session.api->list_sessions());
+  std::cout << std::left << std::setw(34) << "SESSION" << std::setw(18) << "CREATED" << std::setw(18) << "LAST USED"
+            << "DEVICE\n";
+  for (const auto& session : sessions) {
+    std::cout << std::setw(34) << session.session_id << std::setw(18) << local_time(session.created_at)
+              << std::setw(18) << local_time(session.last_seen) << session.device
+              << (session.current ? "  (this profile)" : "") << '\n';
+  }
+}
+
+void revoke_others(const LoggedIn& session, const SessionOptions& options) {
+  auto proven = prove_password("sessions revoke", *session.api, "Password for " + session.login.info.user,
+                               options.password_file);
+  auto revoked = session.api->revoke_other_sessions(proven.keys.auth_key);
+  if (!revoked && revoked.error().code == Errc::proof_failed) {
+    fail("sessions revoke", "the server refused the password");
+  }
+  std::cout << "Ended " << value_or_fail("sessions revoke", std::move(revoked)) << " other sessions of "
+            << session.login.info.user << "; this profile stays logged in.\n";
+}
+
+void revoke_one(const LoggedIn& session, const std::string& id) {
+  if (id == session.login.info.session_id) {
+    fail("sessions revoke", id + " is this profile's session; use `coffer logout` to end it");
+  }
+  auto revoked = session.api->revoke_session(id);
+  if (!revoked && revoked.error().code == Errc::not_found) fail("sessions revoke", "no live session " + id + " of yours");
+  check("sessions revoke", revoked);
+  std::cout << "Ended session " << id << ".\n";
+}
+
+void run_revoke(const GlobalOptions& global, const SessionOptions& options) {
+  if (options.all_others == !options.session_id.empty()) {
+    fail("sessions revoke", "name one session ID, or --all-others");
+  }
+  auto session = logged_in("sessions revoke", global);
+  if (options.all_others) return revoke_others(session, options);
+  revoke_one(session, options.session_id);
+}
+
+}  // namespace
+
+void add_session_commands(CLI::App& app, const GlobalOptions& global) {
+  auto options = std::make_shared<SessionOptions>();
+  auto* sessions = app.add_subcommand("sessions", "List your account's live sessions (devices logged in)");
+  auto* revoke = sessions->add_subcommand("revoke", "End one session, or every session but this profile's");
+  auto* id = revoke->add_option("ID", options->session_id, "The session to end, as `coffer sessions` lists it");
+  auto* all = revoke->add_flag("--all-others", options->all_others,
+                               "End every other session of the account; asks for the password as proof");
+  id->excludes(all);
+  revoke->add_option("--password-file", options->password_file,
+                     "With --all-others: read the password from the first line of FILE")
+      ->needs(all);
+  revoke->callback([&global, options] { run_revoke(global, *options); });
+  // The list is the command's own work only when no subcommand was named (CLI11 runs a
+  // parent's callback after its subcommand's).
+  sessions->callback([&global, sessions] {
+    if (sessions->get_subcommands().empty()) run_list(global);
+  });
+}
+
+}  // namespace coffer::cli
