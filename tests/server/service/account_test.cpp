@@ -4,72 +4,39 @@
 
 #include <algorithm>
 
-#include "crypto/encoding.hpp"
-#include "crypto/hash.hpp"
-#include "server/service/services.hpp"
-#include "server/storage/local/local_blob_store.hpp"
-#include "server/storage/sqlite/sqlite_store.hpp"
-#include "tests/server/support/temp_dir.hpp"
+#include "tests/server/support/service_world.hpp"
 
 using namespace coffer::server;
 namespace protocol = coffer::protocol;
 using coffer::Errc;
-using coffer::test::TempDir;
+using coffer::test::blob_id_of;
+using coffer::test::hex_id;
 
 namespace {
 
-const std::string kAliceKey = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+const std::string kAliceKey = coffer::test::kTestKey;
 const std::string kBobKey = "AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+const service::Actor kActor = coffer::test::kTestActor;
 const std::string kWrongKey = "AgAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
-const service::Actor kActor{"test", "local"};
 
-std::string hex_id(char c, std::size_t length = 32) { return std::string(length, c); }
-std::string blob_id_of(const std::string& data) {
-  return coffer::crypto::hex_encode(coffer::crypto::sha256(coffer::as_bytes(data)));
+ServerConfig slow_backoff() {
+  ServerConfig config;
+  config.login_backoff.base_delay = std::chrono::seconds(600);  // no wall-clock race below
+  return config;
 }
 
-// alice (root "aaa...") and bob (root "bbb..."), each logged in once.
-struct World {
-  TempDir dir;
-  ServerConfig config;
-  std::unique_ptr<storage::sqlite::SqliteMetadataStore> metadata;
-  std::unique_ptr<storage::LocalBlobStore> blobs;
-  std::unique_ptr<service::Services> services;
-  std::string alice_token;
-  service::Caller alice;
+// The shared world plus bob (root "bbb..."), each logged in once.
+struct World : coffer::test::ServiceWorld {
   service::Caller bob;
 
-  explicit World(bool alice_admin = false) {
-    config.login_backoff.base_delay = std::chrono::seconds(600);  // no wall-clock race below
-    metadata = std::move(*storage::sqlite::SqliteMetadataStore::open(dir.path() / "coffer.db", {}));
-    blobs = std::move(*storage::LocalBlobStore::open(dir.path() / "blobs"));
-    services = std::make_unique<service::Services>(*metadata, *blobs, config);
-    add("alice", alice_admin, kAliceKey, 'a');
-    add("bob", false, kBobKey, 'b');
-    alice_token = token_of("alice", kAliceKey);
-    alice = *services->auth.authenticate(alice_token, "127.0.0.1");
+  explicit World(bool alice_admin = false) : ServiceWorld(slow_backoff(), alice_admin) {
+    add_user("bob", false, kBobKey, 'b');
     bob = *services->auth.authenticate(token_of("bob", kBobKey), "127.0.0.1");
   }
 
-  void add(const std::string& name, bool admin, const std::string& key, char root) {
-    service::NewAccount account{name, admin, protocol::KdfParams{"scrypt", 32768, 8, 1, key.substr(0, 24)},
-                                key, "AAAA", key, hex_id(root), key, "AAAA", "AAAA", std::nullopt};
-    REQUIRE(services->admin.add_user(kActor, account));
-  }
-  std::string token_of(const std::string& name, const std::string& key) {
-    auto login = services->auth.login(protocol::LoginRequest{name, key, "test"}, "127.0.0.1");
-    REQUIRE(login);
-    return login->token;
-  }
   bool live(const std::string& token) { return services->auth.authenticate(token, "127.0.0.1").ok(); }
 
-  void put(const service::Caller& caller, const std::string& data) {
-    const std::string id = blob_id_of(data);
-    auto writer = services->content.start_upload(caller, id, data.size());
-    REQUIRE(writer);
-    REQUIRE((*writer)->write(data));
-    REQUIRE(services->content.finish_upload(caller, id, **writer));
-  }
+  void put(const service::Caller& caller, const std::string& data) { REQUIRE(put_as(caller, data)); }
   // A file in alice's root whose first version lists `chunks`.
   void alice_file(const std::vector<std::string>& chunks) {
     protocol::CreateNodeRequest request{hex_id('1'), "file", hex_id('a'), "gAAAAA==", hex_id('1', 64),
@@ -175,7 +142,7 @@ TEST_CASE("the only enabled admin cannot delete their account") {
   REQUIRE_FALSE(refused);
   CHECK(refused.error().code == Errc::last_admin);
   CHECK(w.services->auth.account(w.alice));
-  w.add("carol", true, kBobKey, 'c');
+  w.add_user("carol", true, kBobKey, 'c');
   REQUIRE(w.services->admin.set_disabled(kActor, "carol", true));
   CHECK(w.services->auth.delete_account(w.alice, protocol::AccountDeletion{kAliceKey, "alice"}).error().code ==
         Errc::last_admin);

@@ -32,22 +32,30 @@ struct ServiceWorld {
   std::unique_ptr<server::storage::sqlite::SqliteMetadataStore> metadata;
   std::unique_ptr<server::storage::LocalBlobStore> blobs;
   std::unique_ptr<server::service::Services> services;
+  std::string alice_token;
   server::service::Caller alice;
 
   ServiceWorld() : ServiceWorld(server::ServerConfig{}) {}
-  explicit ServiceWorld(server::ServerConfig base) : config(std::move(base)) {
-    namespace protocol = coffer::protocol;
+  explicit ServiceWorld(server::ServerConfig base, bool alice_admin = false) : config(std::move(base)) {
     metadata = std::move(*server::storage::sqlite::SqliteMetadataStore::open(dir.path() / "coffer.db", {}));
     blobs = std::move(*server::storage::LocalBlobStore::open(dir.path() / "blobs"));
     services = std::make_unique<server::service::Services>(*metadata, *blobs, config);
-    server::service::NewAccount account{"alice", false,
-                                        protocol::KdfParams{"scrypt", 32768, 8, 1, kTestKey.substr(0, 24)},
-                                        kTestKey, "AAAA", kTestKey, hex_id('a'), kTestKey, "AAAA", "AAAA",
-                                        std::nullopt};
+    add_user("alice", alice_admin, kTestKey, 'a');
+    alice_token = token_of("alice", kTestKey);
+    alice = *services->auth.authenticate(alice_token, "127.0.0.1");
+  }
+
+  // A user whose root folder's id is `root` repeated and whose auth_key is `key`.
+  void add_user(const std::string& name, bool admin, const std::string& key, char root) {
+    server::service::NewAccount account{name, admin, protocol::KdfParams{"scrypt", 32768, 8, 1, key.substr(0, 24)},
+                                        key, "AAAA", key, hex_id(root), key, "AAAA", "AAAA", std::nullopt};
     REQUIRE(services->admin.add_user(kTestActor, account));
-    auto login = services->auth.login(protocol::LoginRequest{"alice", kTestKey, "test"}, "127.0.0.1");
+  }
+  // A new session's token.
+  std::string token_of(const std::string& name, const std::string& key) {
+    auto login = services->auth.login(protocol::LoginRequest{name, key, "test"}, "127.0.0.1");
     REQUIRE(login);
-    alice = *services->auth.authenticate(login->token, "127.0.0.1");
+    return login->token;
   }
 
   protocol::CreateNodeRequest node(const std::string& type, const std::string& id, char tag) {
@@ -68,12 +76,16 @@ struct ServiceWorld {
 
   // Uploads `data` as one blob, as PUT /v1/blobs/{id} does.
   server::service::Outcome<server::service::ContentService::Stored> put(const std::string& data) {
+    return put_as(alice, data);
+  }
+  server::service::Outcome<server::service::ContentService::Stored> put_as(const server::service::Caller& caller,
+                                                                           const std::string& data) {
     using Stored = server::service::ContentService::Stored;
     const std::string id = blob_id_of(data);
-    auto writer = services->content.start_upload(alice, id, data.size());
+    auto writer = services->content.start_upload(caller, id, data.size());
     if (!writer) return server::service::Outcome<Stored>(writer.error(), writer.details());
     if (auto written = (*writer)->write(data); !written) return written.error();
-    return services->content.finish_upload(alice, id, **writer);
+    return services->content.finish_upload(caller, id, **writer);
   }
 
   std::size_t files_under(const std::filesystem::path& path) {
