@@ -25,6 +25,22 @@ std::uint64_t pending_journal_ops(const profile::ProfilePaths& paths, const prof
   return (*journal)->take_replayed().size();
 }
 
+Result<nlohmann::json> journal_status(const profile::ProfilePaths& paths, const profile::ProfileKeys& keys) {
+  constexpr std::size_t kLatestShown = 3;
+  auto journal = sync::Journal::open(paths.journal_dir(), keys.journal_key);
+  if (!journal) return std::move(journal).error();
+  const auto& store = (*journal)->set_aside_store();
+  nlohmann::json status = {{"pending_ops", (*journal)->take_replayed().size()},
+                           {"set_aside", store.count()},
+                           {"set_aside_latest", nlohmann::json::array()},
+                           {"damaged", (*journal)->damaged_count()}};
+  for (const auto& entry : store.latest(kLatestShown)) {
+    status["set_aside_latest"].push_back(
+        {{"seq", entry.seq}, {"at", entry.at}, {"op", entry.op}, {"node", entry.node_id}, {"cause", entry.cause}});
+  }
+  return status;
+}
+
 std::string describe_pending(std::uint64_t ops, std::uint64_t bytes) {
   std::string text = std::to_string(ops) + (ops == 1 ? " change" : " changes");
   if (bytes > 0) text += " (" + config::format_size_approx(bytes) + ")";

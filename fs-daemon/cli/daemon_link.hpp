@@ -18,6 +18,9 @@ Result<nlohmann::json> daemon_request(const profile::ProfilePaths& paths, const 
                                       std::chrono::seconds timeout);
 // Changes waiting in the journal of a profile whose daemon is not running.
 std::uint64_t pending_journal_ops(const profile::ProfilePaths& paths, const profile::ProfileKeys& keys);
+// The journal's part of a daemon's status answer (pending_ops, set_aside, set_aside_latest,
+// damaged), read from the journal of a profile whose daemon is not running.
+Result<nlohmann::json> journal_status(const profile::ProfilePaths& paths, const profile::ProfileKeys& keys);
 // "12 changes (3.4M)" for messages.
 std::string describe_pending(std::uint64_t ops, std::uint64_t bytes);
 

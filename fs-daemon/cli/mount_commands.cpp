@@ -148,6 +148,22 @@ void print_usage(const profile::LoginInfo& info, const profile::ClientConfig& co
   }
 }
 
+// The journal's lines of `coffer status` (man/coffer.1): ops set aside and damaged records.
+void print_journal_problems(const profile::ProfilePaths& paths, const nlohmann::json& answer) {
+  if (auto set_aside = answer.value("set_aside", std::uint64_t{0}); set_aside > 0) {
+    std::cout << "Set aside: " << set_aside << (set_aside == 1 ? " change" : " changes")
+              << " the server refused, kept in " << (paths.journal_dir() / "set-aside").string() << '\n';
+    for (const auto& entry : answer.value("set_aside_latest", nlohmann::json::array())) {
+      std::cout << "  #" << entry.value("seq", std::uint64_t{0}) << ' ' << entry.value("op", std::string()) << " of node "
+                << entry.value("node", std::string()) << ": " << entry.value("cause", std::string()) << '\n';
+    }
+  }
+  if (auto damaged = answer.value("damaged", std::uint64_t{0}); damaged > 0) {
+    std::cout << "Damaged:  " << damaged << " unreadable stretches of the journal, kept in "
+              << (paths.journal_dir() / "damaged").string() << " (see the log)\n";
+  }
+}
+
 void run_status(const GlobalOptions& global) {
   auto paths = paths_of(global);
   auto login = value_or_fail("status", profile::load_login(paths));
@@ -155,17 +171,21 @@ void run_status(const GlobalOptions& global) {
   print_usage(login.info, config_of("status", paths));
   auto answer = daemon_request(paths, "status", std::chrono::seconds(5));
   if (!answer) {
-    std::cout << "Mounted:  no\n"
-              << "Pending:  " << describe_pending(pending_journal_ops(paths, login.keys), 0) << " in the journal\n";
+    std::cout << "Mounted:  no\n";
+    auto journal = journal_status(paths, login.keys);
+    if (!journal) {
+      std::cout << "Journal:  " << journal.error().message << '\n';
+      return;
+    }
+    std::cout << "Pending:  " << describe_pending(journal->value("pending_ops", std::uint64_t{0}), 0) << " in the journal\n";
+    print_journal_problems(paths, *journal);
     return;
   }
   std::cout << "Mounted:  " << answer->value("mountpoint", std::string()) << " (pid " << answer->value("pid", 0) << ")\n"
             << "Pending:  "
             << describe_pending(answer->value("pending_ops", std::uint64_t{0}), answer->value("pending_bytes", std::uint64_t{0}))
             << '\n';
-  if (auto failed = answer->value("failed_ops", std::uint64_t{0}); failed > 0) {
-    std::cout << "Failed:   " << failed << " changes the server refused (see the log)\n";
-  }
+  print_journal_problems(paths, *answer);
   if (auto error = answer->value("last_error", std::string()); !error.empty()) std::cout << "Error:    " << error << '\n';
 }
 

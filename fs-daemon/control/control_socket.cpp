@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "log/thread_barrier.hpp"
+
 namespace coffer::control {
 namespace {
 
@@ -96,13 +98,29 @@ void ControlServer::serve() {
       std::lock_guard lock(mutex_);
       ++active_;
     }
-    std::thread([this, client] { answer(client); }).detach();
+    auto started = log::barrier("control socket", [&] {
+      std::thread([this, client] { answer(client); }).detach();
+      return Status{};
+    });
+    if (!started) finish(client);  // no thread to spare: this request goes unanswered
   }
 }
 
 void ControlServer::answer(int client) {
   std::string request;
-  if (read_line(client, request, 5000)) send_all(client, handler_(request) + "\n");
+  if (read_line(client, request, 5000)) {
+    std::string reply;
+    auto answered = log::barrier("control request", [&] {
+      reply = handler_(request);
+      return Status{};
+    });
+    if (!answered) reply = R"({"error":"the daemon failed to answer; see its log"})";
+    send_all(client, reply + "\n");
+  }
+  finish(client);
+}
+
+void ControlServer::finish(int client) {
   ::close(client);
   std::lock_guard lock(mutex_);
   --active_;

@@ -27,6 +27,8 @@ class ControlServer {
   ControlServer(std::filesystem::path path, int fd, Handler handler);
   void serve();
   void answer(int client);
+  // Closes a request's connection and counts it done.
+  void finish(int client);
 
   std::filesystem::path path_;
   int fd_ = -1;

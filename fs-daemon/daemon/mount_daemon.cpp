@@ -68,7 +68,15 @@ std::string answer(const MountRequest& request, mount::MountRuntime& runtime, st
   reply["pending_bytes"] = status.pending_bytes;
   reply["failed_ops"] = status.failed_ops;
   reply["last_error"] = status.last_error;
-  return reply.dump();
+  reply["set_aside"] = status.set_aside;
+  reply["set_aside_latest"] = nlohmann::json::array();
+  for (const auto& entry : status.latest_set_aside) {
+    reply["set_aside_latest"].push_back(
+        {{"seq", entry.seq}, {"at", entry.at}, {"op", entry.op}, {"node", entry.node_id}, {"cause", entry.cause}});
+  }
+  reply["damaged"] = status.damaged;
+  // Causes come from the server and may hold any bytes; the answer must still be one JSON line.
+  return reply.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 void serve(const MountRequest& request, mount::ProfileStores& stores, std::shared_ptr<vfs::Node> root,

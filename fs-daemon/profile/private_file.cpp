@@ -55,4 +55,13 @@ Status ensure_private_dir(const std::filesystem::path& path) {
   return {};
 }
 
+Status sync_folder(const std::filesystem::path& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return io_error(path, "cannot open");
+  int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) return io_error(path, "cannot sync");
+  return {};
+}
+
 }  // namespace coffer::profile

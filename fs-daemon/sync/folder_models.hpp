@@ -32,6 +32,7 @@ class FolderModels {
   // A folder the sender is about to create: no entries, revision 0.
   Model& create(const std::string& folder_id);
   void forget(const std::string& folder_id) { models_.erase(folder_id); }
+  void forget_all() { models_.clear(); }
 
  private:
   remote::RemoteApi& remote_;

@@ -1,6 +1,7 @@
 #include "sync/journal.hpp"
 
 #include <fcntl.h>
+#include <spdlog/spdlog.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -9,7 +10,9 @@
 #include <cstring>
 #include <type_traits>
 
+#include "crypto/encoding.hpp"
 #include "crypto/fernet.hpp"
+#include "crypto/hash.hpp"
 #include "profile/private_file.hpp"
 
 namespace coffer::sync {
@@ -61,7 +64,9 @@ Result<Buffer> read_whole(int fd) {
 
 Result<std::unique_ptr<Journal>> Journal::open(const std::filesystem::path& dir, const crypto::FernetKey& key) {
   COFFER_TRY_STATUS(profile::ensure_private_dir(dir / "blobs"));
+  COFFER_TRY_STATUS(profile::ensure_private_dir(dir / "damaged"));
   std::unique_ptr<Journal> journal(new Journal(dir, key));
+  COFFER_TRY_STATUS(journal->set_aside_.prepare());
   COFFER_TRY_STATUS(journal->load());
   return journal;
 }
@@ -69,6 +74,17 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::filesystem::path& dir,
 Journal::~Journal() {
   if (log_fd_ >= 0) ::close(log_fd_);
   if (acked_fd_ >= 0) ::close(acked_fd_);
+}
+
+// A new log is renamed into place with its header, so ops.log never exists without one. An
+// empty log (what an older coffer left once everything was acknowledged) holds nothing to keep.
+Status Journal::create_log() const {
+  const auto path = dir_ / "ops.log";
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec) && std::filesystem::file_size(path, ec) > 0) return {};
+  const Bytes header = log_header();
+  COFFER_TRY_STATUS(profile::write_private_file(path, to_string(header)));
+  return profile::sync_folder(dir_);
 }
 
 Status Journal::load() {
@@ -80,37 +96,68 @@ Status Journal::load() {
                   reinterpret_cast<const char*>(acked_text->data() + acked_text->size()), acked_seq_);
   last_seq_ = acked_seq_;
 
-  log_fd_ = ::open((dir_ / "ops.log").c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  COFFER_TRY_STATUS(create_log());
+  log_fd_ = ::open((dir_ / "ops.log").c_str(), O_RDWR | O_APPEND | O_CLOEXEC, 0600);
   if (log_fd_ < 0) return io_error(dir_ / "ops.log", "cannot open");
   auto log = read_whole<Bytes>(log_fd_);
   if (!log) return std::move(log).error();
-  std::size_t offset = 0;
-  while (offset + 4 <= log->size()) {
-    const std::uint8_t* at = log->data() + offset;
-    const std::uint32_t length = at[0] | (at[1] << 8) | (at[2] << 16) | (std::uint32_t{at[3]} << 24);
-    if (offset + 4 + length > log->size()) break;
-    auto plain = crypto::fernet_decrypt_raw(key_, ByteView(log->data() + offset + 4, length));
-    if (!plain && offset == 0) {
-      // A whole first record that does not open is not a torn write: the key is wrong.
-      return make_error(Errc::integrity, (dir_ / "ops.log").string() +
-                                             " does not open with this profile's journal key; it is left as it is");
-    }
-    if (!plain) break;
-    auto op = decode_op(to_string(*plain));
-    secure_zero(plain->data(), plain->size());
-    if (!op) break;
-    last_seq_ = std::max(last_seq_, op->seq);
-    if (op->seq > acked_seq_) replayed_.push_back(std::move(op).value());
-    offset += 4 + length;
+  if (auto problem = log_header_problem(*log)) {
+    return make_error(Errc::unsupported, (dir_ / "ops.log").string() + ": " + *problem +
+                                             "; it is left as it is. `coffer logout --force` and a new login start "
+                                             "a new journal (the changes in this one are dropped)");
   }
-  if (offset != log->size() && ::ftruncate(log_fd_, static_cast<off_t>(offset)) != 0) {
-    return io_error(dir_ / "ops.log", "cannot cut the torn tail");
-  }
+  COFFER_TRY_STATUS(load_records(*log));
   synced_seq_ = last_seq_;
   for (const auto& entry : std::filesystem::directory_iterator(dir_ / "blobs")) {
     if (entry.path().extension() == ".tmp") std::filesystem::remove(entry.path());
   }
   return {};
+}
+
+Status Journal::load_records(ByteView log) {
+  const auto path = dir_ / "ops.log";
+  LogScan scan = scan_log(log, key_);
+  if (scan.ops.empty() && scan.whole_records > 0) {
+    // Whole records and not one opens: that is the wrong key, not damage to every record.
+    return make_error(Errc::integrity, path.string() + " does not open with this profile's journal key; it is left as it is");
+  }
+  for (const auto& span : scan.damaged) {
+    COFFER_TRY_STATUS(keep_damaged(log, span, "a damaged record; the records after it are replayed"));
+  }
+  log_size_ = log.size();
+  if (scan.tail) {
+    COFFER_TRY_STATUS(keep_damaged(log, *scan.tail, "a torn tail, cut off"));
+    if (::ftruncate(log_fd_, static_cast<off_t>(scan.tail->offset)) != 0) return io_error(path, "cannot cut the torn tail");
+    log_size_ = scan.tail->offset;
+  }
+  for (auto& op : scan.ops) {
+    last_seq_ = std::max(last_seq_, op.seq);
+    if (op.seq > acked_seq_) replayed_.push_back(std::move(op));
+  }
+  return {};
+}
+
+// Named by the SHA-256 of the bytes, so a damaged record found again at the next open (it stays
+// in the log until everything is acknowledged) is kept once.
+Status Journal::keep_damaged(ByteView log, const LogSpan& span, const char* what) const {
+  ByteView bytes = log.subspan(span.offset, span.length);
+  auto digest = crypto::sha256(bytes);
+  const std::string name = crypto::hex_encode(digest);
+  const std::string seq = span.seq ? ", record seq " + std::to_string(*span.seq) : "";
+  spdlog::error("journal: {} bytes at offset {} of {} do not open ({}{}); kept in {}", span.length, span.offset,
+                (dir_ / "ops.log").string(), what, seq, (damaged_dir() / name).string());
+  if (std::filesystem::exists(damaged_dir() / name)) return {};
+  COFFER_TRY_STATUS(profile::write_private_file(damaged_dir() / name, to_string(bytes)));
+  return profile::sync_folder(damaged_dir());
+}
+
+std::size_t Journal::damaged_count() const {
+  std::size_t count = 0;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(damaged_dir(), ec)) {
+    if (entry.path().extension() != ".tmp") ++count;
+  }
+  return count;
 }
 
 std::vector<JournalOp> Journal::take_replayed() {
@@ -124,12 +171,14 @@ Result<std::uint64_t> Journal::append(OpBody body) {
   std::string text = encode_op(op);
   Bytes token = crypto::fernet_encrypt_raw(key_, as_bytes(text));
   secure_zero(text.data(), text.size());
-  auto length = static_cast<std::uint32_t>(token.size());
-  const std::uint8_t header[4] = {static_cast<std::uint8_t>(length), static_cast<std::uint8_t>(length >> 8),
-                                  static_cast<std::uint8_t>(length >> 16), static_cast<std::uint8_t>(length >> 24)};
-  Bytes record(header, header + sizeof header);
-  record.insert(record.end(), token.begin(), token.end());
-  if (!write_all(log_fd_, record.data(), record.size())) return io_error(dir_ / "ops.log", "cannot append");
+  Bytes record = encode_record(op.seq, token);
+  if (!write_all(log_fd_, record.data(), record.size())) {
+    auto error = io_error(dir_ / "ops.log", "cannot append");
+    // A part of a record (disk full) would be damage in the middle once the next one follows.
+    (void)::ftruncate(log_fd_, static_cast<off_t>(log_size_));
+    return error;
+  }
+  log_size_ += record.size();
   last_seq_ = op.seq;
   return op.seq;
 }
@@ -163,7 +212,8 @@ Status Journal::acknowledge(std::uint64_t seq) {
   // Everything is on the server: the log starts over (sequence numbers keep counting). The
   // count is made durable first, or a crash could leave an empty log and an older count.
   if (::fdatasync(acked_fd_) != 0) return io_error(dir_ / "acked", "cannot sync");
-  if (::ftruncate(log_fd_, 0) != 0) return io_error(dir_ / "ops.log", "cannot truncate");
+  if (::ftruncate(log_fd_, static_cast<off_t>(kLogHeaderSize)) != 0) return io_error(dir_ / "ops.log", "cannot truncate");
+  log_size_ = kLogHeaderSize;
   return {};
 }
 
@@ -205,14 +255,7 @@ Status Journal::write_blob(const std::string& id, ByteView data, bool durable) {
 }
 
 // A renamed file's name is durable only once its folder is synced.
-Status Journal::sync_blob_dir() const {
-  int fd = ::open((dir_ / "blobs").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return io_error(dir_ / "blobs", "cannot open");
-  int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return io_error(dir_ / "blobs", "cannot sync");
-  return {};
-}
+Status Journal::sync_blob_dir() const { return profile::sync_folder(dir_ / "blobs"); }
 
 Status Journal::flush() {
   std::vector<std::string> blobs;

@@ -10,19 +10,25 @@
 
 #include "crypto/chunk_bytes.hpp"
 #include "crypto/fernet.hpp"
+#include "sync/journal_format.hpp"
 #include "sync/journal_op.hpp"
 #include "sync/mapped_blob.hpp"
+#include "sync/set_aside.hpp"
 #include "util/result.hpp"
 
 namespace coffer::sync {
 
 // The crash-safe local journal (docs/client.md "Journal"):
-//   ops.log      records [u32 little-endian length][raw Fernet token of one JournalOp under the
-//                journal key]; a torn or tampered tail is cut off when the journal is opened
+//   ops.log      a header naming the journal format, then records [20-byte header][raw Fernet
+//                token of one JournalOp under the journal key] (sync/journal_format.hpp)
 //   acked        the highest sequence number the server has acknowledged
 //   blobs/<id>   raw chunk tokens (ciphertext under file keys) not yet known to be on the server
-// An appended record survives a crash of the daemon at once (it is in the kernel), and a crash
-// of the machine once sync() or flush() has returned. Thread-safe; mutex_ is a leaf lock.
+//   damaged/     bytes of ops.log that did not open, copied out before the log was cut
+//   set-aside/   ops the upload queue took out of its way (sync/set_aside.hpp)
+// At open, a record that does not open is reported and skipped and the records after it are
+// replayed; a torn tail is cut off. An appended record survives a crash of the daemon at once
+// (it is in the kernel), and a crash of the machine once sync() or flush() has returned.
+// Thread-safe; mutex_ is a leaf lock.
 class Journal {
  public:
   static Result<std::unique_ptr<Journal>> open(const std::filesystem::path& dir, const crypto::FernetKey& key);
@@ -47,14 +53,28 @@ class Journal {
   void remove_blob(const std::string& id);
   std::vector<std::string> list_blobs() const;
 
+  // Keeps an op out of the queue's way with its blob files; durable when it returns.
+  Status set_aside(const JournalOp& op, const std::string& cause) const {
+    return set_aside_.keep(op, cause, dir_ / "blobs");
+  }
+  const SetAsideStore& set_aside_store() const { return set_aside_; }
+  // Files in damaged/: runs of ops.log bytes that did not open, kept until the user removes them.
+  std::size_t damaged_count() const;
+  std::filesystem::path damaged_dir() const { return dir_ / "damaged"; }
+
  private:
-  Journal(std::filesystem::path dir, crypto::FernetKey key) : dir_(std::move(dir)), key_(std::move(key)) {}
+  Journal(std::filesystem::path dir, crypto::FernetKey key)
+      : dir_(std::move(dir)), key_(std::move(key)), set_aside_(dir_ / "set-aside", key_) {}
+  Status create_log() const;
   Status load();
+  Status load_records(ByteView log);
+  Status keep_damaged(ByteView log, const LogSpan& span, const char* what) const;
   Status write_acked(std::uint64_t seq);
   Status sync_blob_dir() const;
 
   const std::filesystem::path dir_;
   const crypto::FernetKey key_;
+  const SetAsideStore set_aside_;
   int log_fd_ = -1;
   int acked_fd_ = -1;
   mutable std::mutex mutex_;  // guards everything below
@@ -62,6 +82,7 @@ class Journal {
   std::uint64_t last_seq_ = 0;
   std::uint64_t acked_seq_ = 0;
   std::uint64_t synced_seq_ = 0;
+  std::uint64_t log_size_ = 0;  // where the next record goes
   bool syncing_ = false;
   std::vector<JournalOp> replayed_;
   std::vector<std::string> unsynced_blobs_;

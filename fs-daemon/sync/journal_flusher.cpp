@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "log/thread_barrier.hpp"
+
 namespace coffer::sync {
 
 JournalFlusher::JournalFlusher(Journal& journal, std::chrono::milliseconds interval)
@@ -21,7 +23,8 @@ void JournalFlusher::run() {
   for (;;) {
     bool stopping = wake_.wait_for(lock, interval_, [&] { return stopping_; });
     lock.unlock();
-    if (auto flushed = journal_.flush(); !flushed) spdlog::error("journal: {}", flushed.error().message);
+    auto flushed = log::barrier("journal flusher", [&] { return journal_.flush(); });
+    if (!flushed) spdlog::error("journal: {}", flushed.error().message);
     lock.lock();
     if (stopping) return;
   }

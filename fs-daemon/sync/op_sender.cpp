@@ -8,6 +8,7 @@
 #include "crypto/manifest.hpp"
 #include "sync/entry_planner.hpp"
 #include "sync/record_meta.hpp"
+#include "sync/replay_check.hpp"
 
 namespace coffer::sync {
 namespace {
@@ -155,9 +156,17 @@ bool OpSender::changes_entries(const OpBody& body) {
 // request leaves. True when done; false when the request must be planned again (a stale folder
 // revision, or an entry op the server refused and the rest must go without).
 Result<bool> OpSender::send_round(std::span<const JournalOp> window, const std::vector<std::size_t>& successor,
-                                  std::vector<Status>& results, std::unordered_map<std::string, ServerState>& working) {
+                                  std::vector<Status>& results, std::vector<bool>& settled,
+                                  std::unordered_map<std::string, ServerState>& working) {
   working.clear();
   EntryPlanner planner(models_);
+  // Planned after ops this round may yet drop, so planned again when it is repeated: a move
+  // refused because a create this round planned holds its source, say.
+  std::vector<std::size_t> refused_in_plan;
+  auto plan_again = [&] {
+    for (std::size_t index : refused_in_plan) results[index] = Status{};
+    return false;
+  };
   std::vector<remote::BatchOp> ops;
   std::vector<std::size_t> owner;  // index in `window` of each batch op
   auto state_for = [&](const std::string& id) -> Result<ServerState> {
@@ -165,7 +174,8 @@ Result<bool> OpSender::send_round(std::span<const JournalOp> window, const std::
     return state_of(id);
   };
   for (std::size_t i = 0; i < window.size(); ++i) {
-    if (!results[i] || successor[i] != kNotSuperseded) continue;  // a blob was refused, or a later op carries it
+    // A blob was refused, the server holds the op already, or a later op carries it.
+    if (!results[i] || settled[i] || successor[i] != kNotSuperseded) continue;
     const OpBody& body = window[i].body;
     if (changes_entries(body)) {
       auto verdict = planner.plan(body);
@@ -174,7 +184,17 @@ Result<bool> OpSender::send_round(std::span<const JournalOp> window, const std::
         return std::move(verdict).error();
       }
       if (!verdict) {
-        results[i] = std::move(verdict).error();
+        auto before = created_before(body, verdict.error());
+        if (!before) {
+          planner.abandon();
+          return std::move(before).error();
+        }
+        if (*before) {
+          settled[i] = true;
+        } else {
+          results[i] = std::move(verdict).error();
+          refused_in_plan.push_back(i);
+        }
         continue;
       }
       if (*verdict == EntryPlanner::Verdict::skip) continue;
@@ -211,7 +231,7 @@ Result<bool> OpSender::send_round(std::span<const JournalOp> window, const std::
   if (!answers) {
     planner.abandon();
     if (is_transient(answers.error().code)) return std::move(answers).error();
-    if (answers.error().code == Errc::conflict) return false;  // a folder changed on the server meanwhile
+    if (answers.error().code == Errc::conflict) return plan_again();  // a folder changed on the server meanwhile
     for (std::size_t index : owner) results[index] = answers.error();
     return true;
   }
@@ -219,8 +239,11 @@ Result<bool> OpSender::send_round(std::span<const JournalOp> window, const std::
     const Status& answer = (*answers)[k];
     if (answer || answer.error().code == Errc::aborted || !changes_entries(window[owner[k]].body)) continue;
     planner.abandon();  // nothing was applied: plan again without the op that failed
-    results[owner[k]] = answer;
-    return false;
+    auto before = created_before(window[owner[k]].body, answer.error());
+    if (!before) return std::move(before).error();
+    if (*before) settled[owner[k]] = true;
+    else results[owner[k]] = answer;
+    return plan_again();
   }
   planner.applied(guard_);
   for (std::size_t k = 0; k < answers->size(); ++k) {
@@ -238,17 +261,23 @@ Result<std::vector<Status>> OpSender::send(std::span<const JournalOp> window) {
       if (auto it = refused->find(id); it != refused->end()) results[i] = it->second;
     }
   }
+  auto settled = settled_replays(remote_, window, replay_through_);
+  if (!settled) return std::move(settled).error();
   const auto successor = superseding_ops(window, results);
   std::unordered_map<std::string, ServerState> working;
   int conflicts = 0;
   for (;;) {
-    auto done = send_round(window, successor, results, working);
+    auto done = send_round(window, successor, results, *settled, working);
     if (!done) return std::move(done).error();
     if (*done) break;
     // Each round either drops a refused op or meets a folder another device changed meanwhile.
-    if (++conflicts > kMaxFolderConflicts + static_cast<int>(window.size())) {
-      return make_error(Errc::unavailable, "folders kept changing on the server; the window waits");
-    }
+    if (++conflicts <= kMaxFolderConflicts + static_cast<int>(window.size())) continue;
+    // Replanning does not get past the server: the queue sends the window's ops one at a time,
+    // and the one op that still cannot go fails for good instead of holding up the ops after it.
+    const std::string why = "its folders kept changing on the server while it was planned again";
+    if (window.size() > 1) return make_error(Errc::conflict, "a window of " + std::to_string(window.size()) + " ops: " + why);
+    results[0] = make_error(Errc::conflict, why);
+    break;
   }
   std::set<std::string> failed_nodes;
   for (std::size_t i = 0; i < window.size(); ++i) {
@@ -266,6 +295,23 @@ Result<std::vector<Status>> OpSender::send(std::span<const JournalOp> window) {
     if (successor[i] != kNotSuperseded) results[i] = results[successor[i]];
   }
   return results;
+}
+
+void OpSender::forget_state() {
+  states_.clear();
+  models_.forget_all();
+}
+
+// A create refused because its node id is in use was applied before: node ids are 128 random
+// bits chosen here, so the node is this op's. It happens on a replay after a crash when later
+// ops (also replayed) moved the entry away or gave its name to another node.
+Result<bool> OpSender::created_before(const OpBody& body, const Error& refusal) {
+  const auto* create = std::get_if<CreateOp>(&body);
+  if (create == nullptr || refusal.code != Errc::already_exists) return false;
+  auto node = remote_.get_node(create->node_id);
+  if (node) return true;
+  if (is_transient(node.error().code)) return std::move(node).error();
+  return false;
 }
 
 Status OpSender::finish_op(const OpBody& body, const Status& result) {

@@ -30,7 +30,8 @@ using CommitListener = std::function<void(const std::string&, std::uint64_t)>;
 // parallel, sends runs of ops (any kind, in journal order) as one batch request with the new
 // sealed records of the folders whose entries they change (planned by sync/entry_planner.hpp,
 // which also makes replays after a crash harmless: an op the server already applied counts as
-// done). Used by the upload queue's one sequencer thread only.
+// done; sync/replay_check.hpp does the same for replayed commits and attribute changes). Used
+// by the upload queue's one sequencer thread only.
 class OpSender {
  public:
   OpSender(remote::RemoteApi& remote, Journal& journal, cache::VersionGuard& guard, WorkerPool& uploads,
@@ -38,11 +39,19 @@ class OpSender {
       : remote_(remote), journal_(journal), guard_(guard), uploads_(uploads), options_(options), models_(remote, guard) {}
 
   void set_listener(CommitListener listener) { listener_ = std::move(listener); }
+  // Ops up to this seq were in the journal at start: an earlier run may have sent them, so
+  // they are checked against the server before they are sent again (sync/replay_check.hpp).
+  void set_replay_through(std::uint64_t seq) { replay_through_ = seq; }
+  // Drops what the sender caches of the server (states, folder models): after an exception it
+  // may be half updated.
+  void forget_state();
 
   // How many ops from the front of `pending` go in the next request.
   std::size_t window_size(std::span<const JournalOp> pending) const;
   // One Status per op (done, or failed for good), or an error when the whole window should be
-  // tried again later (server unreachable, overloaded, session expired).
+  // tried again later (server unreachable, overloaded, session expired). Errc::conflict: the
+  // folders of a window of several ops kept changing; sent one op at a time, the op that still
+  // meets it fails for good.
   Result<std::vector<Status>> send(std::span<const JournalOp> window);
 
  private:
@@ -56,7 +65,9 @@ class OpSender {
   // back by id, and the ops that need them fail with that error.
   Result<std::map<std::string, Error>> upload_blob_files(std::span<const JournalOp> window);
   Result<bool> send_round(std::span<const JournalOp> window, const std::vector<std::size_t>& successor,
-                          std::vector<Status>& results, std::unordered_map<std::string, ServerState>& working);
+                          std::vector<Status>& results, std::vector<bool>& settled,
+                          std::unordered_map<std::string, ServerState>& working);
+  Result<bool> created_before(const OpBody& body, const Error& refusal);
   static bool changes_entries(const OpBody& body);
   static remote::BatchOp entry_request(const OpBody& body, std::unordered_map<std::string, ServerState>& working);
   Result<ServerState> state_of(const std::string& node_id);
@@ -73,6 +84,7 @@ class OpSender {
   WorkerPool& uploads_;
   UploadOptions options_;
   CommitListener listener_;
+  std::uint64_t replay_through_ = 0;
   std::unordered_map<std::string, ServerState> states_;
   FolderModels models_;
 };

@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 #include <set>
+
+#include "log/thread_barrier.hpp"
 
 namespace coffer::sync {
 namespace {
@@ -37,6 +40,7 @@ UploadQueue::~UploadQueue() { stop(); }
 
 void UploadQueue::start() {
   std::vector<JournalOp> replayed = journal_.take_replayed();
+  if (!replayed.empty()) sender_.set_replay_through(replayed.back().seq);
   std::set<std::string> referenced;
   {
     std::lock_guard lock(mutex_);
@@ -138,7 +142,7 @@ Result<std::uint64_t> UploadQueue::submit_folder_times(SetAttributesOp op) {
 
 Status UploadQueue::wait_for(std::uint64_t seq, std::chrono::steady_clock::time_point deadline) {
   std::unique_lock lock(mutex_);
-  bool done = progress_.wait_until(lock, deadline, [&] { return acked_seq_ >= seq || stopping_; });
+  bool done = progress_.wait_until(lock, deadline, [&] { return acked_seq_ >= seq || stopping_ || halted_; });
   if (auto it = failures_.find(seq); it != failures_.end()) return it->second;
   if (!done || acked_seq_ < seq) {
     std::string why = last_error_.empty() ? "" : " (" + last_error_ + ")";
@@ -158,8 +162,20 @@ void UploadQueue::retry_now() {
 }
 
 QueueStatus UploadQueue::status() const {
-  std::lock_guard lock(mutex_);
-  return {pending_.size(), pending_bytes_, failed_ops_, last_error_};
+  constexpr std::size_t kLatestShown = 3;
+  QueueStatus status;
+  {
+    std::lock_guard lock(mutex_);
+    status.pending_ops = pending_.size();
+    status.pending_bytes = pending_bytes_;
+    status.failed_ops = failed_ops_;
+    status.last_error = last_error_;
+  }
+  // Files, read without mutex_: the sequencer keeps writing them meanwhile.
+  status.set_aside = journal_.set_aside_store().count();
+  if (status.set_aside > 0) status.latest_set_aside = journal_.set_aside_store().latest(kLatestShown);
+  status.damaged = journal_.damaged_count();
+  return status;
 }
 
 std::uint64_t UploadQueue::last_seq() const {
@@ -172,7 +188,18 @@ std::uint64_t UploadQueue::acked_seq() const {
   return acked_seq_;
 }
 
+// The sequencer thread's exception barrier. The sender has its own (send_guarded); anything
+// else that throws leaves the queue's memory unsure (ops taken off it, not acknowledged), and
+// acknowledging later ops would drop those from the journal, so uploads stop instead.
 void UploadQueue::run() {
+  auto ran = log::barrier("upload queue", [&] {
+    run_rounds();
+    return Status{};
+  });
+  if (!ran) halt(ran.error());
+}
+
+void UploadQueue::run_rounds() {
   auto backoff = std::chrono::milliseconds(250);
   std::unique_lock lock(mutex_);
   for (;;) {
@@ -181,19 +208,19 @@ void UploadQueue::run() {
     // The sequencer is the only consumer, so the front ops stay put while unlocked.
     auto candidates_end = pending_.begin() + static_cast<std::ptrdiff_t>(std::min(pending_.size(), kMaxWindow));
     std::vector<JournalOp> window(pending_.begin(), candidates_end);
-    std::size_t count = sender_.window_size(window);
+    std::size_t count = window.front().seq <= isolate_through_ ? 1 : sender_.window_size(window);
     window.resize(count);
     taken_through_ = window.back().seq;
     lock.unlock();
-    auto results = sender_.send(window);
-    lock.lock();
+    auto results = send_guarded(window);
     if (results) {
       backoff = std::chrono::milliseconds(250);
-      lock.unlock();
-      complete(count, *results);
+      if (auto kept = set_aside(window, *results); !kept) return halt(kept.error());
+      complete(window, *results);
       lock.lock();
       continue;
     }
+    lock.lock();
     taken_through_ = 0;  // the window goes back to the queue: the next round copies it afresh
     last_error_ = results.error().message;
     spdlog::warn("upload: {}; retrying in {} ms", last_error_, backoff.count());
@@ -203,10 +230,60 @@ void UploadQueue::run() {
   }
 }
 
-void UploadQueue::complete(std::size_t count, const std::vector<Status>& results) {
+// The sender's exception barrier. A throw cannot be pinned on one op of a window, so the
+// window's ops are sent again one at a time (so are those of a window whose folders kept
+// changing, OpSender::send); an op that throws alone fails with the exception
+// and is set aside like an op the server refused. The sender forgets what it cached, since a
+// throw may have left it half updated.
+Result<std::vector<Status>> UploadQueue::send_guarded(std::span<const JournalOp> window) {
+  std::optional<Result<std::vector<Status>>> results;
+  auto sent = log::barrier("upload sender", [&] {
+    results.emplace(sender_.send(window));
+    return Status{};
+  });
+  if (sent) {
+    if (!*results && results->error().code == Errc::conflict && window.size() > 1) {
+      std::lock_guard lock(mutex_);
+      isolate_through_ = window.back().seq;
+    }
+    return std::move(*results);
+  }
+  sender_.forget_state();
+  if (window.size() == 1) return std::vector<Status>{sent};
+  std::lock_guard lock(mutex_);
+  isolate_through_ = window.back().seq;
+  return make_error(Errc::internal, sent.error().message + "; sending its ops one at a time");
+}
+
+// Before the window is acknowledged: an op the server refused for good stays in the journal's
+// set-aside store (its blob files with it), never only in the log.
+Status UploadQueue::set_aside(std::span<const JournalOp> window, const std::vector<Status>& results) {
+  for (std::size_t i = 0; i < window.size(); ++i) {
+    if (results[i]) continue;
+    const JournalOp& op = window[i];
+    spdlog::error("upload: {} of node {} (journal seq {}) is set aside: {}", op_name(op.body), op_node_id(op.body), op.seq,
+                  results[i].error().message);
+    if (auto kept = journal_.set_aside(op, results[i].error().message); !kept) {
+      return make_error(kept.error().code, "op " + std::to_string(op.seq) + " cannot be set aside: " + kept.error().message);
+    }
+  }
+  return {};
+}
+
+void UploadQueue::halt(const Error& why) {
+  {
+    std::lock_guard lock(mutex_);
+    halted_ = true;
+    last_error_ = "uploads stopped (" + why.message + "); every change stays in the journal for the next mount";
+    spdlog::error("upload: {}", last_error_);
+  }
+  progress_.notify_all();
+}
+
+void UploadQueue::complete(std::span<const JournalOp> window, const std::vector<Status>& results) {
   std::unique_lock lock(mutex_);
   std::uint64_t last = 0;
-  for (std::size_t i = 0; i < count; ++i) {
+  for (std::size_t i = 0; i < window.size(); ++i) {
     JournalOp op = std::move(pending_.front());
     pending_.pop_front();
     last = op.seq;
@@ -218,8 +295,6 @@ void UploadQueue::complete(std::size_t count, const std::vector<Status>& results
     }
     pending_bytes_ -= std::min(pending_bytes_, op_bytes(op.body));
     if (!results[i]) {
-      spdlog::error("upload: {} of node {} failed for good: {}", op_name(op.body), op_node_id(op.body),
-                    results[i].error().message);
       ++failed_ops_;
       last_error_ = results[i].error().message;
       failures_.emplace(op.seq, results[i].error());

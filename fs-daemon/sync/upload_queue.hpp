@@ -9,6 +9,7 @@
 #include <string>
 #include <thread>
 #include <set>
+#include <span>
 #include <unordered_map>
 
 #include "cache/chunk_cache.hpp"
@@ -19,14 +20,20 @@ namespace coffer::sync {
 struct QueueStatus {
   std::uint64_t pending_ops = 0;
   std::uint64_t pending_bytes = 0;  // blob files and inline data still to send
-  std::uint64_t failed_ops = 0;     // given up for good since the mount started
+  std::uint64_t failed_ops = 0;     // set aside since the mount started
   std::string last_error;           // the latest failure, "" once the queue drains
+  std::uint64_t set_aside = 0;      // ops in the journal's set-aside store, from any run
+  std::vector<SetAsideEntry> latest_set_aside;  // the newest few
+  std::uint64_t damaged = 0;        // files in the journal's damaged/ folder
 };
 
 // Replays journal ops to the server in order, on one sequencer thread, with blob uploads in
 // parallel on a worker pool. An op is appended to the journal before it is queued and
 // acknowledged in the journal once the server has it; a transient failure (server down,
-// overloaded, session expired) keeps every op and retries with backoff.
+// overloaded, session expired) keeps every op and retries with backoff. An op the server
+// refuses for good, or whose sending throws, is set aside (Journal::set_aside) and the ops
+// after it go on. What the thread cannot get past (an exception outside the sender, a set-aside
+// op that cannot be written) stops uploads: every op stays in the journal for the next run.
 // Lock order: a caller's locks -> mutex_ -> Journal's; listeners run without mutex_.
 class UploadQueue {
  public:
@@ -62,10 +69,14 @@ class UploadQueue {
 
  private:
   void run();
+  void run_rounds();
+  Result<std::vector<Status>> send_guarded(std::span<const JournalOp> window);
+  Status set_aside(std::span<const JournalOp> window, const std::vector<Status>& results);
+  void halt(const Error& why);
   void enqueue_locked(JournalOp op);
   JournalOp* untaken_attributes_locked(const std::string& node_id);
   void journal_coalesced_locked();
-  void complete(std::size_t count, const std::vector<Status>& results);
+  void complete(std::span<const JournalOp> window, const std::vector<Status>& results);
   void release_blobs_locked(const JournalOp& op);
   std::uint64_t op_bytes(const OpBody& body) const;
 
@@ -90,8 +101,10 @@ class UploadQueue {
   std::uint64_t pending_bytes_ = 0;
   std::uint64_t failed_ops_ = 0;
   std::string last_error_;
+  std::uint64_t isolate_through_ = 0;  // up to this seq windows hold one op: one of them threw
   bool retry_requested_ = false;
   bool stopping_ = false;
+  bool halted_ = false;  // uploads stopped for this run (halt())
   std::thread thread_;
 };
 

@@ -3,6 +3,8 @@
 #include <latch>
 #include <optional>
 
+#include "log/thread_barrier.hpp"
+
 namespace coffer::sync {
 
 WorkerPool::WorkerPool(unsigned threads) {
@@ -36,7 +38,11 @@ void WorkerPool::run() {
       task = std::move(tasks_.front());
       tasks_.pop_front();
     }
-    task();
+    // A task that threw has lost its own result, but the worker goes on to the next.
+    (void)log::barrier("worker pool", [&] {
+      task();
+      return Status{};
+    });
   }
 }
 
@@ -47,7 +53,8 @@ Status WorkerPool::run_all(std::vector<std::function<Status()>> tasks) {
   std::optional<Error> first_error;
   for (auto& task : tasks) {
     post([&, task = std::move(task)] {
-      auto status = task();
+      // A throw is this task's failure: the latch must still count it, or run_all never returns.
+      auto status = log::barrier("worker pool", task);
       if (!status) {
         std::lock_guard lock(error_mutex);
         if (!first_error) first_error = std::move(status).error();
