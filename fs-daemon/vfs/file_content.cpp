@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "log/thread_barrier.hpp"
+
 namespace coffer::vfs {
 namespace {
 
@@ -150,12 +152,17 @@ void FileContent::spill_locked(std::uint64_t index) {
   dirty_.erase(it);
   in_flight_[index] = InFlight{data, stamp};
   services_.encryptors.post([self = shared_from_this(), index, stamp, data] {
-    auto chunk = encrypt_unless_zero(self->key_, *data);
-    Status written;
-    if (chunk) {
-      written = self->services_.journal.write_blob(chunk->id.hex(), chunk->stored, self->services_.durable_blobs);
-      if (written) self->services_.reader.remember(chunk->id, data);
-    }
+    std::optional<crypto::EncryptedChunk> chunk;
+    // Whatever happens, finish_spill runs: a flush or a writer waits for this chunk to leave
+    // in_flight_, and a throw here would otherwise leave it waiting forever. The chunk's bytes
+    // then go back to the dirty chunks, as after a failed write.
+    Status written = log::barrier("encrypting a chunk", [&]() -> Status {
+      chunk = encrypt_unless_zero(self->key_, *data);
+      if (!chunk) return {};
+      COFFER_TRY_STATUS(self->services_.journal.write_blob(chunk->id.hex(), chunk->stored, self->services_.durable_blobs));
+      self->services_.reader.remember(chunk->id, data);
+      return {};
+    });
     self->finish_spill(index, stamp, chunk, written);
   });
 }
