@@ -240,4 +240,27 @@ Result<remote::Usage> ApiClient::usage() {
   });
 }
 
+// A long poll: the server may hold the answer for `wait`, so the request's own limit is that
+// and a margin; the stall limit (HttpOptions::stall_timeout) stays above any wait the daemon asks.
+Result<remote::ChangePage> ApiClient::changes(std::optional<std::uint64_t> cursor, std::chrono::seconds wait,
+                                              std::stop_token stop) {
+  HttpRequest request = get_request("/v1/changes?cursor=" + (cursor ? std::to_string(*cursor) : "latest") +
+                                    "&timeout=" + std::to_string(wait.count()));
+  request.timeout = wait + std::chrono::seconds(30);
+  request.stop = std::move(stop);
+  auto body = call(request, "changes");
+  if (!body) return std::move(body).error();
+  return decode<remote::ChangePage>("changes", [&] {
+    remote::ChangePage page;
+    page.cursor = body->at("cursor").get<std::uint64_t>();
+    for (const auto& item : body->at("changes")) {
+      remote::Change change{item.at("cursor").get<std::uint64_t>(), item.at("node_id").get<std::string>(),
+                            std::nullopt, item.at("kind").get<std::string>(), item.value("own", false)};
+      if (!item.at("parent_id").is_null()) change.parent_id = item.at("parent_id").get<std::string>();
+      page.changes.push_back(std::move(change));
+    }
+    return page;
+  });
+}
+
 }  // namespace coffer::client

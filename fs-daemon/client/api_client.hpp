@@ -50,6 +50,8 @@ class ApiClient : public remote::RemoteApi {
   Result<std::vector<Status>> batch(const std::vector<remote::BatchOp>& ops,
                                     const std::vector<remote::FolderUpdate>& folders) override;
   Result<remote::Usage> usage() override;
+  Result<remote::ChangePage> changes(std::optional<std::uint64_t> cursor, std::chrono::seconds wait,
+                                     std::stop_token stop) override;
 
  private:
   // Sends a request and returns the decoded JSON body of a 2xx answer; an error answer becomes

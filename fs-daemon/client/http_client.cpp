@@ -6,7 +6,7 @@
 #include <array>
 #include <cctype>
 #include <charconv>
-#include <thread>
+#include <condition_variable>
 
 #include "client/tls_pin.hpp"
 
@@ -30,6 +30,19 @@ void lock_share(CURL*, curl_lock_data data, curl_lock_access, void* user) {
 
 void unlock_share(CURL*, curl_lock_data data, void* user) {
   static_cast<HttpClient::Shared*>(user)->locks[data].unlock();
+}
+
+// curl calls this at least once a second, even while no byte moves; nonzero aborts.
+int check_stop(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<const std::stop_token*>(user)->stop_requested() ? 1 : 0;
+}
+
+// Sleeps for `pause` unless a stop is requested first.
+void pause_unless_stopped(std::chrono::milliseconds pause, const std::stop_token& stop) {
+  std::mutex mutex;
+  std::condition_variable_any wake;
+  std::unique_lock lock(mutex);
+  wake.wait_for(lock, stop, pause, [] { return false; });
 }
 
 size_t append_body(char* data, size_t size, size_t count, void* user) {
@@ -132,7 +145,8 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
     } else if (last || response.error().code != Errc::unavailable || (!request.idempotent && sent_something)) {
       return response;
     }
-    std::this_thread::sleep_for(backoff);
+    if (request.stop.stop_requested()) return response;
+    pause_unless_stopped(backoff, request.stop);
     backoff = std::min(backoff * 2, options_.retry.max_backoff);
   }
 }
@@ -150,6 +164,11 @@ Result<HttpResponse> HttpClient::send_once(const HttpRequest& request, bool& sen
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options_.stall_timeout.count()));
   if (request.timeout.count() > 0) curl_easy_setopt(curl, CURLOPT_TIMEOUT, static_cast<long>(request.timeout.count()));
+  if (request.stop.stop_possible()) {
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, check_stop);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, const_cast<void*>(static_cast<const void*>(&request.stop)));
+  }
   // Chunks are 1 MiB: a larger receive buffer takes one in a few reads instead of 64.
   curl_easy_setopt(curl, CURLOPT_BUFFERSIZE, kReceiveBuffer);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);

@@ -4,6 +4,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,6 +41,9 @@ struct HttpRequest {
   // retried only when the connection failed before anything was sent.
   bool idempotent = false;
   std::chrono::seconds timeout{0};  // whole-request limit (long polls); 0: none
+  // A stop request abandons the transfer within about a second (curl's progress callback) and
+  // any retry (Errc::unavailable): a long poll must not hold up an unmount.
+  std::stop_token stop;
 };
 
 struct HttpResponse {

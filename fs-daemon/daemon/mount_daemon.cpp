@@ -11,6 +11,7 @@
 
 #include "control/control_socket.hpp"
 #include "daemon/heap_tuning.hpp"
+#include "feed/change_follower.hpp"
 #include "fuse/fuse_mount.hpp"
 #include "log/logging.hpp"
 #include "mount/mount_runtime.hpp"
@@ -89,8 +90,12 @@ void serve(const MountRequest& request, mount::ProfileStores& stores, std::share
   });
   if (!control) spdlog::warn("no control socket: {}", control.error().message);
   runtime.vfs().set_notifier(&mount);
+  // Started before the kernel's first request, so that nothing the mount reads can change unseen.
+  feed::ChangeFollower follower(*request.remote, runtime.vfs());
+  follower.start();
   spdlog::info("mounted {} for {} on {}", request.mountpoint, request.login.info.user, request.login.info.server_url);
   if (auto served = mount.run(runtime.vfs()); !served) spdlog::error("{}", served.error().message);
+  follower.stop();
   runtime.vfs().set_notifier(nullptr);
   auto wait = unmounting ? std::chrono::seconds(0) : request.config.unmount_timeout;
   auto drained = runtime.drain(Clock::now() + wait);

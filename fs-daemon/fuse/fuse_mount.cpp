@@ -59,4 +59,12 @@ void FuseMount::invalidate_entry(std::uint64_t parent_ino, const std::string& na
   fuse_lowlevel_notify_inval_entry(session_, parent_ino, name.c_str(), name.size());
 }
 
+// The kernel refuses a deletion it cannot make (a folder with cached entries, a mount point,
+// a name now cached for another inode): the name is then only invalidated.
+void FuseMount::delete_entry(std::uint64_t parent_ino, std::uint64_t child_ino, const std::string& name) {
+  if (fuse_lowlevel_notify_delete(session_, parent_ino, child_ino, name.c_str(), name.size()) != 0) {
+    invalidate_entry(parent_ino, name);
+  }
+}
+
 }  // namespace coffer::fuse

@@ -31,6 +31,7 @@ class FuseMount : public vfs::KernelNotifier {
 
   void invalidate_inode(std::uint64_t ino) override;
   void invalidate_entry(std::uint64_t parent_ino, const std::string& name) override;
+  void delete_entry(std::uint64_t parent_ino, std::uint64_t child_ino, const std::string& name) override;
 
  private:
   explicit FuseMount(const MountOptions& options) : options_(options) {}

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <chrono>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -38,6 +40,12 @@ class RemoteApi {
                                             const std::vector<FolderUpdate>& folders) = 0;
 
   virtual Result<Usage> usage() = 0;
+
+  // The change feed after `cursor`, oldest first; none: no changes, only the feed's current
+  // end. Waits up to `wait` for a change when there is none yet; a stop request ends the wait
+  // early (Errc::unavailable), so that an unmount does not wait for the server.
+  virtual Result<ChangePage> changes(std::optional<std::uint64_t> cursor, std::chrono::seconds wait,
+                                     std::stop_token stop) = 0;
 };
 
 }  // namespace coffer::remote

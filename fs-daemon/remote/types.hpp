@@ -127,6 +127,21 @@ struct Usage {
   std::optional<std::uint64_t> quota;
 };
 
+// One entry of the change feed: what another device changed, named by id. Only a hint of what
+// to read again: the server is not trusted, so nothing shown ever comes from it.
+struct Change {
+  std::uint64_t cursor = 0;
+  std::string node_id;
+  std::optional<std::string> parent_id;  // the folder whose entries changed (entry kinds only)
+  std::string kind;  // created | entry_added | entry_removed | moved | attributes | version | trashed
+  bool own = false;  // made by this session
+};
+
+struct ChangePage {
+  std::vector<Change> changes;
+  std::uint64_t cursor = 0;  // to ask for what follows
+};
+
 using BatchOp = std::variant<CreateNode, SetAttributes, CommitVersion, RemoveEntry, MoveEntry, AddLink>;
 
 }  // namespace coffer::remote

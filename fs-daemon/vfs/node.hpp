@@ -22,7 +22,7 @@ struct ChildEntry {
 };
 
 // A folder's entries by plaintext name: complete once loaded, then kept current by every
-// change this mount makes (and, later, by the change feed through Vfs::invalidate_node).
+// change this mount makes and by other devices' changes (Vfs::refresh_folder, from the change feed).
 using Listing = std::map<std::string, ChildEntry>;
 
 // Everything the mount knows about one node (file, folder, symlink or special file). A file with hard links

@@ -21,6 +21,10 @@
 #include "vfs/inode_table.hpp"
 #include "vfs/node.hpp"
 
+namespace coffer::sync {
+struct VerifiedFolder;
+}
+
 namespace coffer::vfs {
 
 // Who asks: the kernel's view of the calling process.
@@ -90,6 +94,22 @@ class KernelNotifier {
   virtual ~KernelNotifier() = default;
   virtual void invalidate_inode(std::uint64_t ino) = 0;
   virtual void invalidate_entry(std::uint64_t parent_ino, const std::string& name) = 0;
+  // The name is gone and `child_ino` was the node it named (the kernel drops the entry and, for
+  // a folder that is nobody's mount point and holds no cached entries, marks it deleted).
+  virtual void delete_entry(std::uint64_t parent_ino, std::uint64_t child_ino, const std::string& name) = 0;
+};
+
+// What the kernel must forget after a change it did not make, gathered under the tree lock and
+// sent once it is released: a notification can make the kernel call back into lookup.
+struct KernelNotices {
+  struct Deletion {
+    std::uint64_t parent_ino = 0;
+    std::uint64_t child_ino = 0;
+    std::string name;
+  };
+  std::vector<Deletion> deletions;
+  std::vector<std::pair<std::uint64_t, std::string>> entries;  // (folder, name)
+  std::vector<std::uint64_t> inodes;                            // attributes and cached pages
 };
 
 struct VfsOptions {
@@ -114,7 +134,7 @@ struct VfsServices {
 // Lock order: tree_ -> FileContent::mutex_ -> UploadQueue::mutex_ -> leaf locks (Journal,
 // ChunkCache, PlainChunkCache, VersionGuard, ChunkReader). tree_ guards every Node, the
 // inode table and the handle tables; network calls made under it are limited to loading a
-// folder's listing the first time it is used.
+// folder's listing the first time it is used (the change feed reads outside it, vfs_feed.cpp).
 class Vfs {
  public:
   Vfs(VfsServices services, VfsOptions options, std::shared_ptr<Node> root);
@@ -163,8 +183,14 @@ class Vfs {
   Result<std::vector<std::string>> listxattr(std::uint64_t ino);
   Status removexattr(std::uint64_t ino, const std::string& name);
 
-  // The change feed's entry point: forget what is cached about a node and tell the kernel.
-  void invalidate_node(const std::string& node_id);
+  // The change feed's entry points (vfs_feed.cpp): read one folder's entries, or one node, again
+  // from the server, verified exactly as on first use (a feed entry is a hint, never data), swap
+  // the new state in and tell the kernel what changed. Nothing happens to what the mount never
+  // read. `deferred`: the mount holds changes of that node not yet on the server, or an open
+  // file got a new version (close-to-open): ask again later.
+  enum class Refresh { done, deferred };
+  Result<Refresh> refresh_folder(const std::string& folder_id);
+  Result<Refresh> refresh_node(const std::string& node_id);
   void set_notifier(KernelNotifier* notifier);
   // The upload queue's listener: the server committed `version` of a node.
   void on_committed(const std::string& node_id, std::uint64_t version);
@@ -178,16 +204,32 @@ class Vfs {
     std::vector<std::pair<std::string, std::shared_ptr<Node>>> entries;
   };
   using Lock = std::unique_lock<std::mutex>;
+  // An entry of a listing read from the server, opened and checked against the guard (`fresh`)
+  // without the tree lock, before it joins the tree.
+  struct OpenedChild {
+    std::string name;
+    std::string name_tag;
+    std::shared_ptr<Node> node;
+    Status fresh;
+  };
 
   // vfs_tree.cpp
   Result<std::shared_ptr<Node>> node_of(std::uint64_t ino) const;
   Result<std::shared_ptr<Node>> folder_of(std::uint64_t ino);
   Status load_listing(Node& folder);
+  std::vector<OpenedChild> open_children(const Node& folder, const sync::VerifiedFolder& verified);
+  Listing adopt_children(const Node& folder, std::vector<OpenedChild> opened);
   std::shared_ptr<Node> adopt(std::shared_ptr<Node> fresh);
   EntryReply reply_entry(const std::shared_ptr<Node>& node);
   Status ensure_size(Node& node);
   struct stat stat_of(const Node& node) const;
   Result<std::shared_ptr<Node>> child_of(Node& folder, const std::string& name);
+
+  // vfs_feed.cpp
+  std::shared_ptr<Node> known_node(const std::string& node_id) const;
+  bool has_unsent_changes(const Node& node) const;
+  Result<Refresh> refused(Node& node, Error error);
+  void notify(const KernelNotices& notices);
 
   // vfs_namespace.cpp
   Result<std::shared_ptr<Node>> make_node(Node& parent, const std::string& name, NodeSpec spec, const Caller& caller);

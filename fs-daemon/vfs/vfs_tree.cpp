@@ -66,25 +66,43 @@ Status Vfs::load_listing(Node& folder) {
     if (verified.error().code == Errc::integrity) folder.broken = verified.error();
     return std::move(verified).error();
   }
-  Listing listing;
-  for (const auto& entry : verified->entries) {
+  folder.children = adopt_children(folder, open_children(folder, *verified));
+  return {};
+}
+
+// Reads only the folder's id and key, which never change, so the change feed runs it without
+// the tree lock.
+std::vector<Vfs::OpenedChild> Vfs::open_children(const Node& folder, const sync::VerifiedFolder& verified) {
+  std::vector<OpenedChild> children;
+  for (const auto& entry : verified.entries) {
     auto opened = open_entry(folder, entry);
     if (!opened) {  // no verified name to show it under
       spdlog::error("refused tampered data: {}", opened.error().message);
       continue;
     }
-    // A broken entry's node is not adopted: the id it names may be a sound node elsewhere.
-    auto node = opened->node->broken ? std::move(opened->node) : adopt(std::move(opened->node));
-    Status fresh = node->broken ? Status{} : services_.guard.check_revision(node->id, entry.node.attributes_revision);
-    if (fresh && !node->broken) fresh = services_.guard.check_version(node->id, entry.node.version);
-    if (!fresh) {
-      spdlog::error("refused tampered data: {}", fresh.error().message);
-      node->broken = fresh.error();
+    Status fresh;
+    if (!opened->node->broken) {
+      fresh = services_.guard.check_revision(entry.node.node_id, entry.node.attributes_revision);
+      if (fresh) fresh = services_.guard.check_version(entry.node.node_id, entry.node.version);
+      if (!fresh) spdlog::error("refused tampered data: {}", fresh.error().message);
     }
-    listing[opened->name] = ChildEntry{entry.name_tag, std::move(node)};
+    children.push_back(OpenedChild{std::move(opened->name), entry.name_tag, std::move(opened->node), std::move(fresh)});
   }
-  folder.children = std::move(listing);
-  return {};
+  return children;
+}
+
+// The listing of opened entries, each naming the one Node of its id (a hard link, or a node
+// moved here from a folder listed before, keeps its Node, its handles and its inode number).
+Listing Vfs::adopt_children(const Node& folder, std::vector<OpenedChild> opened) {
+  Listing listing;
+  for (auto& child : opened) {
+    // A broken entry's node is not adopted: the id it names may be a sound node elsewhere.
+    auto node = child.node->broken ? std::move(child.node) : adopt(std::move(child.node));
+    if (!child.fresh && !node->broken) node->broken = child.fresh.error();
+    if (node->type == remote::NodeType::folder) node->parent_id = folder.id;
+    listing[child.name] = ChildEntry{child.name_tag, std::move(node)};
+  }
+  return listing;
 }
 
 Result<std::shared_ptr<Node>> Vfs::child_of(Node& folder, const std::string& name) {
@@ -174,26 +192,6 @@ Result<struct stat> Vfs::getattr(std::uint64_t ino) {
   if (!node) return std::move(node).error();
   COFFER_TRY_STATUS(ensure_size(**node));
   return stat_of(**node);
-}
-
-void Vfs::invalidate_node(const std::string& node_id) {
-  std::vector<std::uint64_t> inodes;
-  {
-    std::lock_guard lock(tree_);
-    auto it = nodes_.find(node_id);
-    auto node = it == nodes_.end() ? nullptr : it->second.lock();
-    if (!node) return;
-    if (node->type == remote::NodeType::folder) node->children.reset();
-    if (node->content && node->open_count == 0 && !node->content->dirty()) node->content.reset();
-    if (node->ino != 0) inodes.push_back(node->ino);
-  }
-  KernelNotifier* notifier = nullptr;
-  {
-    std::lock_guard lock(tree_);
-    notifier = notifier_;
-  }
-  if (notifier == nullptr) return;
-  for (auto ino : inodes) notifier->invalidate_inode(ino);
 }
 
 void Vfs::on_committed(const std::string& node_id, std::uint64_t version) {

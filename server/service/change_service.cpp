@@ -38,7 +38,8 @@ Outcome<protocol::ChangePage> ChangeService::read_once(const Caller& caller, std
       page.cursor = row.cursor;
       auto show = visible(txn, caller, row);
       if (!show) return show.error();
-      if (*show) page.changes.push_back(protocol::Change{row.cursor, row.node_id, row.parent_id, row.kind});
+      const bool own = row.session_id == caller.session_id;
+      if (*show) page.changes.push_back(protocol::Change{row.cursor, row.node_id, row.parent_id, row.kind, own});
     }
     return page;
   });

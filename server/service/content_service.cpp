@@ -225,7 +225,7 @@ Outcome<protocol::CommitResponse> ContentService::add_version(Transaction& txn, 
                                        caller.user_id};
   COFFER_TRY_STATUS(txn.content().insert_version(version, request.chunks));
   COFFER_TRY_STATUS(txn.nodes().set_version(node_id, request.version, size));
-  COFFER_TRY_STATUS(record_change(txn, node->owner_id, node_id, std::nullopt, "version", now));
+  COFFER_TRY_STATUS(record_change(txn, caller, node->owner_id, node_id, std::nullopt, "version", now));
   return protocol::CommitResponse{request.version};
 }
 

@@ -33,9 +33,9 @@ Status MoveOperation::place(const storage::EntryRecord& from, const storage::Ent
   COFFER_TRY_STATUS(txn_.nodes().remove_entry(from.parent_id, from.name_tag));
   COFFER_TRY_STATUS(txn_.nodes().insert_entry(to));
   if (from.parent_id != to.parent_id) {
-    COFFER_TRY_STATUS(record_change(txn_, owner_id, from.node_id, from.parent_id, "entry_removed", now_));
+    COFFER_TRY_STATUS(record_change(txn_, caller_, owner_id, from.node_id, from.parent_id, "entry_removed", now_));
   }
-  return record_change(txn_, owner_id, to.node_id, to.parent_id, "moved", now_);
+  return record_change(txn_, caller_, owner_id, to.node_id, to.parent_id, "moved", now_);
 }
 
 Status MoveOperation::replace_target(const storage::NodeRecord& source, const storage::EntryRecord& target) {
@@ -53,7 +53,7 @@ Status MoveOperation::replace_target(const storage::NodeRecord& source, const st
     if (!busy) return busy.error();
     if (*busy) return make_error(Errc::not_empty, "the folder to replace is not empty");
   }
-  return unlink_entry(txn_, target, target_node->owner_id, now_);
+  return unlink_entry(txn_, caller_, target, target_node->owner_id, now_);
 }
 
 Outcome<protocol::Entry> MoveOperation::exchange(const storage::EntryRecord& source, const storage::EntryRecord& target,
@@ -74,8 +74,8 @@ Outcome<protocol::Entry> MoveOperation::exchange(const storage::EntryRecord& sou
     if (inserted.error().code == Errc::already_exists) return make_error(Errc::already_exists, "exchange_name_tag is taken");
     return inserted.error();
   }
-  COFFER_TRY_STATUS(record_change(txn_, destination_.owner_id, moved.node_id, moved.parent_id, "moved", now_));
-  COFFER_TRY_STATUS(record_change(txn_, destination_.owner_id, swapped.node_id, swapped.parent_id, "moved", now_));
+  COFFER_TRY_STATUS(record_change(txn_, caller_, destination_.owner_id, moved.node_id, moved.parent_id, "moved", now_));
+  COFFER_TRY_STATUS(record_change(txn_, caller_, destination_.owner_id, swapped.node_id, swapped.parent_id, "moved", now_));
   return entry_view(txn_, moved);
 }
 

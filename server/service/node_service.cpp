@@ -67,7 +67,7 @@ Outcome<protocol::Entry> NodeService::create_in(Transaction& txn, const Caller& 
                                    request.wrapped_key, now};
   COFFER_TRY_STATUS(txn.nodes().insert(node));
   COFFER_TRY_STATUS(txn.nodes().insert_entry(entry));
-  COFFER_TRY_STATUS(record_change(txn, node.owner_id, node.id, entry.parent_id, "created", now));
+  COFFER_TRY_STATUS(record_change(txn, caller, node.owner_id, node.id, entry.parent_id, "created", now));
   if (node.owner_id != caller.user_id) return entry_view(txn, entry);
   return protocol::Entry{entry.parent_id, entry.name, entry.name_tag, entry.wrapped_key, node_view(node, caller.user, 1)};
 }
@@ -134,7 +134,7 @@ Outcome<protocol::Entry> NodeService::link_in(Transaction& txn, const Caller& ca
   const storage::EntryRecord entry{request.parent_id, request.name_tag, node_id, request.name, request.wrapped_key, now};
   COFFER_TRY_STATUS(leave_trash(txn, *node));
   COFFER_TRY_STATUS(txn.nodes().insert_entry(entry));
-  COFFER_TRY_STATUS(record_change(txn, node->owner_id, node_id, entry.parent_id, "entry_added", now));
+  COFFER_TRY_STATUS(record_change(txn, caller, node->owner_id, node_id, entry.parent_id, "entry_added", now));
   return entry_view(txn, entry);
 }
 
@@ -166,7 +166,7 @@ Outcome<Done> NodeService::remove_in(Transaction& txn, const Caller& caller, con
   auto busy = txn.nodes().has_children((*entry)->node_id);
   if (!busy) return busy.error();
   if (*busy) return make_error(Errc::not_empty, "the folder is not empty");
-  COFFER_TRY_STATUS(unlink_entry(txn, **entry, parent->owner_id, context_.clock()));
+  COFFER_TRY_STATUS(unlink_entry(txn, caller, **entry, parent->owner_id, context_.clock()));
   return Done{};
 }
 
@@ -188,7 +188,7 @@ Outcome<protocol::Node> NodeService::set_attributes_in(Transaction& txn, const C
                                    protocol::Json{{"current", *current}});
   }
   COFFER_TRY_STATUS(txn.nodes().set_attributes(node_id, request.attributes, request.revision));
-  COFFER_TRY_STATUS(record_change(txn, node->owner_id, node_id, std::nullopt, "attributes", context_.clock()));
+  COFFER_TRY_STATUS(record_change(txn, caller, node->owner_id, node_id, std::nullopt, "attributes", context_.clock()));
   node->attributes = request.attributes;
   node->attributes_revision = request.revision;
   return node_view(txn, *node);

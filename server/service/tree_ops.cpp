@@ -9,23 +9,23 @@ constexpr std::size_t kMaxDepth = 100000;
 
 }  // namespace
 
-Status record_change(storage::Transaction& txn, std::int64_t owner_id, const std::string& node_id,
+Status record_change(storage::Transaction& txn, const Caller& by, std::int64_t owner_id, const std::string& node_id,
                      const std::optional<std::string>& parent_id, const char* kind, std::int64_t now) {
-  auto cursor = txn.changes().append(storage::ChangeRecord{0, owner_id, node_id, parent_id, kind, now});
+  auto cursor = txn.changes().append(storage::ChangeRecord{0, owner_id, node_id, parent_id, kind, now, by.session_id});
   if (!cursor) return cursor.error();
   return {};
 }
 
-Status unlink_entry(storage::Transaction& txn, const storage::EntryRecord& entry, std::int64_t owner_id,
+Status unlink_entry(storage::Transaction& txn, const Caller& by, const storage::EntryRecord& entry, std::int64_t owner_id,
                     std::int64_t now) {
   COFFER_TRY_STATUS(txn.nodes().remove_entry(entry.parent_id, entry.name_tag));
-  COFFER_TRY_STATUS(record_change(txn, owner_id, entry.node_id, entry.parent_id, "entry_removed", now));
+  COFFER_TRY_STATUS(record_change(txn, by, owner_id, entry.node_id, entry.parent_id, "entry_removed", now));
   auto remaining = txn.nodes().count_entries_of(entry.node_id);
   if (!remaining) return remaining.error();
   if (*remaining > 0) return {};
   COFFER_TRY_STATUS(txn.nodes().set_trashed(entry.node_id, now));
   COFFER_TRY_STATUS(txn.nodes().insert_trash(storage::TrashRecord{entry.node_id, now, entry}));
-  return record_change(txn, owner_id, entry.node_id, std::nullopt, "trashed", now);
+  return record_change(txn, by, owner_id, entry.node_id, std::nullopt, "trashed", now);
 }
 
 Status leave_trash(storage::Transaction& txn, const storage::NodeRecord& node) {

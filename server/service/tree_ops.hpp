@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "server/service/caller.hpp"
 #include "server/service/outcome.hpp"
 #include "server/storage/metadata_store.hpp"
 
@@ -11,13 +12,14 @@ namespace coffer::server::service {
 
 // Steps that several tree operations share, inside the caller's transaction.
 
-// Appends one change-feed entry for a node of `owner_id`.
-Status record_change(storage::Transaction& txn, std::int64_t owner_id, const std::string& node_id,
+// Appends one change-feed entry for a node of `owner_id`, made by `by`'s session (the feed marks
+// it `own` for that session).
+Status record_change(storage::Transaction& txn, const Caller& by, std::int64_t owner_id, const std::string& node_id,
                      const std::optional<std::string>& parent_id, const char* kind, std::int64_t now);
 
 // Removes an entry; when it was the node's last, the node goes to the trash, keeping the entry
 // so it can be restored. Records entry_removed (and trashed).
-Status unlink_entry(storage::Transaction& txn, const storage::EntryRecord& entry, std::int64_t owner_id,
+Status unlink_entry(storage::Transaction& txn, const Caller& by, const storage::EntryRecord& entry, std::int64_t owner_id,
                     std::int64_t now);
 
 // A node that lost its last entry but gets one again (a hard link or a restore) leaves the trash.

@@ -116,6 +116,7 @@ struct ChangeRecord {
   std::optional<std::string> parent_id;
   std::string kind;
   std::int64_t at = 0;
+  std::string session_id;  // the session whose request made the change
 };
 
 struct AuditRecord {

@@ -17,6 +17,7 @@ Result<Change> Change::from_json(const Json& value, const std::string& path) {
   in.text("node_id", out.node_id, node_id_rule());
   in.optional_text("parent_id", out.parent_id, node_id_rule());
   in.choice("kind", out.kind, change_kinds());
+  in.boolean("own", out.own);
   COFFER_TRY_STATUS(in.finish());
   return out;
 }
@@ -25,7 +26,8 @@ void to_json(Json& out, const Change& value) {
   out = Json{{"cursor", value.cursor},
              {"node_id", value.node_id},
              {"parent_id", value.parent_id ? Json(*value.parent_id) : Json(nullptr)},
-             {"kind", value.kind}};
+             {"kind", value.kind},
+             {"own", value.own}};
 }
 
 Result<ChangePage> ChangePage::from_json(const Json& value, const std::string& path) {

@@ -15,6 +15,7 @@ struct Change {
   std::string node_id;
   std::optional<std::string> parent_id;  // the folder whose entries changed, if any
   std::string kind;  // created | entry_added | entry_removed | moved | attributes | version | trashed
+  bool own = false;  // made by the caller's own session: a device skips what it did itself
   static Result<Change> from_json(const Json& value, const std::string& path = "");
 };
 void to_json(Json& out, const Change& value);

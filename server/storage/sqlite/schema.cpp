@@ -199,6 +199,9 @@ constexpr Migration kMigrations[] = {
     {5, "quota accounting: every stored row charged to users.used, and the quota guard", kQuota},
     {6, "manifests of format 3 only (no table changes)",
      "INSERT INTO settings (name, value) VALUES ('manifest_format', '3');"},
+    // Rows written before this step name no session: no device takes them for its own.
+    {7, "the change feed names the session that made each change",
+     "ALTER TABLE changes ADD COLUMN session_id TEXT NOT NULL DEFAULT '';"},
 };
 
 constexpr int kOldestReadable = 6;

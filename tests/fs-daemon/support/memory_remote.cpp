@@ -130,7 +130,9 @@ Result<remote::NodeInfo> MemoryRemote::set_attributes_locked(const remote::SetAt
 Result<remote::NodeInfo> MemoryRemote::set_attributes(const remote::SetAttributes& request) {
   COFFER_TRY_STATUS(reachable());
   std::lock_guard lock(mutex_);
-  return set_attributes_locked(request);
+  auto set = set_attributes_locked(request);
+  if (set) record_locked(request.node_id, std::nullopt, "attributes");
+  return set;
 }
 
 Status MemoryRemote::store_blob_locked(const std::string& blob_id, ByteView data) {
@@ -178,7 +180,9 @@ Result<std::uint64_t> MemoryRemote::commit_locked(const remote::CommitVersion& r
 Result<std::uint64_t> MemoryRemote::commit_version(const remote::CommitVersion& request) {
   COFFER_TRY_STATUS(reachable());
   std::lock_guard lock(mutex_);
-  return commit_locked(request);
+  auto committed = commit_locked(request);
+  if (committed) record_locked(request.node_id, std::nullopt, "version");
+  return committed;
 }
 
 Result<remote::VersionInfo> MemoryRemote::get_version(const std::string& node_id, std::optional<std::uint64_t> version) {
@@ -267,7 +271,40 @@ Result<std::vector<Status>> MemoryRemote::batch(const std::vector<remote::BatchO
     return make_error(Errc::invalid_argument, "the folder records do not match the folders the ops change");
   }
   for (const auto& update : folders) folders_[update.node_id] = remote::FolderState{update.revision, update.record};
+  record_batch_locked(ops, updated);
   return results;
+}
+
+void MemoryRemote::record_batch_locked(const std::vector<remote::BatchOp>& ops, const std::set<std::string>& folders) {
+  for (const auto& folder : folders) record_locked(folder, folder, "moved");
+  for (const auto& op : ops) {
+    if (const auto* attrs = std::get_if<remote::SetAttributes>(&op)) record_locked(attrs->node_id, std::nullopt, "attributes");
+    if (const auto* commit = std::get_if<remote::CommitVersion>(&op)) record_locked(commit->node_id, std::nullopt, "version");
+  }
+}
+
+void MemoryRemote::record_locked(const std::string& node_id, std::optional<std::string> parent_id,
+                                 const std::string& kind) {
+  feed_.push_back(remote::Change{feed_.size() + 1, node_id, std::move(parent_id), kind, false});
+  feed_grew_.notify_all();
+}
+
+void MemoryRemote::add_change(const std::string& node_id, std::optional<std::string> parent_id, const std::string& kind) {
+  std::lock_guard lock(mutex_);
+  record_locked(node_id, std::move(parent_id), kind);
+}
+
+Result<remote::ChangePage> MemoryRemote::changes(std::optional<std::uint64_t> cursor, std::chrono::seconds wait,
+                                                 std::stop_token stop) {
+  COFFER_TRY_STATUS(reachable());
+  std::unique_lock lock(mutex_);
+  if (!cursor) return remote::ChangePage{{}, feed_.size()};
+  const std::uint64_t after = *cursor;
+  feed_grew_.wait_for(lock, stop, wait, [&] { return feed_.size() > after; });
+  if (stop.stop_requested()) return make_error(Errc::unavailable, "stopped");
+  remote::ChangePage page{{}, std::max<std::uint64_t>(after, feed_.size())};
+  for (std::size_t i = after; i < feed_.size(); ++i) page.changes.push_back(feed_[i]);
+  return page;
 }
 
 Result<remote::Usage> MemoryRemote::usage() {
@@ -297,6 +334,11 @@ void MemoryRemote::swap_blobs(const std::string& first_id, const std::string& se
 void MemoryRemote::roll_back(const std::string& node_id, std::uint64_t version) {
   std::lock_guard lock(mutex_);
   nodes_.at(node_id).info.version = version;
+}
+
+void MemoryRemote::restore_node(const StoredNode& node) {
+  std::lock_guard lock(mutex_);
+  nodes_[node.info.node_id] = node;
 }
 
 std::optional<MemoryRemote::StoredNode> MemoryRemote::node(const std::string& node_id) {

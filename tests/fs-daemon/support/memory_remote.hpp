@@ -1,10 +1,12 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "remote/remote_api.hpp"
 
@@ -40,6 +42,10 @@ class MemoryRemote : public remote::RemoteApi {
   Result<std::vector<Status>> batch(const std::vector<remote::BatchOp>& ops,
                                     const std::vector<remote::FolderUpdate>& folders) override;
   Result<remote::Usage> usage() override;
+  // Every applied op leaves a feed entry (entry ops as `moved` of each folder they change, with
+  // the folder as parent); none is marked own, as if every op came from another session.
+  Result<remote::ChangePage> changes(std::optional<std::uint64_t> cursor, std::chrono::seconds wait,
+                                     std::stop_token stop) override;
 
   // Test controls.
   void set_offline(bool offline) { offline_ = offline; }
@@ -52,12 +58,16 @@ class MemoryRemote : public remote::RemoteApi {
   // Makes an older version current again (a rollback by the server).
   void roll_back(const std::string& node_id, std::uint64_t version);
   std::optional<StoredNode> node(const std::string& node_id);
+  // Puts back a node as node() returned it earlier (a rollback of its record by the server).
+  void restore_node(const StoredNode& node);
   std::vector<std::string> entry_tags(const std::string& parent_id);
   std::uint64_t folder_revision(const std::string& folder_id);
   Result<remote::EntryInfo> lookup_entry(const std::string& parent_id, const std::string& name_tag);
   // A server that lies: swaps the node two entries of a folder point at; drops an entry.
   void swap_entry_nodes(const std::string& parent_id, const std::string& tag_a, const std::string& tag_b);
   void drop_entry(const std::string& parent_id, const std::string& tag);
+  // A feed entry that no op made (a server that lies, or repeats itself).
+  void add_change(const std::string& node_id, std::optional<std::string> parent_id, const std::string& kind);
   // All stored bytes: blobs, sealed records, names (for "no plaintext on the server").
   Bytes everything_stored();
 
@@ -74,12 +84,16 @@ class MemoryRemote : public remote::RemoteApi {
   Status check_folder_bases_locked(const std::vector<remote::FolderUpdate>& folders);
   Status store_blob_locked(const std::string& blob_id, ByteView data);
   Result<std::uint64_t> commit_locked(const remote::CommitVersion& request);
+  void record_batch_locked(const std::vector<remote::BatchOp>& ops, const std::set<std::string>& folders);
+  void record_locked(const std::string& node_id, std::optional<std::string> parent_id, const std::string& kind);
 
   std::mutex mutex_;
   std::map<std::string, StoredNode> nodes_;
   std::map<std::string, std::map<std::string, StoredEntry>> entries_;  // parent -> tag -> entry
   std::map<std::string, Bytes> blobs_;
   std::map<std::string, remote::FolderState> folders_;
+  std::vector<remote::Change> feed_;  // cursor = index + 1
+  std::condition_variable_any feed_grew_;
   std::atomic<bool> offline_{false};
   std::atomic<std::size_t> blob_puts_{0};
   std::atomic<std::size_t> attribute_sets_{0};

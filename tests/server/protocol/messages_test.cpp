@@ -162,10 +162,11 @@ TEST_CASE("responses ignore fields a newer server adds, and error bodies keep de
   CHECK(Json(*error).at("current_version") == 4);
   ChangePage page;
   page.cursor = 9;
-  page.changes.push_back(Change{9, kNode, std::nullopt, "version"});
+  page.changes.push_back(Change{9, kNode, std::nullopt, "version", true});
   auto read_back = ChangePage::from_json(Json(page));
   REQUIRE(read_back);
   CHECK(read_back->changes.at(0).kind == "version");
+  CHECK(read_back->changes.at(0).own);
   CHECK_FALSE(read_back->changes.at(0).parent_id.has_value());
 }
 

@@ -1,5 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <map>
+
 #include "crypto/encoding.hpp"
 #include "crypto/hash.hpp"
 #include "server/service/auth_verifier.hpp"
@@ -180,6 +183,31 @@ TEST_CASE("a batch applies its ops with the folder records; a failed commit fail
   CHECK(w.root_revision() == 2);
   // The blob, and the new node's rows and version (docs/server.md, "Quota").
   CHECK(w.services->content.usage(w.alice)->used > used_before + data.size());
+}
+
+TEST_CASE("the change feed marks the changes of the caller's own session, and only those") {
+  World w;
+  auto second = w.services->auth.login(protocol::LoginRequest{"alice", coffer::test::kTestKey, "laptop"}, "127.0.0.1");
+  REQUIRE(second);
+  const auto laptop = *w.services->auth.authenticate(second->token, "127.0.0.1");
+  REQUIRE(laptop.session_id != w.alice.session_id);
+  REQUIRE(w.create_file(hex_id('1'), '1'));  // by alice's first session
+  std::vector<coffer::Result<protocol::BatchOp>> ops;
+  ops.emplace_back(protocol::BatchOp(w.file(hex_id('2'), '2')));
+  REQUIRE(w.services->batch.run(laptop, ops, w.root_update(w.root_revision())));  // by the laptop's
+  auto own_flags = [&](const coffer::server::service::Caller& caller) {
+    auto page = w.services->changes.changes(caller, 0, std::chrono::seconds(0));
+    REQUIRE(page);
+    std::map<std::string, bool> flags;
+    for (const auto& change : page->changes) flags[change.node_id] = change.own;
+    return flags;
+  };
+  const auto first_view = own_flags(w.alice);
+  CHECK(first_view.at(hex_id('1')));
+  CHECK_FALSE(first_view.at(hex_id('2')));
+  const auto laptop_view = own_flags(laptop);
+  CHECK_FALSE(laptop_view.at(hex_id('1')));
+  CHECK(laptop_view.at(hex_id('2')));
 }
 
 TEST_CASE("a failed entry op, or one that does not parse, undoes the whole batch") {
