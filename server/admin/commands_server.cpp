@@ -1,53 +1,22 @@
 #include <iostream>
 
 #include "config/units.hpp"
-#include "protocol/formats.hpp"
 #include "server/admin/commands.hpp"
 #include "server/admin/output.hpp"
 #include "server/admin/tls_init.hpp"
 #include "server/service/context.hpp"
 
+// coffer-admin audit, stats and tls init: the server as a whole.
 namespace coffer::server::admin {
 namespace {
 
-struct OtherArgs {
-  std::string user;
-  std::string session_id;
+struct ServerArgs {
   std::string since;
   std::size_t limit = 1000;
   std::string tls_dir;
   std::vector<std::string> names;
   int days = 3650;
 };
-
-int list_sessions(AdminEnv& env, const OtherArgs& args) {
-  auto services = env.services();
-  if (!services) return fail(services.error());
-  auto sessions = (*services)->admin.sessions(args.user.empty() ? std::nullopt : std::optional(args.user));
-  if (!sessions) return fail(sessions.error());
-  protocol::Json json = protocol::Json::array();
-  Table table({"SESSION", "USER", "DEVICE", "CREATED", "LAST SEEN", "EXPIRES"});
-  for (const auto& [s, user] : *sessions) {
-    json.push_back({{"session_id", s.id}, {"user", user}, {"device", s.device}, {"created_at", s.created_at},
-                    {"last_seen", s.last_seen}, {"expires_at", s.expires_at}});
-    table.add({s.id, user, s.device, format_time(s.created_at), format_time(s.last_seen), format_time(s.expires_at)});
-  }
-  env.options().json ? print_json(std::cout, protocol::Json{{"sessions", json}}) : table.print(std::cout);
-  return 0;
-}
-
-int revoke_session(AdminEnv& env, const OtherArgs& args) {
-  if (!protocol::is_hex(args.session_id, protocol::kSessionIdLength)) {
-    return fail(make_error(Errc::invalid_argument, "a session id is 32 lowercase hex characters"));
-  }
-  auto services = env.services();
-  if (!services) return fail(services.error());
-  auto done = (*services)->admin.revoke_session(env.actor(), args.session_id);
-  if (!done) return fail(done.error());
-  env.options().json ? print_json(std::cout, protocol::Json{{"revoked", args.session_id}})
-                     : void(std::cout << "revoked session " << args.session_id << "\n");
-  return 0;
-}
 
 // --since: Unix seconds, or a duration back from now ("24h", "7d").
 Result<std::int64_t> parse_since(const std::string& text) {
@@ -58,7 +27,7 @@ Result<std::int64_t> parse_since(const std::string& text) {
   return service::system_seconds() - ago->count();
 }
 
-int show_audit(AdminEnv& env, const OtherArgs& args) {
+int show_audit(AdminEnv& env, const ServerArgs& args) {
   auto since = parse_since(args.since);
   if (!since) return fail(since.error());
   auto services = env.services();
@@ -91,7 +60,7 @@ int show_stats(AdminEnv& env) {
   return 0;
 }
 
-int tls_init(AdminEnv& env, const OtherArgs& args) {
+int tls_init(AdminEnv& env, const ServerArgs& args) {
   std::filesystem::path dir = args.tls_dir;
   if (dir.empty()) {
     auto config = env.config();
@@ -115,19 +84,8 @@ int tls_init(AdminEnv& env, const OtherArgs& args) {
 
 }  // namespace
 
-void add_session_commands(CLI::App& app, Action& action) {
-  auto args = std::make_shared<OtherArgs>();
-  auto* session = app.add_subcommand("session", "List and revoke sessions")->require_subcommand(1);
-  auto* list = session->add_subcommand("list", "Live sessions, of one user or of all");
-  list->add_option("USER", args->user, "only this user's sessions");
-  list->callback([&action, args] { action = [args](AdminEnv& env) { return list_sessions(env, *args); }; });
-  auto* revoke = session->add_subcommand("revoke", "End a session at once");
-  revoke->add_option("ID", args->session_id, "session id (32 hex, from session list)")->required();
-  revoke->callback([&action, args] { action = [args](AdminEnv& env) { return revoke_session(env, *args); }; });
-}
-
 void add_server_commands(CLI::App& app, Action& action) {
-  auto args = std::make_shared<OtherArgs>();
+  auto args = std::make_shared<ServerArgs>();
   auto* audit = app.add_subcommand("audit", "Security events: logins, sessions, admin actions");
   audit->add_option("--since", args->since, "Unix seconds, or how long ago: 24h, 7d (default: everything)");
   audit->add_option("--limit", args->limit, "at most this many events (default 1000)")->check(CLI::Range(1, 100000));
