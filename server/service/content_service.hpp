@@ -27,7 +27,7 @@ class ContentService {
                                                              std::optional<std::uint64_t> declared_size);
   struct Stored {
     protocol::BlobStored blob;
-    bool created = false;  // false when the server had the blob already
+    bool created = false;  // this copy was published: a new blob, or one whose file a crash lost
   };
   // Verifies the blob and makes it durable, then, in one transaction, records it, charges the
   // caller (Errc::quota_exceeded when it would pass the quota) and publishes it. A refused blob
