@@ -21,14 +21,21 @@ Result<const ServerConfig*> AdminEnv::config() {
   return config_.get();
 }
 
-Result<service::Services*> AdminEnv::services() {
-  if (services_) return services_.get();
+Result<daemon::DataDir*> AdminEnv::data() {
+  if (data_) return data_.get();
   auto loaded = config();
   if (!loaded) return loaded.error();
   auto data = daemon::DataDir::open((*loaded)->data_dir, daemon::DataDir::Role::admin, 2);
   if (!data) return data.error();
   data_ = std::move(*data);
-  services_ = std::make_unique<service::Services>(data_->metadata(), data_->blobs(), **loaded);
+  return data_.get();
+}
+
+Result<service::Services*> AdminEnv::services() {
+  if (services_) return services_.get();
+  auto data = this->data();
+  if (!data) return data.error();
+  services_ = std::make_unique<service::Services>((*data)->metadata(), (*data)->blobs(), **config());
   return services_.get();
 }
 

@@ -23,6 +23,8 @@ class AdminEnv {
   const AdminOptions& options() const { return options_; }
   Result<const ServerConfig*> config();
   Result<service::Services*> services();
+  // The data directory itself (backups read its files beside a running cofferd).
+  Result<daemon::DataDir*> data();
   // The person at the keyboard, for the audit log.
   service::Actor actor() const;
 

@@ -79,10 +79,10 @@ std::optional<std::string> Query::optional_text(int column) const {
 }
 
 Result<std::unique_ptr<Connection>> Connection::open(const std::filesystem::path& file,
-                                                     std::chrono::milliseconds busy_timeout) {
+                                                     std::chrono::milliseconds busy_timeout, OpenMode mode) {
   sqlite3* db = nullptr;
-  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-  const int code = sqlite3_open_v2(file.c_str(), &db, flags, nullptr);
+  const int access = mode == OpenMode::read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  const int code = sqlite3_open_v2(file.c_str(), &db, access | SQLITE_OPEN_NOMUTEX, nullptr);
   if (code != SQLITE_OK) {
     Error error = sqlite_error(db, code, "cannot open " + file.string());
     sqlite3_close(db);
@@ -91,14 +91,24 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::filesystem::path
   std::unique_ptr<Connection> connection(new Connection(db));
   sqlite3_busy_timeout(db, static_cast<int>(busy_timeout.count()));
   sqlite3_extended_result_codes(db, 1);
-  // WAL lets readers run beside the writer (cofferd's threads and coffer-admin); NORMAL
-  // synchronous is durable in WAL mode except for the last commits on power loss, so FULL is
-  // used: a committed version must survive a crash of the machine too. Temporary files in
-  // memory: every statement that changes rows under the quota triggers keeps a statement
-  // journal (to undo itself alone if a trigger refuses), and on a file in /var/tmp those were
-  // 53,000 pwrite calls per batch of 5,000 files; they hold one statement's pages at most.
-  COFFER_TRY_STATUS(connection->exec(
-      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"));
+  switch (mode) {
+    case OpenMode::live:
+      // WAL lets readers run beside the writer (cofferd's threads and coffer-admin); NORMAL
+      // synchronous is durable in WAL mode except for the last commits on power loss, so FULL is
+      // used: a committed version must survive a crash of the machine too. Temporary files in
+      // memory: every statement that changes rows under the quota triggers keeps a statement
+      // journal (to undo itself alone if a trigger refuses), and on a file in /var/tmp those were
+      // 53,000 pwrite calls per batch of 5,000 files; they hold one statement's pages at most.
+      COFFER_TRY_STATUS(connection->exec(
+          "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"));
+      break;
+    case OpenMode::single_file:
+      COFFER_TRY_STATUS(connection->exec("PRAGMA journal_mode=DELETE; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"));
+      break;
+    case OpenMode::read_only:
+      COFFER_TRY_STATUS(connection->exec("PRAGMA query_only=ON; PRAGMA foreign_keys=ON;"));
+      break;
+  }
   return connection;
 }
 

@@ -62,10 +62,16 @@ class Query {
   int last_code_ = 0;
 };
 
+// How a database file is used: the live store (WAL, durable commits), a copy that must stay one
+// self-contained file (a backup snapshot: rollback journal), or a file only read (verifying a
+// snapshot; nothing, not even a WAL file, is created beside it).
+enum class OpenMode { live, single_file, read_only };
+
 // One SQLite connection with a cache of prepared statements (keyed by their SQL text).
 class Connection {
  public:
-  static Result<std::unique_ptr<Connection>> open(const std::filesystem::path& file, std::chrono::milliseconds busy_timeout);
+  static Result<std::unique_ptr<Connection>> open(const std::filesystem::path& file, std::chrono::milliseconds busy_timeout,
+                                                  OpenMode mode = OpenMode::live);
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
   ~Connection();
