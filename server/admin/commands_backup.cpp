@@ -5,6 +5,7 @@
 #include "server/admin/output.hpp"
 #include "server/admin/progress_line.hpp"
 #include "server/backup/snapshot_create.hpp"
+#include "server/backup/snapshot_prune.hpp"
 #include "server/backup/snapshot_restore.hpp"
 #include "server/backup/snapshot_verify.hpp"
 #include "server/service/context.hpp"

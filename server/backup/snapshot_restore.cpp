@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <set>
 #include <vector>
 
 #include "server/backup/blob_copy.hpp"
@@ -87,33 +86,6 @@ Result<SnapshotInfo> restore_snapshot(BackupRepository& repository, const std::s
   auto opened = storage::sqlite::SqliteMetadataStore::open(data_dir / "coffer.db", {});
   if (!opened) return make_error(opened.error().code, (data_dir / "coffer.db").string() + ": " + opened.error().message);
   return info;
-}
-
-Result<std::uint64_t> prune_snapshots(BackupRepository& repository, std::size_t keep) {
-  auto all = repository.snapshots();
-  if (!all) return all.error();
-  const std::size_t remove = all->size() > keep ? all->size() - keep : 0;
-  for (std::size_t i = 0; i < remove; ++i) COFFER_TRY_STATUS(repository.remove_snapshot((*all)[i].name));
-  if (remove == 0) return std::uint64_t{0};
-  std::set<std::string> kept;
-  for (std::size_t i = remove; i < all->size(); ++i) {
-    auto blobs = listed_blobs(repository.database_of((*all)[i].name));
-    if (!blobs) return blobs.error();
-    for (auto& blob : *blobs) kept.insert(std::move(blob.id));
-  }
-  std::vector<std::string> unused;
-  std::error_code error;
-  const auto root = repository.blobs().root();
-  for (const auto& shard : std::filesystem::directory_iterator(root, error)) {
-    if (!shard.is_directory() || shard.path().filename() == "tmp") continue;
-    for (const auto& file : std::filesystem::directory_iterator(shard.path(), error)) {
-      auto id = file.path().filename().string();
-      if (id.size() == 64 && !kept.contains(id)) unused.push_back(std::move(id));
-    }
-  }
-  if (error) return make_error(Errc::io, "cannot list " + root.string() + ": " + error.message());
-  COFFER_TRY_STATUS(repository.blobs().remove_many(unused));
-  return static_cast<std::uint64_t>(unused.size());
 }
 
 }  // namespace coffer::server::backup

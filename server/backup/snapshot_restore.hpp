@@ -15,8 +15,4 @@ namespace coffer::server::backup {
 Result<SnapshotInfo> restore_snapshot(BackupRepository& repository, const std::string& name,
                                       const std::filesystem::path& data_dir, const ProgressSink& progress);
 
-// Removes the oldest snapshots beyond the newest `keep`, then the blobs no remaining snapshot
-// lists. Returns how many blobs were removed.
-Result<std::uint64_t> prune_snapshots(BackupRepository& repository, std::size_t keep);
-
 }  // namespace coffer::server::backup
