@@ -45,12 +45,13 @@ Result<std::string> read_blob(storage::BlobStore& store, const std::string& id) 
 }
 
 Result<CopyResult> copy_blobs(storage::BlobStore& from, storage::BlobStore& to, std::span<const BlobRef> blobs,
-                              const ProgressSink& progress) {
+                              const ProgressSink& progress, std::stop_token stop) {
   Progress shown{"copying blobs", 0, blobs.size(), 0, 0};
   for (const auto& blob : blobs) shown.total_bytes += blob.size;
   CopyResult result;
   Batch batch;
   for (const auto& blob : blobs) {
+    if (stop.stop_requested()) return make_error(Errc::unavailable, "the backup was stopped");
     ++shown.done_items;
     shown.done_bytes += blob.size;
     auto present = to.contains(blob.id);

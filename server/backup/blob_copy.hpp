@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <span>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -25,9 +26,10 @@ struct CopyResult {
 // Copies every blob of `blobs` that `to` does not hold yet from `from`, verifying each against its
 // id on the way (a damaged source blob is reported, never copied), in batches of up to 64 MiB
 // staged and synced together (one syncfs per batch instead of two syncs per blob). A blob `to`
-// already holds is trusted to be whole: `backup verify` is what re-reads them.
+// already holds is trusted to be whole: `backup verify` is what re-reads them. A stop request
+// ends the copy between two blobs with Errc::unavailable (what was synced stays).
 Result<CopyResult> copy_blobs(storage::BlobStore& from, storage::BlobStore& to, std::span<const BlobRef> blobs,
-                              const ProgressSink& progress);
+                              const ProgressSink& progress, std::stop_token stop = {});
 
 // Reads a whole blob; Errc::not_found when missing.
 Result<std::string> read_blob(storage::BlobStore& store, const std::string& id);

@@ -84,7 +84,8 @@ Result<std::string> file_sha256(const std::filesystem::path& file) {
 }
 
 Result<SnapshotInfo> create_snapshot(const std::filesystem::path& live_database, storage::BlobStore& live_blobs,
-                                     BackupRepository& repository, std::int64_t now, const ProgressSink& progress) {
+                                     BackupRepository& repository, std::int64_t now, const ProgressSink& progress,
+                                     std::stop_token stop) {
   auto name = repository.begin_snapshot(now);
   if (!name) return name.error();
   const auto database = repository.partial_dir(*name) / "coffer.db";
@@ -95,7 +96,7 @@ Result<SnapshotInfo> create_snapshot(const std::filesystem::path& live_database,
     COFFER_TRY_STATUS(copy_database(live_database, database));
     auto facts = read_facts(database);
     if (!facts) return facts.error();
-    auto copied = copy_blobs(live_blobs, repository.blobs(), facts->blobs, progress);
+    auto copied = copy_blobs(live_blobs, repository.blobs(), facts->blobs, progress, stop);
     if (!copied) return copied.error();
     info.copied_blobs += copied->copied_blobs;
     info.copied_bytes += copied->copied_bytes;

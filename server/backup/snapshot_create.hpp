@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <stop_token>
 
 #include "server/backup/backup_repository.hpp"
 #include "server/backup/progress.hpp"
@@ -18,8 +19,11 @@ namespace coffer::server::backup {
 // copy, up to three times. A blob the live store holds with the wrong bytes, or still lacks
 // after the third try, is left out and named in the snapshot (`damaged`) and in the result,
 // which is still committed: everything else is backed up, and `backup verify` will name it.
+// A stop request ends the run between two blobs (Errc::unavailable), leaving a partial folder
+// the next run removes.
 Result<SnapshotInfo> create_snapshot(const std::filesystem::path& live_database, storage::BlobStore& live_blobs,
-                                     BackupRepository& repository, std::int64_t now, const ProgressSink& progress);
+                                     BackupRepository& repository, std::int64_t now, const ProgressSink& progress,
+                                     std::stop_token stop = {});
 
 // The SHA-256 of a file's bytes, lowercase hex.
 Result<std::string> file_sha256(const std::filesystem::path& file);

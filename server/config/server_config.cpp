@@ -3,6 +3,9 @@
 #include <arpa/inet.h>
 
 #include <charconv>
+#include <cstdio>
+
+#include "config/units.hpp"
 
 namespace coffer::server {
 namespace {
@@ -41,6 +44,36 @@ void read_policies(config::Reader& root, ServerConfig& config) {
   auto accounts = root.section("accounts");
   accounts.read_optional_size("default_quota", config.accounts.default_quota);
   accounts.read_duration("invite_lifetime", config.accounts.invite_lifetime, seconds(60), kOneYear);
+}
+
+// "HH:MM" (daily, local time) or a duration ("6h", "1d").
+Status parse_schedule(const std::string& text, BackupSchedule& backup) {
+  int hours = 0;
+  int minutes = 0;
+  char extra = 0;
+  if (std::sscanf(text.c_str(), "%2d:%2d%c", &hours, &minutes, &extra) == 2 && text.size() == 5) {
+    if (hours > 23 || minutes > 59) return make_error(Errc::invalid_argument, "'" + text + "' is not a time of day");
+    backup.daily_at = std::chrono::minutes(hours * 60 + minutes);
+    return {};
+  }
+  auto every = config::parse_duration(text);
+  if (!every || *every < std::chrono::minutes(1)) {
+    return make_error(Errc::invalid_argument,
+                      "'" + text + "' is neither a time of day (03:30) nor a duration of a minute or more (6h, 1d)");
+  }
+  backup.every = *every;
+  return {};
+}
+
+void read_backup(config::Reader section, BackupSchedule& backup) {
+  std::string dir;
+  section.read("dir", dir);
+  backup.dir = dir;
+  section.read("keep", backup.keep, 0, 100000);
+  section.read_with("schedule", [&](const std::string& text) -> Status {
+    if (dir.empty()) return make_error(Errc::invalid_argument, "a schedule needs backup.dir, the backup folder");
+    return parse_schedule(text, backup);
+  });
 }
 
 }  // namespace
@@ -112,6 +145,7 @@ Result<ServerConfig> read_server_config(config::Reader reader) {
   });
   read_limits(reader.section("limits"), config.limits);
   read_policies(reader, config);
+  read_backup(reader.section("backup"), config.backup);
   COFFER_TRY_STATUS(reader.finish());
   return config;
 }

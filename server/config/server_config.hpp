@@ -60,6 +60,17 @@ struct AccountPolicy {
   std::chrono::seconds invite_lifetime{std::chrono::hours(24 * 7)};
 };
 
+// Backups cofferd takes by itself into `dir` (docs/server.md, "Backups"); none without a
+// schedule. A run is due when the newest snapshot in `dir` is older than `every`, or older than
+// the last `daily_at` (local time), so restarts never postpone one.
+struct BackupSchedule {
+  std::filesystem::path dir;
+  std::optional<std::chrono::seconds> every;
+  std::optional<std::chrono::minutes> daily_at;  // after local midnight
+  std::int64_t keep = 14;                        // snapshots kept after each run; 0 keeps all
+  bool enabled() const { return every.has_value() || daily_at.has_value(); }
+};
+
 struct ServerConfig {
   std::filesystem::path data_dir;
   ListenAddress listen;
@@ -71,6 +82,7 @@ struct ServerConfig {
   SessionPolicy sessions;
   LoginBackoff login_backoff;
   AccountPolicy accounts;
+  BackupSchedule backup;
 
   bool uses_tls() const { return !tls_certificate.empty(); }
   // Cross-option checks (a certificate without a key, plain HTTP off loopback, no data dir).

@@ -4,10 +4,12 @@
 #include <signal.h>
 
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "coffer/version.hpp"
 #include "log/logging.hpp"
+#include "server/daemon/backup_scheduler.hpp"
 #include "server/daemon/data_dir.hpp"
 #include "server/http/http_server.hpp"
 
@@ -56,6 +58,11 @@ int serve(const ServerConfig& config) {
   }
   if (!config.uses_tls() && !config.listen.is_loopback()) {
     spdlog::warn("serving plain HTTP on a non-loopback address: passwords-derived keys and tokens travel in clear");
+  }
+  std::optional<BackupScheduler> backups;
+  if (config.backup.enabled()) {
+    backups.emplace(config.backup, config.data_dir / "coffer.db", (*data)->blobs());
+    spdlog::info("backups into {}, keeping {} snapshots", config.backup.dir.string(), config.backup.keep);
   }
   const sigset_t signals = stop_signals();
   std::thread stopper([&] {

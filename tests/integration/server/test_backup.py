@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 
 from coffer_harness import Client, CofferServer, bin_path
 from test_crash import batch_writer, check_acknowledged, check_store_files, writer
@@ -66,6 +67,23 @@ class Writers:
         self.stop.set()
         for thread in self.threads:
             thread.join(60)
+
+
+def check_scheduled_backups():
+    """cofferd with a schedule takes a snapshot by itself: none exists yet, so one is due at start."""
+    backup_dir = tempfile.mkdtemp(prefix="coffer-scheduled-")
+    config = f"backup:\n  dir: {backup_dir}\n  schedule: 1h\n  keep: 2\n"
+    with CofferServer(config_text=config) as server:
+        server.add_user("owner", PASSWORD)
+        deadline = time.monotonic() + 60
+        while "backup: snapshot" not in server.log():
+            assert time.monotonic() < deadline, "no scheduled snapshot within 60 s:\n" + server.log()
+            time.sleep(0.05)
+        listed = json.loads(admin(server, "--json", "backup", "list", backup_dir).stdout)
+        assert len(listed) == 1, listed
+        assert admin(server, "backup", "verify", backup_dir).returncode == 0
+    shutil.rmtree(backup_dir, ignore_errors=True)
+    print("scheduled: cofferd took a snapshot by itself")
 
 
 def main():
@@ -147,6 +165,7 @@ def main():
         over = admin(server, "backup", "restore", backup_dir, "--data", server.data_dir, check=False)
         assert over.returncode == 1 and "is not empty" in over.stderr, over
     shutil.rmtree(backup_dir, ignore_errors=True)
+    check_scheduled_backups()
     print("ok")
 
 

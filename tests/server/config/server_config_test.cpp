@@ -101,3 +101,23 @@ TEST_CASE("a missing file is refused with its name") {
   REQUIRE_FALSE(missing);
   CHECK(missing.error().message.find("/nonexistent/cofferd.yaml") == 0);
 }
+
+TEST_CASE("backup schedules: a time of day or an interval, and never without a folder") {
+  auto daily = parse("backup:\n  dir: /srv/backup\n  schedule: \"03:30\"\n  keep: 7\n");
+  REQUIRE(daily);
+  CHECK(daily->backup.enabled());
+  CHECK(daily->backup.daily_at == std::chrono::minutes(210));
+  CHECK(daily->backup.keep == 7);
+  auto every = parse("backup:\n  dir: /srv/backup\n  schedule: 6h\n");
+  REQUIRE(every);
+  CHECK(every->backup.every == std::chrono::hours(6));
+  CHECK(every->backup.keep == 14);
+  CHECK_FALSE(read_server_config(Reader::empty())->backup.enabled());
+
+  auto no_dir = parse("backup:\n  schedule: 6h\n");
+  REQUIRE_FALSE(no_dir);
+  CHECK(no_dir.error().message == "cofferd.yaml:2: backup.schedule: a schedule needs backup.dir, the backup folder");
+  auto bad_time = parse("backup:\n  dir: /b\n  schedule: \"25:00\"\n");
+  REQUIRE_FALSE(bad_time);
+  CHECK(bad_time.error().message.find("cofferd.yaml:3: backup.schedule:") == 0);
+}
