@@ -24,7 +24,7 @@ class DataDir {
   DataDir& operator=(const DataDir&) = delete;
 
   storage::MetadataStore& metadata() { return *metadata_; }
-  storage::BlobStore& blobs() { return *blobs_; }
+  storage::LocalBlobStore& blobs() { return *blobs_; }
   const std::filesystem::path& path() const { return path_; }
 
  private:

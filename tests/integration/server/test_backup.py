@@ -117,6 +117,8 @@ def main():
             assert reopened.root_id == account.root_id and reopened.master_key == account.master_key
             check_acknowledged(reopened, before)
             check_store_files(copy)
+            clean = admin(copy, "fsck")
+            assert "no problem" in clean.stdout, clean.stdout
         shutil.rmtree(os.path.dirname(restored_dir))
         print(f"restored: all {len(before)} versions acknowledged before the backup read back byte-exact")
 
