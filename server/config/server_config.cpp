@@ -146,6 +146,9 @@ Result<ServerConfig> read_server_config(config::Reader reader) {
   read_limits(reader.section("limits"), config.limits);
   read_policies(reader, config);
   read_backup(reader.section("backup"), config.backup);
+  auto gc = reader.section("gc");
+  gc.read_duration("interval", config.gc.interval, std::chrono::minutes(1), kOneYear);
+  gc.read_duration("grace", config.gc.grace, std::chrono::minutes(10), kOneYear);
   COFFER_TRY_STATUS(reader.finish());
   return config;
 }

@@ -71,6 +71,13 @@ struct BackupSchedule {
   bool enabled() const { return every.has_value() || daily_at.has_value(); }
 };
 
+// Garbage collection (docs/server.md, "Garbage collection"): cofferd runs it `interval` after
+// start and then every `interval`; an upload nothing lists is kept for `grace`.
+struct GcPolicy {
+  std::chrono::seconds interval{std::chrono::hours(24)};
+  std::chrono::seconds grace{std::chrono::hours(24)};
+};
+
 struct ServerConfig {
   std::filesystem::path data_dir;
   ListenAddress listen;
@@ -83,6 +90,7 @@ struct ServerConfig {
   LoginBackoff login_backoff;
   AccountPolicy accounts;
   BackupSchedule backup;
+  GcPolicy gc;
 
   bool uses_tls() const { return !tls_certificate.empty(); }
   // Cross-option checks (a certificate without a key, plain HTTP off loopback, no data dir).

@@ -11,6 +11,8 @@
 #include "log/logging.hpp"
 #include "server/daemon/backup_scheduler.hpp"
 #include "server/daemon/data_dir.hpp"
+#include "server/daemon/periodic_task.hpp"
+#include "server/gc/garbage_collector.hpp"
 #include "server/http/http_server.hpp"
 
 namespace coffer::server::daemon {
@@ -64,6 +66,14 @@ int serve(const ServerConfig& config) {
     backups.emplace(config.backup, config.data_dir / "coffer.db", (*data)->blobs());
     spdlog::info("backups into {}, keeping {} snapshots", config.backup.dir.string(), config.backup.keep);
   }
+  PeriodicTask gc("gc", config.gc.interval, config.gc.interval, [&](std::stop_token) -> Status {
+    auto collected = gc::collect_garbage(config.data_dir / "coffer.db", (*data)->blobs(), config.gc.grace);
+    if (!collected) return collected.error();
+    spdlog::info("gc: released {} uploads nothing lists, removed {} blobs ({} bytes) and {} stray files",
+                 collected->released_holdings, collected->removed_blobs, collected->removed_bytes,
+                 collected->removed_files);
+    return {};
+  });
   const sigset_t signals = stop_signals();
   std::thread stopper([&] {
     int received = 0;

@@ -71,11 +71,17 @@ Result<std::optional<std::uint64_t>> SqliteContent::blob_size(const std::string&
 }
 
 Result<bool> SqliteContent::hold_blob(std::int64_t user_id, const std::string& blob_id) {
-  // The usage_blob_hold trigger charges the blob's size (usage_sql.hpp).
-  COFFER_QUERY(query, db_, "INSERT OR IGNORE INTO user_blobs (user_id, blob_id) VALUES (?1, ?2)");
-  query.bind(1, user_id).bind(2, blob_id);
-  COFFER_TRY_STATUS(query.run());
-  return db_.changes() > 0;
+  // The usage_blob_hold trigger charges the blob's size (usage_sql.hpp). held_at is the time
+  // of the latest upload, held or not before: gc's grace period counts from it, so a blob
+  // uploaded again for a commit still to come is kept (docs/server.md, "Garbage collection").
+  COFFER_QUERY(insert, db_, "INSERT OR IGNORE INTO user_blobs (user_id, blob_id, held_at) VALUES (?1, ?2, unixepoch())");
+  insert.bind(1, user_id).bind(2, blob_id);
+  COFFER_TRY_STATUS(insert.run());
+  if (db_.changes() > 0) return true;
+  COFFER_QUERY(touch, db_, "UPDATE user_blobs SET held_at = unixepoch() WHERE user_id = ?1 AND blob_id = ?2");
+  touch.bind(1, user_id).bind(2, blob_id);
+  COFFER_TRY_STATUS(touch.run());
+  return false;
 }
 
 Result<bool> SqliteContent::holds_blob(std::int64_t user_id, const std::string& blob_id) {

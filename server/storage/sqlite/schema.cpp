@@ -202,6 +202,11 @@ constexpr Migration kMigrations[] = {
     // Rows written before this step name no session: no device takes them for its own.
     {7, "the change feed names the session that made each change",
      "ALTER TABLE changes ADD COLUMN session_id TEXT NOT NULL DEFAULT '';"},
+    // gc releases a holding nothing lists only once it is older than its grace period, so an
+    // upload whose commit is still to come keeps its blob; rows from before count from the upgrade.
+    {8, "blob holdings record when they were last uploaded",
+     "ALTER TABLE user_blobs ADD COLUMN held_at INTEGER NOT NULL DEFAULT 0;"
+     "UPDATE user_blobs SET held_at = unixepoch();"},
 };
 
 constexpr int kOldestReadable = 6;

@@ -121,3 +121,17 @@ TEST_CASE("backup schedules: a time of day or an interval, and never without a f
   REQUIRE_FALSE(bad_time);
   CHECK(bad_time.error().message.find("cofferd.yaml:3: backup.schedule:") == 0);
 }
+
+TEST_CASE("gc runs daily with a day's grace unless told otherwise") {
+  auto defaults = read_server_config(Reader::empty());
+  REQUIRE(defaults);
+  CHECK(defaults->gc.interval == std::chrono::hours(24));
+  CHECK(defaults->gc.grace == std::chrono::hours(24));
+  auto set = parse("gc:\n  interval: 6h\n  grace: 2h\n");
+  REQUIRE(set);
+  CHECK(set->gc.interval == std::chrono::hours(6));
+  CHECK(set->gc.grace == std::chrono::hours(2));
+  auto too_short = parse("gc:\n  grace: 1s\n");
+  REQUIRE_FALSE(too_short);
+  CHECK(too_short.error().message.find("cofferd.yaml:2: gc.grace:") == 0);
+}
