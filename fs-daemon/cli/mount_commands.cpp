@@ -312,10 +312,12 @@ void add_mount_commands(CLI::App& app, const GlobalOptions& global) {
   unmount->add_option("--timeout", options->timeout, "Seconds to wait for uploads (default: mount.unmount_timeout)");
   unmount->callback([&global, options] { run_unmount(global, *options); });
 
-  auto* status = app.add_subcommand("status", "Show the login, the mount and the changes not yet uploaded");
+  auto* status = app.add_subcommand(
+      "status", "Show the login, the mount, whether the server answers, and the changes not yet uploaded");
   status->callback([&global] { run_status(global); });
 
-  auto* sync = app.add_subcommand("sync", "Upload every pending change now and wait until the server has it");
+  auto* sync = app.add_subcommand(
+      "sync", "Upload every pending change now and wait until the server has it (progress on a terminal)");
   sync->add_option("--timeout", options->timeout, "Seconds to wait (default: mount.fsync_timeout)");
   sync->callback([&global, options] { run_sync(global, *options); });
 }
