@@ -112,8 +112,11 @@ Result<OpenReply> Vfs::open(std::uint64_t ino, int flags) {
   auto content = content_of(*node, lock);
   if (!content) return std::move(content).error();
   if ((flags & O_TRUNC) && writable(flags) && node->size > 0) {
-    COFFER_TRY_STATUS((*content)->truncate(0));
-    node->size = 0;
+    lock.unlock();  // a writer of this file may hold it while it reads a chunk
+    Status truncated = (*content)->truncate(0);
+    lock.lock();
+    COFFER_TRY_STATUS(truncated);
+    node->size = (*content)->size();
     touch_modify(*node);
   }
   std::uint64_t fh = next_handle_++;
