@@ -26,12 +26,18 @@ client::HttpOptions http_options(const std::string& server_url, const profile::C
   return options;
 }
 
-std::shared_ptr<client::ApiClient> connect(const profile::LoginInfo& login, const profile::ClientConfig& config) {
+std::shared_ptr<client::HttpClient> session_http(const profile::LoginInfo& login, const profile::ClientConfig& config,
+                                                 std::shared_ptr<remote::Connectivity> connectivity) {
   auto options = http_options(login.server_url, config);
   options.pinned_fingerprint = login.tls_fingerprint;
+  options.connectivity = std::move(connectivity);
   auto http = std::make_shared<client::HttpClient>(options);
   http->set_bearer_token(login.token);
-  return std::make_shared<client::ApiClient>(http);
+  return http;
+}
+
+std::shared_ptr<client::ApiClient> connect(const profile::LoginInfo& login, const profile::ClientConfig& config) {
+  return std::make_shared<client::ApiClient>(session_http(login, config));
 }
 
 std::string default_device_name() {

@@ -36,7 +36,11 @@ inline void check(std::string_view command, const Status& status) {
 profile::ProfilePaths paths_of(const GlobalOptions& options);
 profile::ClientConfig config_of(std::string_view command, const profile::ProfilePaths& paths);
 
-// A client for the server of a login, pinned to its certificate, with its session token.
+// The HTTP client of a login's session: pinned to its certificate, with its token, telling
+// `connectivity` (if any) of every answer.
+std::shared_ptr<client::HttpClient> session_http(const profile::LoginInfo& login, const profile::ClientConfig& config,
+                                                 std::shared_ptr<remote::Connectivity> connectivity = nullptr);
+// A client for the server of a login over session_http().
 std::shared_ptr<client::ApiClient> connect(const profile::LoginInfo& login, const profile::ClientConfig& config);
 client::HttpOptions http_options(const std::string& server_url, const profile::ClientConfig& config);
 

@@ -4,8 +4,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <thread>
 
@@ -44,15 +47,18 @@ void run_mount(const GlobalOptions& global, const MountOptions& options) {
   auto paths = paths_of(global);
   daemon::MountRequest request{paths, config_of("mount", paths), value_or_fail("mount", profile::load_login(paths)),
                                absolute_folder("mount", options.mountpoint), options.fuse_options,
-                               options.foreground, nullptr};
+                               options.foreground, nullptr, nullptr, nullptr};
   if (daemon_running(paths)) fail("mount", "this profile is mounted already; `coffer status` says where");
-  auto api = connect(request.login.info, request.config);
+  request.connectivity = std::make_shared<remote::Connectivity>();
+  auto http = session_http(request.login.info, request.config, request.connectivity);
+  auto api = std::make_shared<client::ApiClient>(http);
   auto account = api->get_account();
   if (!account && account.error().code == Errc::unauthenticated) {
     fail("mount", "the server ended this session; run `coffer login` again");
   }
   if (!account) fail("mount", account.error().message);
   request.remote = api;
+  request.foreground_remote = std::make_shared<client::ApiClient>(http, request.config.foreground_timeout);
   check("mount", daemon::run_mount(request));
 }
 
@@ -127,14 +133,15 @@ void print_login(const profile::ProfilePaths& paths, const profile::LoginInfo& i
 }
 
 // The usage as the server counts it: GET /v1/usage, the same number `coffer-admin user list`
-// shows. One attempt, so that status answers at once when the server is away.
+// shows. One attempt, at most network.foreground_timeout, so that status answers soon when the
+// server is away or does not answer.
 void print_usage(const profile::LoginInfo& info, const profile::ClientConfig& config) {
   auto options = http_options(info.server_url, config);
   options.pinned_fingerprint = info.tls_fingerprint;
   options.retry.max_attempts = 1;
   auto http = std::make_shared<client::HttpClient>(options);
   http->set_bearer_token(info.token);
-  auto usage = client::ApiClient(http).usage();
+  auto usage = client::ApiClient(http, config.foreground_timeout).usage();
   if (!usage) {
     std::cout << "Usage:    unknown (" << usage.error().message << ")\n";
     return;
@@ -164,6 +171,48 @@ void print_journal_problems(const profile::ProfilePaths& paths, const nlohmann::
   }
 }
 
+std::string local_time(std::int64_t unix_seconds) {
+  std::time_t time = static_cast<std::time_t>(unix_seconds);
+  std::tm parts{};
+  ::localtime_r(&time, &parts);
+  char text[32] = {};
+  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &parts);
+  return text;
+}
+
+// "3 min", "2 h 5 min": how long ago `unix_seconds` was.
+std::string age_of(std::int64_t unix_seconds) {
+  auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
+  std::int64_t age = std::max<std::int64_t>(0, now.count() - unix_seconds);
+  if (age < 60) return std::to_string(age) + " s";
+  if (age < 3600) return std::to_string(age / 60) + " min";
+  if (age < 86400) return std::to_string(age / 3600) + " h " + std::to_string(age % 3600 / 60) + " min";
+  return std::to_string(age / 86400) + " d " + std::to_string(age % 86400 / 3600) + " h";
+}
+
+// The daemon's lines of `coffer status` about the server and the queue (man/coffer.1).
+void print_connection(const nlohmann::json& answer) {
+  auto connection = answer.value("connection", nlohmann::json::object());
+  if (connection.empty()) return;
+  auto since = connection.value("since", std::int64_t{0});
+  bool online = connection.value("online", true);
+  std::cout << "Network:  " << (online ? "online" : "offline") << " since " << local_time(since) << " ("
+            << age_of(since) << ")";
+  auto error = connection.value("error", std::string());
+  if (!online && !error.empty()) std::cout << ": " << error;
+  std::cout << '\n';
+}
+
+void print_oldest(const nlohmann::json& answer) {
+  if (!answer.contains("oldest_pending")) return;
+  const auto& oldest = answer.at("oldest_pending");
+  auto path = oldest.value("path", std::string());
+  std::cout << "Oldest:   " << oldest.value("op", std::string()) << " of "
+            << (path.empty() ? "node " + oldest.value("node", std::string()) : path) << ", waiting "
+            << (oldest.value("earlier_run", false) ? "since an earlier mount" : age_of(oldest.value("queued_at", std::int64_t{0})))
+            << '\n';
+}
+
 void run_status(const GlobalOptions& global) {
   auto paths = paths_of(global);
   auto login = value_or_fail("status", profile::load_login(paths));
@@ -181,32 +230,70 @@ void run_status(const GlobalOptions& global) {
     print_journal_problems(paths, *journal);
     return;
   }
-  std::cout << "Mounted:  " << answer->value("mountpoint", std::string()) << " (pid " << answer->value("pid", 0) << ")\n"
-            << "Pending:  "
+  std::cout << "Mounted:  " << answer->value("mountpoint", std::string()) << " (pid " << answer->value("pid", 0) << ")\n";
+  print_connection(*answer);
+  std::cout << "Pending:  "
             << describe_pending(answer->value("pending_ops", std::uint64_t{0}), answer->value("pending_bytes", std::uint64_t{0}))
             << '\n';
+  print_oldest(*answer);
   print_journal_problems(paths, *answer);
   if (auto error = answer->value("last_error", std::string()); !error.empty()) std::cout << "Error:    " << error << '\n';
+}
+
+// `coffer sync`'s wait. On a terminal, one line counts down what is left, rewritten after each
+// `drain_for` of at most a second, and is erased at the end; elsewhere one wait and no line.
+// `drain_for(seconds)` waits up to that long and answers pending_ops, pending_bytes, drained.
+nlohmann::json drain_showing_progress(std::chrono::seconds wait,
+                                      const std::function<nlohmann::json(std::chrono::seconds)>& drain_for) {
+  if (!::isatty(STDOUT_FILENO)) return drain_for(wait);
+  const auto deadline = Clock::now() + wait;
+  for (;;) {
+    auto left = std::chrono::ceil<std::chrono::seconds>(deadline - Clock::now());
+    auto answer = drain_for(std::clamp(left, std::chrono::seconds(0), std::chrono::seconds(1)));
+    std::cout << "\r\033[K";
+    if (answer.value("drained", false) || answer.contains("error") || Clock::now() >= deadline) {
+      std::cout << std::flush;
+      return answer;
+    }
+    std::cout << "Uploading: "
+              << describe_pending(answer.value("pending_ops", std::uint64_t{0}), answer.value("pending_bytes", std::uint64_t{0}))
+              << " left" << std::flush;
+  }
 }
 
 void run_sync(const GlobalOptions& global, const MountOptions& options) {
   auto paths = paths_of(global);
   auto config = config_of("sync", paths);
   auto wait = std::chrono::seconds(options.timeout.value_or(config.fsync_timeout.count()));
-  if (auto answer = daemon_request(paths, "sync " + std::to_string(wait.count()), wait); answer) {
-    report_left("sync", *answer);
-    if (!answer->value("drained", false)) throw CLI::RuntimeError(1);
+  if (daemon_running(paths)) {
+    // The first request ends the upload queue's retry pause; the rest only wait.
+    std::string verb = "sync";
+    auto answer = drain_showing_progress(wait, [&](std::chrono::seconds seconds) {
+      auto reply = daemon_request(paths, verb + " " + std::to_string(seconds.count()), seconds);
+      verb = "drain";
+      return reply ? *reply : nlohmann::json{{"error", reply.error().message}};
+    });
+    if (answer.contains("error")) fail("sync", answer.value("error", std::string()));
+    report_left("sync", answer);
+    if (!answer.value("drained", false)) throw CLI::RuntimeError(1);
     return;
   }
   auto login = value_or_fail("sync", profile::load_login(paths));
-  auto api = connect(login.info, config);
+  auto connectivity = std::make_shared<remote::Connectivity>();
+  auto http = session_http(login.info, config, connectivity);
+  client::ApiClient api(http);
   auto stores = value_or_fail("sync", mount::ProfileStores::open(paths, config, login));
-  mount::MountRuntime runtime(*api, stores, config);
-  auto drained = runtime.drain(Clock::now() + wait);
-  auto left = runtime.queue().status();
-  report_left("sync", {{"pending_ops", left.pending_ops}, {"pending_bytes", left.pending_bytes},
-                       {"last_error", drained ? std::string() : drained.error().message}});
-  if (!drained) throw CLI::RuntimeError(1);
+  mount::MountRuntime runtime(mount::Remotes{api, api, *connectivity}, stores, config);
+  std::string last_error;
+  auto answer = drain_showing_progress(wait, [&](std::chrono::seconds seconds) {
+    auto drained = runtime.drain(Clock::now() + seconds);
+    auto left = runtime.queue().status();
+    last_error = drained ? std::string() : drained.error().message;
+    return nlohmann::json{{"pending_ops", left.pending_ops}, {"pending_bytes", left.pending_bytes}, {"drained", drained.ok()}};
+  });
+  answer["last_error"] = last_error;
+  report_left("sync", answer);
+  if (!answer.value("drained", false)) throw CLI::RuntimeError(1);
 }
 
 }  // namespace
@@ -225,10 +312,12 @@ void add_mount_commands(CLI::App& app, const GlobalOptions& global) {
   unmount->add_option("--timeout", options->timeout, "Seconds to wait for uploads (default: mount.unmount_timeout)");
   unmount->callback([&global, options] { run_unmount(global, *options); });
 
-  auto* status = app.add_subcommand("status", "Show the login, the mount and the changes not yet uploaded");
+  auto* status = app.add_subcommand(
+      "status", "Show the login, the mount, whether the server answers, and the changes not yet uploaded");
   status->callback([&global] { run_status(global); });
 
-  auto* sync = app.add_subcommand("sync", "Upload every pending change now and wait until the server has it");
+  auto* sync = app.add_subcommand(
+      "sync", "Upload every pending change now and wait until the server has it (progress on a terminal)");
   sync->add_option("--timeout", options->timeout, "Seconds to wait (default: mount.fsync_timeout)");
   sync->callback([&global, options] { run_sync(global, *options); });
 }

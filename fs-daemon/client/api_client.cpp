@@ -51,8 +51,13 @@ std::string url_escape(std::string_view text) {
   return out;
 }
 
+Result<HttpResponse> ApiClient::send(HttpRequest request) {
+  request.answer_within = answer_within_;
+  return http_->send(request);
+}
+
 Result<nlohmann::json> ApiClient::call(const HttpRequest& request, std::string_view what) {
-  auto response = http_->send(request);
+  auto response = send(request);
   if (!response) return std::move(response).error();
   if (response->status < 200 || response->status >= 300) return error_from_response(*response, what);
   if (response->body.empty()) return nlohmann::json::object();
@@ -178,7 +183,7 @@ Status ApiClient::put_blob(const std::string& blob_id, ByteView data) {
 }
 
 Result<Bytes> ApiClient::get_blob(const std::string& blob_id) {
-  auto response = http_->send(get_request("/v1/blobs/" + blob_id));
+  auto response = send(get_request("/v1/blobs/" + blob_id));
   if (!response) return std::move(response).error();
   if (response->status != 200) return error_from_response(*response, "get blob");
   return std::move(response->body);

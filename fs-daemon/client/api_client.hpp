@@ -13,10 +13,13 @@
 namespace coffer::client {
 
 // The typed routes of docs/api.md over HttpClient. Every answer is checked and decoded here;
-// callers see values or coffer::Errc errors, never HTTP.
+// callers see values or coffer::Errc errors, never HTTP. `answer_within` (HttpRequest) applies
+// to every request: a mount's foreground client (network.foreground_timeout) shares the
+// background one's HttpClient, connections and connectivity.
 class ApiClient : public remote::RemoteApi {
  public:
-  explicit ApiClient(std::shared_ptr<HttpClient> http) : http_(std::move(http)) {}
+  explicit ApiClient(std::shared_ptr<HttpClient> http, std::chrono::seconds answer_within = {})
+      : http_(std::move(http)), answer_within_(answer_within) {}
 
   HttpClient& http() { return *http_; }
 
@@ -58,8 +61,10 @@ class ApiClient : public remote::RemoteApi {
   // the Errc its code names (client/status_map).
   Result<nlohmann::json> call(const HttpRequest& request, std::string_view what);
   Status call_no_body(const HttpRequest& request, std::string_view what);
+  Result<HttpResponse> send(HttpRequest request);
 
   std::shared_ptr<HttpClient> http_;
+  std::chrono::seconds answer_within_;
 };
 
 std::string url_escape(std::string_view text);

@@ -134,24 +134,44 @@ void HttpClient::release_handle(void* handle) {
 }
 
 Result<HttpResponse> HttpClient::send(const HttpRequest& request) {
+  using Clock = std::chrono::steady_clock;
+  const bool bounded = request.answer_within.count() > 0;
+  const auto deadline = Clock::now() + request.answer_within;
+  // While the server is away a foreground request is tried once, so that each operation that
+  // needs it fails after one attempt (at once when refused), not after as many as fit the bound.
+  const bool once = bounded && options_.connectivity && !options_.connectivity->online();
   auto backoff = options_.retry.initial_backoff;
   for (int attempt = 1;; ++attempt) {
+    std::optional<std::chrono::milliseconds> answer_limit;
+    if (bounded) answer_limit = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     bool sent_something = false;
-    auto response = send_once(request, sent_something);
-    bool last = attempt >= options_.retry.max_attempts;
+    auto response = send_once(request, answer_limit, sent_something);
+    note_outcome(request, response);
+    bool last = attempt >= options_.retry.max_attempts || once;
     if (response.ok()) {
       if (last || !request.idempotent || !retryable_status(response->status)) return response;
       if (response->retry_after_seconds) backoff = std::chrono::seconds(std::min(*response->retry_after_seconds, 30L));
     } else if (last || response.error().code != Errc::unavailable || (!request.idempotent && sent_something)) {
       return response;
     }
-    if (request.stop.stop_requested()) return response;
+    if (request.stop.stop_requested() || (bounded && Clock::now() + backoff >= deadline)) return response;
     pause_unless_stopped(backoff, request.stop);
     backoff = std::min(backoff * 2, options_.retry.max_backoff);
   }
 }
 
-Result<HttpResponse> HttpClient::send_once(const HttpRequest& request, bool& sent_something) {
+// A stopped request (an unmount) says nothing about the server, nor does a pin mismatch.
+void HttpClient::note_outcome(const HttpRequest& request, const Result<HttpResponse>& outcome) {
+  if (!options_.connectivity) return;
+  if (outcome.ok()) {
+    options_.connectivity->answered();
+  } else if (outcome.error().code == Errc::unavailable && !request.stop.stop_requested()) {
+    options_.connectivity->unanswered(outcome.error().message);
+  }
+}
+
+Result<HttpResponse> HttpClient::send_once(const HttpRequest& request,
+                                           std::optional<std::chrono::milliseconds> answer_limit, bool& sent_something) {
   Attempt attempt{static_cast<CURL*>(acquire_handle())};
   CURL* curl = attempt.curl;
   curl_easy_reset(curl);
@@ -160,9 +180,17 @@ Result<HttpResponse> HttpClient::send_once(const HttpRequest& request, bool& sen
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_SHARE, shared_->share);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
+  auto connect_limit = options_.connect_timeout;
+  auto stall_limit = std::chrono::duration_cast<std::chrono::milliseconds>(options_.stall_timeout);
+  if (answer_limit) {
+    connect_limit = std::clamp(*answer_limit, std::chrono::milliseconds(1), connect_limit);
+    stall_limit = std::clamp(*answer_limit, std::chrono::milliseconds(1), stall_limit);
+  }
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(connect_limit.count()));
+  // A server that accepted the connection and says nothing (stopped, hung) is caught here: less
+  // than a byte a second for the whole limit (curl counts it in whole seconds, rounded up).
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options_.stall_timeout.count()));
+  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, static_cast<long>((stall_limit.count() + 999) / 1000));
   if (request.timeout.count() > 0) curl_easy_setopt(curl, CURLOPT_TIMEOUT, static_cast<long>(request.timeout.count()));
   if (request.stop.stop_possible()) {
     curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
@@ -214,8 +242,12 @@ Result<HttpResponse> HttpClient::send_once(const HttpRequest& request, bool& sen
                           "); refusing to connect. If the server's certificate was replaced on purpose, confirm the "
                           "new fingerprint with its owner and log in again with --accept-fingerprint");
   }
-  return make_error(Errc::unavailable, request.method + " " + options_.base_url + request.target.substr(0, request.target.find('?')) +
-                                           ": " + curl_easy_strerror(code));
+  std::string what = request.method + " " + options_.base_url + request.target.substr(0, request.target.find('?'));
+  if (answer_limit && code == CURLE_OPERATION_TIMEDOUT) {
+    return make_error(Errc::unavailable, what + ": the server did not answer within " +
+                                             std::to_string(request.answer_within.count()) + " s");
+  }
+  return make_error(Errc::unavailable, what + ": " + curl_easy_strerror(code));
 }
 
 }  // namespace coffer::client

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "crypto/bytes.hpp"
+#include "remote/connectivity.hpp"
 #include "util/result.hpp"
 
 namespace coffer::client {
@@ -30,6 +31,8 @@ struct HttpOptions {
   // A transfer that moves no byte for this long is abandoned (and retried when idempotent).
   std::chrono::seconds stall_timeout{60};
   RetryPolicy retry;
+  // Told of every attempt: answered (any status) or not (refused, reset, silent). Optional.
+  std::shared_ptr<remote::Connectivity> connectivity;
 };
 
 struct HttpRequest {
@@ -41,6 +44,12 @@ struct HttpRequest {
   // retried only when the connection failed before anything was sent.
   bool idempotent = false;
   std::chrono::seconds timeout{0};  // whole-request limit (long polls); 0: none
+  // On behalf of a FUSE operation (the foreground): when the server has not answered this long
+  // after send() began (connected and started answering, and never gone silent as long since),
+  // the request fails with Errc::unavailable instead of running the retry policy. Retries happen
+  // within it, and only while the server was last seen answering: while offline one attempt.
+  // 0: the retry policy alone (background work).
+  std::chrono::seconds answer_within{0};
   // A stop request abandons the transfer within about a second (curl's progress callback) and
   // any retry (Errc::unavailable): a long poll must not hold up an unmount.
   std::stop_token stop;
@@ -74,7 +83,10 @@ class HttpClient {
 
  private:
   struct Attempt;
-  Result<HttpResponse> send_once(const HttpRequest& request, bool& sent_something);
+  // `answer_limit`: how long this attempt may wait for the server to answer (foreground).
+  Result<HttpResponse> send_once(const HttpRequest& request, std::optional<std::chrono::milliseconds> answer_limit,
+                                 bool& sent_something);
+  void note_outcome(const HttpRequest& request, const Result<HttpResponse>& outcome);
   void* acquire_handle();
   void release_handle(void* handle);
 

@@ -22,11 +22,19 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+mount::Remotes remotes_of(const MountRequest& request) {
+  return {*request.remote, *request.foreground_remote, *request.connectivity};
+}
+
+std::int64_t unix_seconds(std::chrono::system_clock::time_point time) {
+  return std::chrono::duration_cast<std::chrono::seconds>(time.time_since_epoch()).count();
+}
+
 Status replay_journal(const MountRequest& request, mount::ProfileStores& stores) {
   std::uint64_t pending = stores.journal->last_seq() - stores.journal->acked_seq();
   if (pending == 0) return {};
   std::cerr << "coffer mount: uploading " << pending << " changes left in the journal by an earlier run...\n";
-  mount::MountRuntime replay(*request.remote, stores, request.config);
+  mount::MountRuntime replay(remotes_of(request), stores, request.config);
   auto drained = replay.drain(Clock::now() + request.config.unmount_timeout);
   if (!drained) {
     return make_error(Errc::unavailable, "changes from an earlier run could not be uploaded (" + drained.error().message +
@@ -76,13 +84,25 @@ std::string answer(const MountRequest& request, mount::MountRuntime& runtime, st
         {{"seq", entry.seq}, {"at", entry.at}, {"op", entry.op}, {"node", entry.node_id}, {"cause", entry.cause}});
   }
   reply["damaged"] = status.damaged;
+  const auto connection = request.connectivity->state();
+  reply["connection"] = {
+      {"online", connection.online}, {"since", unix_seconds(connection.since)}, {"error", connection.last_error}};
+  if (status.oldest) {
+    const auto& oldest = *status.oldest;
+    reply["oldest_pending"] = {{"seq", oldest.seq},
+                               {"op", oldest.op},
+                               {"node", oldest.node_id},
+                               {"path", runtime.vfs().path_of(oldest.node_id)},
+                               {"queued_at", unix_seconds(oldest.queued_at)},
+                               {"earlier_run", oldest.earlier_run}};
+  }
   // Causes come from the server and may hold any bytes; the answer must still be one JSON line.
   return reply.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 void serve(const MountRequest& request, mount::ProfileStores& stores, std::shared_ptr<vfs::Node> root,
            fuse::FuseMount& mount) {
-  mount::MountRuntime runtime(*request.remote, stores, request.config);
+  mount::MountRuntime runtime(remotes_of(request), stores, request.config);
   runtime.open_root(std::move(root));
   std::atomic<bool> unmounting{false};
   auto control = control::ControlServer::listen(request.paths.control_socket(), [&](const std::string& line) {

@@ -6,6 +6,7 @@
 
 #include "profile/client_config.hpp"
 #include "profile/login_store.hpp"
+#include "remote/connectivity.hpp"
 #include "remote/remote_api.hpp"
 
 namespace coffer::daemon {
@@ -17,7 +18,9 @@ struct MountRequest {
   std::string mountpoint;                 // absolute
   std::vector<std::string> fuse_options;  // from `-o`
   bool foreground = false;
-  std::shared_ptr<remote::RemoteApi> remote;
+  std::shared_ptr<remote::RemoteApi> remote;      // background: the upload queue, the change feed
+  std::shared_ptr<remote::RemoteApi> foreground_remote;  // the same session, network.foreground_timeout
+  std::shared_ptr<remote::Connectivity> connectivity;    // what both remotes last found
 };
 
 // `coffer mount`: uploads what an earlier run left in the journal, mounts the folder, detaches

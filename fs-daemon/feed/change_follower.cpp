@@ -34,6 +34,7 @@ void ChangeFollower::start() {
   auto latest = remote_.changes(std::nullopt, seconds(0), {});
   if (latest) {
     cursor_ = latest->cursor;
+    vfs_.set_feed_live(true);
   } else {
     spdlog::warn("change feed: {}; other devices' changes are followed once the server answers",
                  latest.error().message);
@@ -55,22 +56,32 @@ void ChangeFollower::run(std::stop_token stop) {
   } catch (...) {
     spdlog::error("change feed: stopped following after an unexpected error");
   }
+  vfs_.set_feed_live(false);
 }
 
 void ChangeFollower::follow(std::stop_token stop) {
   PendingRefreshes pending;
   std::chrono::milliseconds error_pause = options_.first_error_pause;
   seconds retry = kFirstRetry;
+  bool failing = false;  // logged once per run of failures
   while (!stop.stop_requested()) {
     const seconds wait = !cursor_ ? seconds(0) : pending.empty() ? options_.poll : std::min(retry, options_.poll);
     auto page = remote_.changes(cursor_, wait, stop);
     if (stop.stop_requested()) return;
+    vfs_.set_feed_live(page.ok());
     if (!page) {
-      if (error_pause == options_.first_error_pause) spdlog::warn("change feed: {}", page.error().message);
-      pause_unless_stopped(error_pause, stop);
-      error_pause = std::min(error_pause * 2, kMaxErrorPause);
+      if (!failing) spdlog::warn("change feed: {}", page.error().message);
+      failing = true;
+      // A server that does not answer is asked again soon: the feed is the mount's probe, and
+      // its first answer brings the connectivity back online, which ends the upload queue's
+      // pause. A server that answers with an error is given time.
+      const bool unanswered = page.error().code == Errc::unavailable;
+      pause_unless_stopped(unanswered ? options_.first_error_pause : error_pause, stop);
+      if (!unanswered) error_pause = std::min(error_pause * 2, kMaxErrorPause);
       continue;
     }
+    if (failing) spdlog::info("change feed: the server answers again");
+    failing = false;
     error_pause = options_.first_error_pause;
     bool fresh = false;
     if (cursor_) {

@@ -15,13 +15,15 @@ struct FollowerOptions {
   // How long the server may hold one request of the feed: a change is seen at once either way;
   // a shorter hold only costs requests.
   std::chrono::seconds poll{25};
-  // The first pause before asking again after a failure, doubling up to 30 s.
+  // The pause before asking again after the server did not answer; after an error answer the
+  // first pause, doubling up to 30 s.
   std::chrono::milliseconds first_error_pause{500};
 };
 
 // Follows the server's change feed (GET /v1/changes, long poll) on one thread and hands what
 // other devices changed to the Vfs (Vfs::refresh_folder, Vfs::refresh_node), which re-reads and
-// verifies it. Refreshes the Vfs defers (local changes not yet sent, a new version of an open
+// verifies it. It tells the Vfs whether it follows (Vfs::set_feed_live: its last request was
+// answered). Refreshes the Vfs defers (local changes not yet sent, a new version of an open
 // file) are asked again after 1 s, doubling up to `poll`, and at once when new changes arrive.
 class ChangeFollower {
  public:

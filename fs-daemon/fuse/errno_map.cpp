@@ -33,9 +33,13 @@ int errno_of(const Error& error) {
     case Errc::unauthenticated:
       spdlog::error("the server refused this login ({}); run `coffer login` again", error.message);
       return EIO;
+    // The server did not answer (refused, silent past network.foreground_timeout, or not
+    // confirming an upload in time): "Host is down" tells it apart from damaged data's EIO.
     case Errc::unavailable:
-    case Errc::rate_limited:
       spdlog::warn("server unreachable: {}", error.message);
+      return EHOSTDOWN;
+    case Errc::rate_limited:
+      spdlog::warn("server overloaded: {}", error.message);
       return EIO;
     case Errc::io:
     case Errc::conflict:

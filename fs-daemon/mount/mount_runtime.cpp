@@ -34,16 +34,18 @@ unsigned encryption_threads() { return std::max(2u, std::thread::hardware_concur
 
 }  // namespace
 
-MountRuntime::MountRuntime(remote::RemoteApi& remote, ProfileStores& stores, const profile::ClientConfig& config)
-    : remote_(remote),
+MountRuntime::MountRuntime(Remotes remotes, ProfileStores& stores, const profile::ClientConfig& config)
+    : remotes_(remotes),
       stores_(stores),
       config_(config),
       memory_(config.memory_cache),
       encryptors_(std::make_unique<sync::WorkerPool>(encryption_threads())),
       fetchers_(std::make_unique<sync::WorkerPool>(static_cast<unsigned>(std::max<std::int64_t>(config.readahead, 2)))) {
   sync::UploadOptions upload{static_cast<unsigned>(config.upload_parallel), config.batch_size, 1000};
-  queue_ = std::make_unique<sync::UploadQueue>(remote_, *stores_.journal, *stores_.chunks, *stores_.guard, upload);
-  reader_ = std::make_unique<vfs::ChunkReader>(remote_, *stores_.journal, *stores_.chunks, memory_, *fetchers_);
+  queue_ = std::make_unique<sync::UploadQueue>(remotes_.background, *stores_.journal, *stores_.chunks, *stores_.guard,
+                                               upload);
+  reader_ = std::make_unique<vfs::ChunkReader>(remotes_.foreground, *stores_.journal, *stores_.chunks, memory_,
+                                               *fetchers_);
   content_ = std::make_unique<vfs::ContentServices>(vfs::ContentServices{
       *reader_, *stores_.journal, *encryptors_, config.journal_sync, 64, 2 * encryption_threads() + 2,
       static_cast<std::size_t>(config.readahead)});
@@ -51,10 +53,12 @@ MountRuntime::MountRuntime(remote::RemoteApi& remote, ProfileStores& stores, con
     flusher_ = std::make_unique<sync::JournalFlusher>(*stores_.journal, config.journal_flush_interval);
   }
   queue_->start();
+  remotes_.connectivity.set_online_listener([queue = queue_.get()] { queue->retry_now(); });
 }
 
 // Workers finish their tasks (which use the reader and journal) before anything else goes.
 MountRuntime::~MountRuntime() {
+  remotes_.connectivity.set_online_listener(nullptr);
   queue_->stop();
   queue_->set_listener(nullptr);
   encryptors_.reset();
@@ -80,7 +84,8 @@ void MountRuntime::open_root(std::shared_ptr<vfs::Node> root) {
   options.inline_limit = config_.inline_limit;
   options.journal_sync = config_.journal_sync;
   options.fsync_timeout = config_.fsync_timeout;
-  vfs_ = std::make_unique<vfs::Vfs>(vfs::VfsServices{remote_, *queue_, *stores_.journal, *stores_.guard, *content_},
+  vfs_ = std::make_unique<vfs::Vfs>(vfs::VfsServices{remotes_.foreground, remotes_.connectivity, *queue_,
+                                                     *stores_.journal, *stores_.guard, *content_},
                                     options, std::move(root));
   queue_->set_listener([this](const std::string& id, std::uint64_t version) { vfs_->on_committed(id, version); });
 }

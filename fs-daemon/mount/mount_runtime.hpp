@@ -8,6 +8,7 @@
 #include "cache/version_guard.hpp"
 #include "profile/client_config.hpp"
 #include "profile/login_store.hpp"
+#include "remote/connectivity.hpp"
 #include "remote/remote_api.hpp"
 #include "sync/journal.hpp"
 #include "sync/journal_flusher.hpp"
@@ -36,11 +37,19 @@ struct ProfileStores {
 Result<std::shared_ptr<vfs::Node>> load_root(remote::RemoteApi& remote, cache::VersionGuard& guard,
                                               const profile::LoginInfo& login, const crypto::FernetKey& master_key);
 
+// The server as a mount reaches it: the same session twice, with two patiences.
+struct Remotes {
+  remote::RemoteApi& background;  // the upload queue: the retry policy, as long as it takes
+  remote::RemoteApi& foreground;  // on behalf of FUSE operations: network.foreground_timeout
+  remote::Connectivity& connectivity;  // what both last found
+};
+
 // Everything a mounted folder runs on, wired together: worker pools, the upload queue, the
-// chunk reader and the Vfs over a remote. Threads start in the constructor.
+// chunk reader and the Vfs over the remotes. Threads start in the constructor; the upload
+// queue ends its retry pause when the connectivity goes back online.
 class MountRuntime {
  public:
-  MountRuntime(remote::RemoteApi& remote, ProfileStores& stores, const profile::ClientConfig& config);
+  MountRuntime(Remotes remotes, ProfileStores& stores, const profile::ClientConfig& config);
   ~MountRuntime();
 
   // Builds the Vfs over the root folder from load_root().
@@ -52,7 +61,7 @@ class MountRuntime {
   Status drain(std::chrono::steady_clock::time_point deadline) { return queue_->drain(deadline); }
 
  private:
-  remote::RemoteApi& remote_;
+  Remotes remotes_;
   ProfileStores& stores_;
   const profile::ClientConfig& config_;
   cache::PlainChunkCache memory_;

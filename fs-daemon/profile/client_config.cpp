@@ -34,6 +34,7 @@ Status read_options(config::Reader& reader, ClientConfig& out) {
   network.read_duration("connect_timeout", out.connect_timeout, 1s, 300s);
   network.read_duration("stall_timeout", out.stall_timeout, 1s, 3600s);
   network.read("retries", out.retries, 1, 100);
+  network.read_duration("foreground_timeout", out.foreground_timeout, 1s, 300s);
   auto mount = reader.section("mount");
   mount.read_duration("fsync_timeout", out.fsync_timeout, 1s, 86400s);
   mount.read_duration("attr_timeout", out.attr_timeout, 0s, 86400s);

@@ -24,6 +24,7 @@ struct ClientConfig {
   std::chrono::seconds connect_timeout{5};   // network.connect_timeout
   std::chrono::seconds stall_timeout{60};    // network.stall_timeout
   std::int64_t retries = 6;                  // network.retries
+  std::chrono::seconds foreground_timeout{5};  // network.foreground_timeout: a FUSE operation waits this long for the server
   std::chrono::seconds fsync_timeout{300};   // mount.fsync_timeout: fsync waits this long for the server
   std::chrono::seconds attr_timeout{60};     // mount.attr_timeout: kernel attribute and entry cache
   std::chrono::seconds unmount_timeout{600};  // mount.unmount_timeout: unmount waits this long for uploads

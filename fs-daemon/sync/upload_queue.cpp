@@ -44,6 +44,7 @@ void UploadQueue::start() {
   std::set<std::string> referenced;
   {
     std::lock_guard lock(mutex_);
+    if (!replayed.empty()) replayed_through_ = replayed.back().seq;
     for (auto& op : replayed) {
       for (auto& id : op_blob_files(op.body)) referenced.insert(std::move(id));
       enqueue_locked(std::move(op));
@@ -101,6 +102,7 @@ void UploadQueue::enqueue_locked(JournalOp op) {
   if (const auto* attributes = std::get_if<SetAttributesOp>(&op.body)) last_attributes_[attributes->node_id] = op.seq;
   for (const auto& id : op_blob_files(op.body)) ++blob_refs_[id];
   pending_bytes_ += op_bytes(op.body);
+  queued_at_.emplace(op.seq, std::chrono::system_clock::now());
   pending_.push_back(std::move(op));
 }
 
@@ -170,6 +172,13 @@ QueueStatus UploadQueue::status() const {
     status.pending_bytes = pending_bytes_;
     status.failed_ops = failed_ops_;
     status.last_error = last_error_;
+    if (!pending_.empty()) {
+      const JournalOp& front = pending_.front();
+      auto queued = queued_at_.find(front.seq);
+      status.oldest = WaitingOp{front.seq, op_name(front.body), op_node_id(front.body),
+                                queued == queued_at_.end() ? std::chrono::system_clock::now() : queued->second,
+                                front.seq <= replayed_through_};
+    }
   }
   // Files, read without mutex_: the sequencer keeps writing them meanwhile.
   status.set_aside = journal_.set_aside_store().count();
@@ -288,6 +297,7 @@ void UploadQueue::complete(std::span<const JournalOp> window, const std::vector<
     pending_.pop_front();
     last = op.seq;
     coalesced_.erase(op.seq);
+    queued_at_.erase(op.seq);
     if (const auto* attributes = std::get_if<SetAttributesOp>(&op.body)) {
       if (auto it = last_attributes_.find(attributes->node_id); it != last_attributes_.end() && it->second == op.seq) {
         last_attributes_.erase(it);

@@ -6,6 +6,7 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <set>
@@ -17,6 +18,15 @@
 
 namespace coffer::sync {
 
+// The change that has waited longest, at the queue's front.
+struct WaitingOp {
+  std::uint64_t seq = 0;
+  std::string op;       // create, attrs, commit, remove, move, link
+  std::string node_id;
+  std::chrono::system_clock::time_point queued_at;  // an op from an earlier run: when this run queued it
+  bool earlier_run = false;
+};
+
 struct QueueStatus {
   std::uint64_t pending_ops = 0;
   std::uint64_t pending_bytes = 0;  // blob files and inline data still to send
@@ -25,6 +35,7 @@ struct QueueStatus {
   std::uint64_t set_aside = 0;      // ops in the journal's set-aside store, from any run
   std::vector<SetAsideEntry> latest_set_aside;  // the newest few
   std::uint64_t damaged = 0;        // files in the journal's damaged/ folder
+  std::optional<WaitingOp> oldest;  // none when nothing waits
 };
 
 // Replays journal ops to the server in order, on one sequencer thread, with blob uploads in
@@ -96,6 +107,8 @@ class UploadQueue {
   std::unordered_map<std::string, std::uint64_t> last_attributes_;  // node -> seq of its latest pending attribute op
   std::set<std::uint64_t> coalesced_;  // pending attribute ops newer in memory than in the journal
   std::unordered_map<std::string, unsigned> blob_refs_;  // blob file -> pending ops using it
+  std::map<std::uint64_t, std::chrono::system_clock::time_point> queued_at_;  // pending op seq -> when queued
+  std::uint64_t replayed_through_ = 0;  // ops up to this seq came from an earlier run's journal
   std::map<std::uint64_t, Error> failures_;               // recent ops that failed for good
   std::uint64_t acked_seq_ = 0;
   std::uint64_t pending_bytes_ = 0;

@@ -44,7 +44,11 @@ bool FileContent::dirty() const {
   return changed_;
 }
 
-Result<ChunkBytes*> FileContent::dirty_chunk(std::uint64_t index) {
+// Reading the chunk's stored bytes (disk cache or server) happens without mutex_, so readers,
+// stat and the tree lock's holders do not wait for it; writers and truncates hold
+// writing_, so nothing else can change this chunk meanwhile (the workers and prepare_commit
+// touch only chunks written since the last commit, which this one is not).
+Result<ChunkBytes*> FileContent::dirty_chunk(std::uint64_t index, std::unique_lock<std::mutex>& lock) {
   if (auto it = dirty_.find(index); it != dirty_.end()) {
     it->second.stamp = ++stamp_;
     return &it->second.data;
@@ -54,7 +58,11 @@ Result<ChunkBytes*> FileContent::dirty_chunk(std::uint64_t index) {
     data = *flying->second.data;
     in_flight_.erase(flying);  // the worker's result is stale now
   } else if (chunks_[index]) {
-    auto base = services_.reader.read(key_, *chunks_[index], covered(index));
+    const crypto::ChunkRef stored = *chunks_[index];
+    const std::size_t length = covered(index);
+    lock.unlock();
+    auto base = services_.reader.read(key_, stored, length);
+    lock.lock();
     if (!base) return std::move(base).error();
     data = **base;
   }
@@ -73,7 +81,7 @@ void FileContent::replace_chunk(std::uint64_t index, ByteView bytes) {
   slot.stamp = ++stamp_;
 }
 
-Status FileContent::resize_locked(std::uint64_t new_size) {
+Status FileContent::resize_locked(std::uint64_t new_size, std::unique_lock<std::mutex>& lock) {
   const std::uint64_t old_size = size_;
   if (new_size == old_size) return {};
   // The chunk that ends the file changes length: it is rewritten, so every stored chunk keeps
@@ -81,7 +89,7 @@ Status FileContent::resize_locked(std::uint64_t new_size) {
   std::uint64_t edge = new_size > old_size ? old_size : new_size;
   bool partial_edge = edge % chunk_size_ != 0 && edge / chunk_size_ < chunks_.size();
   if (partial_edge) {
-    auto buffer = dirty_chunk(edge / chunk_size_);
+    auto buffer = dirty_chunk(edge / chunk_size_, lock);
     if (!buffer) return std::move(buffer).error();
   }
   std::uint64_t count = (new_size + chunk_size_ - 1) / chunk_size_;
@@ -100,11 +108,13 @@ Status FileContent::resize_locked(std::uint64_t new_size) {
 }
 
 Status FileContent::truncate(std::uint64_t new_size) {
+  std::lock_guard writing(writing_);
   std::unique_lock lock(mutex_);
-  return resize_locked(new_size);
+  return resize_locked(new_size, lock);
 }
 
 Status FileContent::write(std::uint64_t offset, ByteView data) {
+  std::lock_guard writing(writing_);
   std::unique_lock lock(mutex_);
   if (spill_error_) {
     Error error = *spill_error_;
@@ -112,7 +122,7 @@ Status FileContent::write(std::uint64_t offset, ByteView data) {
     return error;
   }
   const std::uint64_t end = offset + data.size();
-  if (end > size_) COFFER_TRY_STATUS(resize_locked(end));
+  if (end > size_) COFFER_TRY_STATUS(resize_locked(end, lock));
   for (std::uint64_t pos = offset; pos < end;) {
     std::uint64_t index = pos / chunk_size_;
     std::size_t in_chunk = static_cast<std::size_t>(pos % chunk_size_);
@@ -121,7 +131,7 @@ Status FileContent::write(std::uint64_t offset, ByteView data) {
     if (in_chunk == 0 && n == covered(index)) {
       replace_chunk(index, piece);
     } else {
-      auto buffer = dirty_chunk(index);
+      auto buffer = dirty_chunk(index, lock);
       if (!buffer) return std::move(buffer).error();
       std::memcpy((*buffer)->data() + in_chunk, piece.data(), n);
     }

@@ -56,7 +56,9 @@ struct CommitContent {
 // that read as zeros. A chunk that was never written, or whose bytes are all zeros when it is
 // encrypted, is a hole: nothing is encrypted, stored or uploaded for it.
 // Invariant: a stored chunk's plaintext length equals the part of the file it covers.
-// Lock order: Vfs tree mutex -> mutex_ -> ChunkReader/Journal leaf locks.
+// Lock order: Vfs tree mutex -> mutex_ -> ChunkReader/Journal leaf locks, and writing_ ->
+// mutex_. writing_ is held across the read of a stored chunk (a write into part of it), so it
+// is never taken while the tree mutex is held; mutex_ is never held across such a read.
 class FileContent : public std::enable_shared_from_this<FileContent> {
  public:
   FileContent(ContentServices& services, crypto::FernetKey key, BaseContent base);
@@ -90,9 +92,9 @@ class FileContent : public std::enable_shared_from_this<FileContent> {
   };
 
   std::size_t covered(std::uint64_t index) const;
-  Result<ChunkBytes*> dirty_chunk(std::uint64_t index);
+  Result<ChunkBytes*> dirty_chunk(std::uint64_t index, std::unique_lock<std::mutex>& lock);
   void replace_chunk(std::uint64_t index, ByteView bytes);
-  Status resize_locked(std::uint64_t new_size);
+  Status resize_locked(std::uint64_t new_size, std::unique_lock<std::mutex>& lock);
   void spill_locked(std::uint64_t index);
   void finish_spill(std::uint64_t index, std::uint64_t stamp, const std::optional<crypto::EncryptedChunk>& chunk,
                     Status written);
@@ -107,6 +109,7 @@ class FileContent : public std::enable_shared_from_this<FileContent> {
   ContentServices& services_;
   const crypto::FernetKey key_;
   const std::uint32_t chunk_size_;
+  std::mutex writing_;        // writers and truncates take turns, across a base chunk's read
   mutable std::mutex mutex_;  // guards everything below
   std::condition_variable spilled_;
   std::uint64_t size_ = 0;

@@ -49,6 +49,8 @@ struct Node {
   std::optional<Listing> children;    // folders, once listed
   std::shared_ptr<FileContent> content;  // files, once opened or truncated
   unsigned open_count = 0;
+  bool feed_changed = false;          // the change feed named a change not applied yet: open asks the server
+  bool committing = false;            // a commit's content is being encrypted (one at a time per node)
   std::optional<Error> broken;        // tampering seen: every access fails with it
 };
 

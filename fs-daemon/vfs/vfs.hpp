@@ -3,9 +3,12 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -15,6 +18,8 @@
 #include <vector>
 
 #include "cache/version_guard.hpp"
+#include "crypto/manifest.hpp"
+#include "remote/connectivity.hpp"
 #include "remote/remote_api.hpp"
 #include "sync/upload_queue.hpp"
 #include "vfs/file_content.hpp"
@@ -120,7 +125,8 @@ struct VfsOptions {
 };
 
 struct VfsServices {
-  remote::RemoteApi& remote;
+  remote::RemoteApi& remote;  // on behalf of FUSE operations: bounded (network.foreground_timeout)
+  const remote::Connectivity& connectivity;
   sync::UploadQueue& queue;
   sync::Journal& journal;
   cache::VersionGuard& guard;
@@ -132,9 +138,11 @@ struct VfsServices {
 // Changes apply here at once and reach the server through the journal and upload queue.
 //
 // Lock order: tree_ -> FileContent::mutex_ -> UploadQueue::mutex_ -> leaf locks (Journal,
-// ChunkCache, PlainChunkCache, VersionGuard, ChunkReader). tree_ guards every Node, the
-// inode table and the handle tables; network calls made under it are limited to loading a
-// folder's listing the first time it is used (the change feed reads outside it, vfs_feed.cpp).
+// ChunkCache, PlainChunkCache, VersionGuard, ChunkReader, Connectivity). tree_ guards every
+// Node, the inode table, the handle tables and the loads in flight; it is never held across a
+// call to the server or the encryption of a chunk: listings, manifests and nodes are fetched
+// and verified without it and adopted under it, after checking again what may have changed
+// meanwhile (docs/client.md "Server slow or unreachable").
 class Vfs {
  public:
   Vfs(VfsServices services, VfsOptions options, std::shared_ptr<Node> root);
@@ -192,8 +200,15 @@ class Vfs {
   Result<Refresh> refresh_folder(const std::string& folder_id);
   Result<Refresh> refresh_node(const std::string& node_id);
   void set_notifier(KernelNotifier* notifier);
+  // Whether the change feed follows the server now (its last request was answered): then every
+  // other device's change reaches the mount through it, and open asks the server only about
+  // nodes it named (see revalidate).
+  void set_feed_live(bool live) { feed_live_ = live; }
   // The upload queue's listener: the server committed `version` of a node.
   void on_committed(const std::string& node_id, std::uint64_t version);
+  // Where this mount lists a node ("/a/b"), for `coffer status`; "" when no listing here names
+  // it (removed since, or in a folder never listed).
+  std::string path_of(const std::string& node_id) const;
 
  private:
   struct Handle {
@@ -213,17 +228,21 @@ class Vfs {
     Status fresh;
   };
 
-  // vfs_tree.cpp
+  // vfs_tree.cpp. Functions taking a Lock may release it while they wait for the server and
+  // return with it held; what the caller looked up before may have changed meanwhile.
   Result<std::shared_ptr<Node>> node_of(std::uint64_t ino) const;
-  Result<std::shared_ptr<Node>> folder_of(std::uint64_t ino);
-  Status load_listing(Node& folder);
+  Result<std::shared_ptr<Node>> folder_of(std::uint64_t ino, Lock& lock);
+  Status ensure_listed(const std::shared_ptr<Node>& folder, Lock& lock);
+  Result<std::vector<OpenedChild>> fetch_listing(const Node& folder);
   std::vector<OpenedChild> open_children(const Node& folder, const sync::VerifiedFolder& verified);
   Listing adopt_children(const Node& folder, std::vector<OpenedChild> opened);
   std::shared_ptr<Node> adopt(std::shared_ptr<Node> fresh);
   EntryReply reply_entry(const std::shared_ptr<Node>& node);
-  Status ensure_size(Node& node);
+  Result<crypto::Manifest> fetch_manifest(const std::string& node_id, const crypto::FernetKey& key);
+  Status ensure_size(const std::shared_ptr<Node>& node, Lock& lock);
   struct stat stat_of(const Node& node) const;
-  Result<std::shared_ptr<Node>> child_of(Node& folder, const std::string& name);
+  Result<std::shared_ptr<Node>> child_of(const std::shared_ptr<Node>& folder, const std::string& name, Lock& lock);
+  std::optional<std::string> folder_path(const Node& folder) const;
 
   // vfs_feed.cpp
   std::shared_ptr<Node> known_node(const std::string& node_id) const;
@@ -233,10 +252,12 @@ class Vfs {
 
   // vfs_namespace.cpp
   Result<std::shared_ptr<Node>> make_node(Node& parent, const std::string& name, NodeSpec spec, const Caller& caller);
-  Status remove_entry(Node& parent, const std::string& name, bool folder);
+  Status remove_entry(const std::shared_ptr<Node>& parent, const std::string& name, bool folder, Lock& lock);
   Status detach_child(Node& parent, const std::string& name, const ChildEntry& child);
   Status check_rename(const Node& from, Node& to, const std::string& new_name, RenameMode mode,
                       const ChildEntry& source, const ChildEntry* target);
+  Status move_entry(Node& from, Node& to, const std::string& name, const std::string& new_name, RenameMode mode,
+                    const ChildEntry& source, const ChildEntry* target);
   bool is_ancestor(const Node& maybe_ancestor, const Node& node) const;
 
   // vfs_attr.cpp
@@ -245,12 +266,15 @@ class Vfs {
   Status record_folder_times(Node& folder);
   void touch_change(Node& node);
   void touch_modify(Node& node);
+  Result<remote::Usage> usage_for_statfs();
 
   // vfs_file.cpp
   Result<std::shared_ptr<FileContent>> content_of(Node& node, Lock& lock);
   Result<std::shared_ptr<FileContent>> content_for_reading(std::uint64_t fh);
   Status commit_content(Node& node, Lock& lock);
   Status revalidate(const std::shared_ptr<Node>& node, Lock& lock, bool& changed);
+  bool asks_server_on_open(const Node& node) const;
+  Status size_entries(std::uint64_t fh, std::uint64_t offset, Lock& lock);
   Result<Handle> handle_of(std::uint64_t fh) const;
   Status record_op(Node& node, sync::OpBody op);
 
@@ -264,6 +288,11 @@ class Vfs {
   std::unordered_map<std::uint64_t, DirHandle> dir_handles_;
   std::uint64_t next_handle_ = 1;
   KernelNotifier* notifier_ = nullptr;
+  // Folders whose listing is being loaded (by folder id): their other users wait for that load.
+  std::unordered_map<std::string, std::shared_future<Status>> listing_loads_;
+  std::condition_variable commit_turns_;  // a node's commit waits for the one before (Node::committing)
+  std::optional<remote::Usage> last_usage_;  // statfs while the server does not answer
+  std::atomic<bool> feed_live_{false};
 };
 
 crypto::Timestamp now_timestamp();

@@ -75,8 +75,11 @@ Result<struct stat> Vfs::setattr(std::uint64_t ino, const SetAttrRequest& reques
     if (node->type == remote::NodeType::special) return make_error(Errc::invalid_argument, "a special file has no size");
     auto content = content_of(*node, lock);
     if (!content) return std::move(content).error();
-    COFFER_TRY_STATUS((*content)->truncate(*request.size));
-    node->size = *request.size;
+    lock.unlock();  // the chunk that then ends the file may have to be read first
+    Status truncated = (*content)->truncate(*request.size);
+    lock.lock();
+    COFFER_TRY_STATUS(truncated);
+    node->size = (*content)->size();
     node->attrs.mtime = now;
   }
   if (request.uid || request.gid) {
@@ -156,8 +159,27 @@ Status Vfs::removexattr(std::uint64_t ino, const std::string& name) {
   return record_attributes(**node);
 }
 
-Result<struct statvfs> Vfs::statfs() {
+// The server's count, or while it does not answer the last one it gave: `df` and file managers
+// ask often, and the totals change slowly.
+Result<remote::Usage> Vfs::usage_for_statfs() {
+  std::optional<remote::Usage> known;
+  {
+    std::lock_guard lock(tree_);
+    known = last_usage_;
+  }
+  if (known && !services_.connectivity.online()) return *known;
   auto usage = services_.remote.usage();
+  if (!usage) {
+    if (known && usage.error().code == Errc::unavailable) return *known;
+    return std::move(usage).error();
+  }
+  std::lock_guard lock(tree_);
+  last_usage_ = *usage;
+  return usage;
+}
+
+Result<struct statvfs> Vfs::statfs() {
+  auto usage = usage_for_statfs();
   if (!usage) return std::move(usage).error();
   std::uint64_t total = usage->quota.value_or(std::max(kUnlimitedBytes, usage->used * 2));
   std::uint64_t free = total > usage->used ? total - usage->used : 0;

@@ -2,7 +2,6 @@
 
 #include <set>
 
-#include "sync/folder_listing.hpp"
 #include "vfs/entry_codec.hpp"
 #include "vfs/vfs.hpp"
 
@@ -77,21 +76,22 @@ Result<Vfs::Refresh> Vfs::refresh_folder(const std::string& folder_id) {
   std::uint64_t seen_op = 0;
   {
     std::lock_guard lock(tree_);
+    // Its first listing is being read: it may have been read before this change.
+    if (listing_loads_.contains(folder_id)) return Refresh::deferred;
     folder = known_node(folder_id);
     if (!folder || !folder->children || folder->broken) return Refresh::done;  // nothing cached
     if (has_unsent_changes(*folder)) return Refresh::deferred;
     seen_op = folder->last_op_seq;
   }
-  auto verified = sync::list_verified_folder(services_.remote, services_.guard, folder->id, folder->key);
-  if (!verified) return refused(*folder, std::move(verified).error());
-  auto opened = open_children(*folder, *verified);
+  auto opened = fetch_listing(*folder);
+  if (!opened) return refused(*folder, std::move(opened).error());
   KernelNotices notices;
   {
     std::lock_guard lock(tree_);
     if (!folder->children || folder->broken) return Refresh::done;
     // A change made here while the listing was read may not be in it: read again once sent.
     if (folder->last_op_seq != seen_op || has_unsent_changes(*folder)) return Refresh::deferred;
-    Listing fresh = adopt_children(*folder, std::move(opened));
+    Listing fresh = adopt_children(*folder, std::move(opened).value());
     if (folder->ino != 0) diff_listing(folder->ino, *folder->children, fresh, notices);
     folder->children = std::move(fresh);
   }
@@ -120,9 +120,14 @@ Result<Vfs::Refresh> Vfs::refresh_node(const std::string& node_id) {
     std::lock_guard lock(tree_);
     if (node->last_op_seq != seen_op || has_unsent_changes(*node)) return Refresh::deferred;
     const bool new_version = info->version != node->server_version;
-    // Close-to-open: an open file reads the version it opened until its last close.
-    if (new_version && node->open_count > 0) return Refresh::deferred;
+    // Close-to-open: an open file reads the version it opened until its last close, and the
+    // next open asks the server (revalidate) rather than wait for this to be asked again.
+    if (new_version && node->open_count > 0) {
+      node->feed_changed = true;
+      return Refresh::deferred;
+    }
     if (new_version) node->content.reset();
+    node->feed_changed = false;
     applied = apply_node_record(*node, *info);
     if (!applied) {
       spdlog::error("refused tampered data: {}", applied.error().message);

@@ -34,16 +34,9 @@ Result<std::shared_ptr<FileContent>> Vfs::content_of(Node& node, Lock& lock) {
     const std::string id = node.id;
     const crypto::FernetKey key = node.key;
     lock.unlock();
-    auto version = services_.remote.get_version(id, std::nullopt);
-    Result<crypto::Manifest> manifest = make_error(Errc::internal, "");
-    if (version) manifest = crypto::open_manifest(key, id, version->manifest);
+    auto manifest = fetch_manifest(id, key);
     lock.lock();
-    if (!version) return std::move(version).error();
-    if (!manifest || manifest->version != version->version) {
-      std::string why = manifest ? "it names another version" : manifest.error().message;
-      spdlog::error("node {}: the manifest is refused: {}", id, why);
-      return make_error(Errc::integrity, "node " + id + ": manifest refused: " + why);
-    }
+    if (!manifest) return std::move(manifest).error();
     if (auto fresh = services_.guard.check_version(id, manifest->version); !fresh) {
       spdlog::error("{}", fresh.error().message);
       node.broken = fresh.error();
@@ -60,16 +53,32 @@ Result<std::shared_ptr<FileContent>> Vfs::content_of(Node& node, Lock& lock) {
   return node.content;
 }
 
-// Close-to-open: a node without local changes in flight is checked against the server.
+// Open is close-to-open against the change feed. While the feed follows the server, every other
+// device's change reaches the mount through it (refresh_node) within its latency, so open asks
+// the server only about a node the feed named and could not refresh yet (a new version of a
+// file that was open). Without the feed (not started, or its last request failed), open asks
+// about every node, unless the server is known not to answer: then what was cached is served.
+bool Vfs::asks_server_on_open(const Node& node) const {
+  if (!node.feed_changed && feed_live_) return false;
+  return services_.connectivity.online();
+}
+
+// Close-to-open: a node without local changes in flight is checked against the server. A
+// server that does not answer (within network.foreground_timeout) leaves the cached version
+// in use when its content is loaded; without it the open needs the server and fails.
 Status Vfs::revalidate(const std::shared_ptr<Node>& node, Lock& lock, bool& changed) {
   changed = false;
   bool local_changes = node->last_op_seq > services_.queue.acked_seq() || node->open_count > 0 ||
                        (node->content && node->content->dirty());
-  if (local_changes) return {};
+  if (local_changes || !asks_server_on_open(*node)) return {};
   const std::string id = node->id;
   lock.unlock();
   auto info = services_.remote.get_node(id);
   lock.lock();
+  if (!info && info.error().code == Errc::unavailable && node->content) {
+    spdlog::info("node {}: the server does not answer; opening the cached version ({})", id, info.error().message);
+    return {};
+  }
   if (!info) return info.error().code == Errc::not_found ? Status{} : Status{std::move(info).error()};
   Status fresh = services_.guard.check_version(id, info->version);
   if (fresh) fresh = services_.guard.check_revision(id, info->attributes_revision);
@@ -78,10 +87,13 @@ Status Vfs::revalidate(const std::shared_ptr<Node>& node, Lock& lock, bool& chan
     node->broken = fresh.error();
     return fresh;
   }
+  // Changed here meanwhile (a write through a handle opened since): the record read is older.
+  if (node->open_count > 0 || (node->content && node->content->dirty())) return {};
   if (info->version != node->server_version) {
     changed = true;
     node->content.reset();
   }
+  node->feed_changed = false;
   COFFER_TRY_STATUS(apply_node_record(*node, *info));
   return {};
 }
@@ -100,8 +112,11 @@ Result<OpenReply> Vfs::open(std::uint64_t ino, int flags) {
   auto content = content_of(*node, lock);
   if (!content) return std::move(content).error();
   if ((flags & O_TRUNC) && writable(flags) && node->size > 0) {
-    COFFER_TRY_STATUS((*content)->truncate(0));
-    node->size = 0;
+    lock.unlock();  // a writer of this file may hold it while it reads a chunk
+    Status truncated = (*content)->truncate(0);
+    lock.lock();
+    COFFER_TRY_STATUS(truncated);
+    node->size = (*content)->size();
     touch_modify(*node);
   }
   std::uint64_t fh = next_handle_++;
@@ -112,8 +127,8 @@ Result<OpenReply> Vfs::open(std::uint64_t ino, int flags) {
 
 Result<CreateReply> Vfs::create(std::uint64_t parent, const std::string& name, std::uint32_t mode, int flags,
                                 const Caller& caller) {
-  std::lock_guard lock(tree_);
-  auto folder = folder_of(parent);
+  Lock lock(tree_);
+  auto folder = folder_of(parent, lock);
   if (!folder) return std::move(folder).error();
   auto node = make_node(**folder, name, NodeSpec{remote::NodeType::file, mode, {}, 0}, caller);
   if (!node) return std::move(node).error();
@@ -165,18 +180,52 @@ Result<std::size_t> Vfs::write(std::uint64_t fh, std::uint64_t offset, ByteView 
   return data.size();
 }
 
+namespace {
+
+// A node's turn to commit (Node::committing): its content is encrypted without the tree lock,
+// and its op must still follow the previous commit's in the journal. Ends with the lock held.
+class CommitTurn {
+ public:
+  CommitTurn(Node& node, std::unique_lock<std::mutex>& lock, std::condition_variable& turns)
+      : node_(node), lock_(lock), turns_(turns) {
+    turns_.wait(lock_, [&] { return !node_.committing; });
+    node_.committing = true;
+  }
+  ~CommitTurn() {
+    if (!lock_.owns_lock()) lock_.lock();
+    node_.committing = false;
+    turns_.notify_all();
+  }
+  CommitTurn(const CommitTurn&) = delete;
+  CommitTurn& operator=(const CommitTurn&) = delete;
+
+ private:
+  Node& node_;
+  std::unique_lock<std::mutex>& lock_;
+  std::condition_variable& turns_;
+};
+
+}  // namespace
+
 Status Vfs::commit_content(Node& node, Lock& lock) {
   auto content = content_of(node, lock);
   if (!content) return std::move(content).error();
-  auto prepared = (*content)->prepare_commit(options_.inline_limit);
-  if (!prepared) return std::move(prepared).error();
-  node.size = node.committed_size = prepared->size;
-  node.committed_stored = prepared->stored_bytes;
-  COFFER_TRY_STATUS(record_op(node, sync::CommitOp{node.id, raw_key(node.key), prepared->size, prepared->chunk_size,
-                                                   std::move(prepared->chunks), attributes_to_record(node),
-                                                   std::move(prepared->inline_blobs)}));
+  std::uint64_t seq = 0;
+  {
+    CommitTurn turn(node, lock, commit_turns_);
+    lock.unlock();
+    auto prepared = (*content)->prepare_commit(options_.inline_limit);
+    lock.lock();
+    if (!prepared) return std::move(prepared).error();
+    node.size = (*content)->size();  // a write may have grown it meanwhile; the next commit has it
+    node.committed_size = prepared->size;
+    node.committed_stored = prepared->stored_bytes;
+    COFFER_TRY_STATUS(record_op(node, sync::CommitOp{node.id, raw_key(node.key), prepared->size, prepared->chunk_size,
+                                                     std::move(prepared->chunks), attributes_to_record(node),
+                                                     std::move(prepared->inline_blobs)}));
+    seq = node.last_op_seq;
+  }
   if (!options_.journal_sync) return {};
-  std::uint64_t seq = node.last_op_seq;
   lock.unlock();
   Status synced = services_.journal.sync(seq);
   lock.lock();
@@ -233,8 +282,8 @@ Status Vfs::fsync(std::uint64_t ino) {
 }
 
 Result<std::uint64_t> Vfs::opendir(std::uint64_t ino) {
-  std::lock_guard lock(tree_);
-  auto folder = folder_of(ino);
+  Lock lock(tree_);
+  auto folder = folder_of(ino, lock);
   if (!folder) return std::move(folder).error();
   DirHandle handle;
   auto parent_it = nodes_.find((*folder)->parent_id);
@@ -247,8 +296,24 @@ Result<std::uint64_t> Vfs::opendir(std::uint64_t ino) {
   return fh;
 }
 
+// readdirplus answers with attributes: the sizes a record does not know are read from the
+// manifests first, without the tree lock.
+Status Vfs::size_entries(std::uint64_t fh, std::uint64_t offset, Lock& lock) {
+  std::vector<std::shared_ptr<Node>> unsized;
+  auto it = dir_handles_.find(fh);
+  if (it == dir_handles_.end()) return make_error(Errc::bad_handle, "no such folder handle");
+  const auto& entries = it->second.entries;
+  for (std::uint64_t i = std::max<std::uint64_t>(offset, 2); i < entries.size(); ++i) {
+    const auto& node = entries[i].second;
+    if (node->size_unknown && !node->broken) unsized.push_back(node);
+  }
+  for (const auto& node : unsized) COFFER_TRY_STATUS(ensure_size(node, lock));
+  return {};
+}
+
 Status Vfs::readdir(std::uint64_t fh, std::uint64_t offset, bool plus, const DirEntrySink& add) {
-  std::lock_guard lock(tree_);
+  Lock lock(tree_);
+  if (plus) COFFER_TRY_STATUS(size_entries(fh, offset, lock));
   auto it = dir_handles_.find(fh);
   if (it == dir_handles_.end()) return make_error(Errc::bad_handle, "no such folder handle");
   const auto& entries = it->second.entries;
@@ -259,10 +324,7 @@ Status Vfs::readdir(std::uint64_t fh, std::uint64_t offset, bool plus, const Dir
     reply.mode = node->attrs.mode & S_IFMT;
     reply.next_offset = i + 1;
     bool dot = i < 2;
-    if (plus && !dot && !node->broken) {
-      if (auto sized = ensure_size(*node); !sized) return sized;
-      reply.entry = reply_entry(node);
-    }
+    if (plus && !dot && !node->broken) reply.entry = reply_entry(node);
     reply.ino = node->ino != 0 ? node->ino : kUnknownIno;
     if (!add(reply)) {
       if (reply.entry) inodes_.forget(reply.entry->ino, 1);

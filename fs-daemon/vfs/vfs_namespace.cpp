@@ -83,8 +83,8 @@ Result<std::shared_ptr<Node>> Vfs::make_node(Node& parent, const std::string& na
 }
 
 Result<EntryReply> Vfs::mkdir(std::uint64_t parent, const std::string& name, std::uint32_t mode, const Caller& caller) {
-  std::lock_guard lock(tree_);
-  auto folder = folder_of(parent);
+  Lock lock(tree_);
+  auto folder = folder_of(parent, lock);
   if (!folder) return std::move(folder).error();
   auto node = make_node(**folder, name, NodeSpec{remote::NodeType::folder, mode, {}, 0}, caller);
   if (!node) return std::move(node).error();
@@ -95,8 +95,8 @@ Result<EntryReply> Vfs::mknod(std::uint64_t parent, const std::string& name, std
                               const Caller& caller) {
   auto type = mknod_type(mode);
   if (!type) return std::move(type).error();
-  std::lock_guard lock(tree_);
-  auto folder = folder_of(parent);
+  Lock lock(tree_);
+  auto folder = folder_of(parent, lock);
   if (!folder) return std::move(folder).error();
   auto node = make_node(**folder, name, NodeSpec{*type, mode, {}, is_device(mode) ? rdev : 0}, caller);
   if (!node) return std::move(node).error();
@@ -106,8 +106,8 @@ Result<EntryReply> Vfs::mknod(std::uint64_t parent, const std::string& name, std
 Result<EntryReply> Vfs::symlink(const std::string& target, std::uint64_t parent, const std::string& name,
                                 const Caller& caller) {
   if (target.size() > kMaxSymlink) return make_error(Errc::name_too_long, "a symlink target is longer than 4095 bytes");
-  std::lock_guard lock(tree_);
-  auto folder = folder_of(parent);
+  Lock lock(tree_);
+  auto folder = folder_of(parent, lock);
   if (!folder) return std::move(folder).error();
   auto node = make_node(**folder, name, NodeSpec{remote::NodeType::symlink, 0777, target, 0}, caller);
   if (!node) return std::move(node).error();
@@ -115,14 +115,14 @@ Result<EntryReply> Vfs::symlink(const std::string& target, std::uint64_t parent,
 }
 
 Result<EntryReply> Vfs::link(std::uint64_t ino, std::uint64_t new_parent, const std::string& new_name) {
-  std::lock_guard lock(tree_);
+  Lock lock(tree_);
   auto node = node_of(ino);
   if (!node) return std::move(node).error();
   const remote::NodeType type = (*node)->type;
   if (type != remote::NodeType::file && type != remote::NodeType::special) {
     return make_error(Errc::not_permitted, "only files and special files have hard links");
   }
-  auto folder = folder_of(new_parent);
+  auto folder = folder_of(new_parent, lock);
   if (!folder) return std::move(folder).error();
   if (new_name.size() > kMaxName) return make_error(Errc::name_too_long, "a name is longer than 255 bytes");
   if ((*folder)->children->contains(new_name)) return make_error(Errc::already_exists, "the name exists");
@@ -145,34 +145,39 @@ Status Vfs::detach_child(Node& parent, const std::string& name, const ChildEntry
   return record_folder_times(parent);
 }
 
-Status Vfs::remove_entry(Node& parent, const std::string& name, bool folder) {
-  auto child = child_of(parent, name);
-  if (!child) return std::move(child).error();
-  bool is_folder = (*child)->type == remote::NodeType::folder;
-  if (folder && !is_folder) return make_error(Errc::not_a_directory, "not a folder");
-  if (!folder && is_folder) return make_error(Errc::is_a_directory, "a folder");
-  if (is_folder) {
-    COFFER_TRY_STATUS(load_listing(**child));
-    if (!(*child)->children->empty()) return make_error(Errc::not_empty, "the folder is not empty");
+// A folder to remove must be empty, so its listing is loaded first (without the tree lock);
+// the name is then looked up again, as it may have changed meanwhile.
+Status Vfs::remove_entry(const std::shared_ptr<Node>& parent, const std::string& name, bool folder, Lock& lock) {
+  for (;;) {
+    auto child = child_of(parent, name, lock);
+    if (!child) return std::move(child).error();
+    bool is_folder = (*child)->type == remote::NodeType::folder;
+    if (folder && !is_folder) return make_error(Errc::not_a_directory, "not a folder");
+    if (!folder && is_folder) return make_error(Errc::is_a_directory, "a folder");
+    if (is_folder && !(*child)->children) {
+      COFFER_TRY_STATUS(ensure_listed(*child, lock));
+      continue;
+    }
+    if (is_folder && !(*child)->children->empty()) return make_error(Errc::not_empty, "the folder is not empty");
+    ChildEntry entry = parent->children->at(name);
+    COFFER_TRY_STATUS(
+        record_op(*entry.node, sync::RemoveOp{{parent->id, entry.name_tag}, entry.node->id, raw_key(parent->key)}));
+    return detach_child(*parent, name, entry);
   }
-  ChildEntry entry = parent.children->at(name);
-  COFFER_TRY_STATUS(
-      record_op(*entry.node, sync::RemoveOp{{parent.id, entry.name_tag}, entry.node->id, raw_key(parent.key)}));
-  return detach_child(parent, name, entry);
 }
 
 Status Vfs::unlink(std::uint64_t parent, const std::string& name) {
-  std::lock_guard lock(tree_);
-  auto folder = folder_of(parent);
+  Lock lock(tree_);
+  auto folder = folder_of(parent, lock);
   if (!folder) return std::move(folder).error();
-  return remove_entry(**folder, name, false);
+  return remove_entry(*folder, name, false, lock);
 }
 
 Status Vfs::rmdir(std::uint64_t parent, const std::string& name) {
-  std::lock_guard lock(tree_);
-  auto folder = folder_of(parent);
+  Lock lock(tree_);
+  auto folder = folder_of(parent, lock);
   if (!folder) return std::move(folder).error();
-  return remove_entry(**folder, name, true);
+  return remove_entry(*folder, name, true, lock);
 }
 
 bool Vfs::is_ancestor(const Node& maybe_ancestor, const Node& node) const {
@@ -206,55 +211,72 @@ Status Vfs::check_rename(const Node& from, Node& to, const std::string& new_name
   bool target_folder = target->node->type == remote::NodeType::folder;
   if (source_folder && !target_folder) return make_error(Errc::not_a_directory, "the target is not a folder");
   if (!source_folder && target_folder) return make_error(Errc::is_a_directory, "the target is a folder");
-  if (target_folder) {
-    COFFER_TRY_STATUS(load_listing(*target->node));
-    if (!target->node->children->empty()) return make_error(Errc::not_empty, "the target folder is not empty");
+  // Listed by rename() before it got here.
+  if (target_folder && !target->node->children->empty()) {
+    return make_error(Errc::not_empty, "the target folder is not empty");
   }
   return {};
 }
 
 Status Vfs::rename(std::uint64_t parent, const std::string& name, std::uint64_t new_parent,
                    const std::string& new_name, RenameMode mode) {
-  std::lock_guard lock(tree_);
-  auto from = folder_of(parent);
-  if (!from) return std::move(from).error();
-  auto to = folder_of(new_parent);
-  if (!to) return std::move(to).error();
-  COFFER_TRY_STATUS(child_of(**from, name));
-  const ChildEntry source = (*from)->children->at(name);
-  auto target_it = (*to)->children->find(new_name);
-  std::optional<ChildEntry> target;
-  if (target_it != (*to)->children->end()) target = target_it->second;
-  COFFER_TRY_STATUS(check_rename(**from, **to, new_name, mode, source, target ? &*target : nullptr));
+  Lock lock(tree_);
+  // Every folder involved is listed first (each load releases the tree lock); then everything
+  // is looked up again and the rename runs under one hold of the lock.
+  for (;;) {
+    auto from = folder_of(parent, lock);
+    if (!from) return std::move(from).error();
+    auto to = folder_of(new_parent, lock);
+    if (!to) return std::move(to).error();
+    COFFER_TRY_STATUS(child_of(*from, name, lock));  // listed: the lock stays held from here
+    const ChildEntry source = (*from)->children->at(name);
+    auto target_it = (*to)->children->find(new_name);
+    const ChildEntry* target = target_it == (*to)->children->end() ? nullptr : &target_it->second;
+    const bool replaces_folder = target != nullptr && mode != RenameMode::exchange &&
+                                 source.node->type == remote::NodeType::folder &&
+                                 target->node->type == remote::NodeType::folder;
+    if (replaces_folder && !target->node->children) {
+      COFFER_TRY_STATUS(ensure_listed(target->node, lock));
+      continue;
+    }
+    std::optional<ChildEntry> replaced;
+    if (target != nullptr) replaced = *target;
+    return move_entry(**from, **to, name, new_name, mode, source, replaced ? &*replaced : nullptr);
+  }
+}
+
+Status Vfs::move_entry(Node& from, Node& to, const std::string& name, const std::string& new_name, RenameMode mode,
+                       const ChildEntry& source, const ChildEntry* target) {
+  COFFER_TRY_STATUS(check_rename(from, to, new_name, mode, source, target));
   if (target && target->node == source.node && mode != RenameMode::exchange) return {};
 
   remote::MoveEntry move;
-  move.from = {(*from)->id, source.name_tag};
-  move.to = seal_entry(**to, new_name, source.node->id, source.node->key);
+  move.from = {from.id, source.name_tag};
+  move.to = seal_entry(to, new_name, source.node->id, source.node->key);
   move.mode = mode == RenameMode::exchange ? remote::MoveMode::exchange
               : mode == RenameMode::noreplace ? remote::MoveMode::noreplace
                                               : remote::MoveMode::replace;
-  if (mode == RenameMode::exchange) move.exchange = seal_entry(**from, name, target->node->id, target->node->key);
+  if (mode == RenameMode::exchange) move.exchange = seal_entry(from, name, target->node->id, target->node->key);
   const std::string new_tag = move.to.name_tag;
   const std::string exchange_tag = move.exchange ? move.exchange->name_tag : std::string();
-  COFFER_TRY_STATUS(record_op(*source.node, sync::MoveOp{std::move(move), raw_key((*from)->key), raw_key((*to)->key)}));
+  COFFER_TRY_STATUS(record_op(*source.node, sync::MoveOp{std::move(move), raw_key(from.key), raw_key(to.key)}));
 
-  (*from)->children->erase(name);
+  from.children->erase(name);
   if (mode == RenameMode::exchange) {
-    (*(*from)->children)[name] = ChildEntry{exchange_tag, target->node};
-    if (target->node->type == remote::NodeType::folder) target->node->parent_id = (*from)->id;
+    (*from.children)[name] = ChildEntry{exchange_tag, target->node};
+    if (target->node->type == remote::NodeType::folder) target->node->parent_id = from.id;
     touch_change(*target->node);
   } else if (target) {
     if (target->node->nlink > 0) --target->node->nlink;
   }
-  (*(*to)->children)[new_name] = ChildEntry{new_tag, source.node};
-  if (source.node->type == remote::NodeType::folder) source.node->parent_id = (*to)->id;
+  (*to.children)[new_name] = ChildEntry{new_tag, source.node};
+  if (source.node->type == remote::NodeType::folder) source.node->parent_id = to.id;
   touch_change(*source.node);
-  touch_modify(**from);
-  COFFER_TRY_STATUS(record_folder_times(**from));
-  if (*to != *from) {
-    touch_modify(**to);
-    COFFER_TRY_STATUS(record_folder_times(**to));
+  touch_modify(from);
+  COFFER_TRY_STATUS(record_folder_times(from));
+  if (&to != &from) {
+    touch_modify(to);
+    COFFER_TRY_STATUS(record_folder_times(to));
   }
   return {};
 }

@@ -2,7 +2,6 @@
 
 #include <ctime>
 
-#include "crypto/manifest.hpp"
 #include "sync/folder_listing.hpp"
 #include "vfs/entry_codec.hpp"
 #include "vfs/vfs.hpp"
@@ -44,11 +43,11 @@ Result<std::shared_ptr<Node>> Vfs::node_of(std::uint64_t ino) const {
   return node;
 }
 
-Result<std::shared_ptr<Node>> Vfs::folder_of(std::uint64_t ino) {
+Result<std::shared_ptr<Node>> Vfs::folder_of(std::uint64_t ino, Lock& lock) {
   auto node = node_of(ino);
   if (!node) return node;
   if ((*node)->type != remote::NodeType::folder) return make_error(Errc::not_a_directory, "not a folder");
-  COFFER_TRY_STATUS(load_listing(**node));
+  COFFER_TRY_STATUS(ensure_listed(*node, lock));
   return node;
 }
 
@@ -59,19 +58,56 @@ std::shared_ptr<Node> Vfs::adopt(std::shared_ptr<Node> fresh) {
   return fresh;
 }
 
-Status Vfs::load_listing(Node& folder) {
-  if (folder.children) return {};
-  auto verified = sync::list_verified_folder(services_.remote, services_.guard, folder.id, folder.key);
-  if (!verified) {  // logged where it becomes EIO
-    if (verified.error().code == Errc::integrity) folder.broken = verified.error();
-    return std::move(verified).error();
+// A folder's listing, loaded on its first use without the tree lock: one load per folder at a
+// time, which the folder's other users wait for (and share its failure); users of other
+// folders and of cached data go on meanwhile. Listings are never dropped once loaded, so only
+// this folder's state is checked again after the wait.
+Status Vfs::ensure_listed(const std::shared_ptr<Node>& folder, Lock& lock) {
+  while (!folder->children) {
+    if (folder->broken) return *folder->broken;
+    if (auto loading = listing_loads_.find(folder->id); loading != listing_loads_.end()) {
+      auto in_flight = loading->second;
+      lock.unlock();
+      Status loaded = in_flight.get();
+      lock.lock();
+      if (!loaded) return loaded;
+      continue;
+    }
+    std::promise<Status> promise;
+    listing_loads_.emplace(folder->id, promise.get_future().share());
+    lock.unlock();
+    Result<std::vector<OpenedChild>> fetched = make_error(Errc::internal, "the listing was not loaded");
+    try {
+      fetched = fetch_listing(*folder);
+    } catch (...) {  // the FUSE adaptor's barrier logs it; the folder's waiters must not wait forever
+      lock.lock();
+      listing_loads_.erase(folder->id);
+      promise.set_value(make_error(Errc::internal, "loading the listing failed"));
+      throw;
+    }
+    lock.lock();
+    listing_loads_.erase(folder->id);
+    Status loaded;
+    if (!fetched) {  // logged where it becomes EIO
+      if (fetched.error().code == Errc::integrity) folder->broken = fetched.error();
+      loaded = std::move(fetched).error();
+    } else {
+      folder->children = adopt_children(*folder, std::move(fetched).value());
+    }
+    promise.set_value(loaded);
+    if (!loaded) return loaded;
   }
-  folder.children = adopt_children(folder, open_children(folder, *verified));
   return {};
 }
 
-// Reads only the folder's id and key, which never change, so the change feed runs it without
-// the tree lock.
+// The folder's entries from the server, verified as a whole and each opened and checked
+// against the guard. Reads only the folder's id and key, which never change: no lock needed.
+Result<std::vector<Vfs::OpenedChild>> Vfs::fetch_listing(const Node& folder) {
+  auto verified = sync::list_verified_folder(services_.remote, services_.guard, folder.id, folder.key);
+  if (!verified) return std::move(verified).error();
+  return open_children(folder, *verified);
+}
+
 std::vector<Vfs::OpenedChild> Vfs::open_children(const Node& folder, const sync::VerifiedFolder& verified) {
   std::vector<OpenedChild> children;
   for (const auto& entry : verified.entries) {
@@ -105,27 +141,45 @@ Listing Vfs::adopt_children(const Node& folder, std::vector<OpenedChild> opened)
   return listing;
 }
 
-Result<std::shared_ptr<Node>> Vfs::child_of(Node& folder, const std::string& name) {
+Result<std::shared_ptr<Node>> Vfs::child_of(const std::shared_ptr<Node>& folder, const std::string& name, Lock& lock) {
   if (name.size() > kMaxName) return make_error(Errc::name_too_long, "a name is longer than 255 bytes");
-  COFFER_TRY_STATUS(load_listing(folder));
-  auto it = folder.children->find(name);
-  if (it == folder.children->end()) return make_error(Errc::not_found, "no such entry");
+  COFFER_TRY_STATUS(ensure_listed(folder, lock));
+  auto it = folder->children->find(name);
+  if (it == folder->children->end()) return make_error(Errc::not_found, "no such entry");
   if (it->second.node->broken) return *it->second.node->broken;
   return it->second.node;
 }
 
+// The server's current manifest of a file, opened under its key and bound to its id and the
+// version the server labels current. No lock: the id and key never change.
+Result<crypto::Manifest> Vfs::fetch_manifest(const std::string& node_id, const crypto::FernetKey& key) {
+  auto version = services_.remote.get_version(node_id, std::nullopt);
+  if (!version) return std::move(version).error();
+  auto manifest = crypto::open_manifest(key, node_id, version->manifest);
+  if (!manifest || manifest->version != version->version) {
+    std::string why = manifest ? "it names another version" : manifest.error().message;
+    spdlog::error("node {}: the manifest is refused: {}", node_id, why);
+    return make_error(Errc::integrity, "node " + node_id + ": manifest refused: " + why);
+  }
+  return manifest;
+}
+
 // A record written by another client may not name the current version's size: the manifest
 // does, and is verified like any manifest.
-Status Vfs::ensure_size(Node& node) {
-  if (!node.size_unknown) return {};
-  auto version = services_.remote.get_version(node.id, std::nullopt);
-  if (!version) return std::move(version).error();
-  auto manifest = crypto::open_manifest(node.key, node.id, version->manifest);
-  if (!manifest) return make_error(Errc::integrity, "node " + node.id + ": manifest: " + manifest.error().message);
-  COFFER_TRY_STATUS(services_.guard.check_version(node.id, manifest->version));
-  node.size = node.committed_size = manifest->size;
-  node.committed_stored = crypto::stored_bytes(*manifest);
-  node.size_unknown = false;
+Status Vfs::ensure_size(const std::shared_ptr<Node>& node, Lock& lock) {
+  if (!node->size_unknown) return {};
+  const std::string id = node->id;
+  const crypto::FernetKey key = node->key;
+  lock.unlock();
+  auto manifest = fetch_manifest(id, key);
+  Status fresh = manifest ? services_.guard.check_version(id, manifest->version) : Status{};
+  lock.lock();
+  if (!manifest) return std::move(manifest).error();
+  COFFER_TRY_STATUS(fresh);
+  if (!node->size_unknown) return {};  // another caller, or a newer record, settled it meanwhile
+  node->size = node->committed_size = manifest->size;
+  node->committed_stored = crypto::stored_bytes(*manifest);
+  node->size_unknown = false;
   return {};
 }
 
@@ -172,12 +226,12 @@ EntryReply Vfs::reply_entry(const std::shared_ptr<Node>& node) {
 }
 
 Result<EntryReply> Vfs::lookup(std::uint64_t parent, const std::string& name) {
-  std::lock_guard lock(tree_);
-  auto folder = folder_of(parent);
+  Lock lock(tree_);
+  auto folder = folder_of(parent, lock);
   if (!folder) return std::move(folder).error();
-  auto child = child_of(**folder, name);
+  auto child = child_of(*folder, name, lock);
   if (!child) return std::move(child).error();
-  COFFER_TRY_STATUS(ensure_size(**child));
+  COFFER_TRY_STATUS(ensure_size(*child, lock));
   return reply_entry(*child);
 }
 
@@ -187,10 +241,10 @@ void Vfs::forget(std::uint64_t ino, std::uint64_t count) {
 }
 
 Result<struct stat> Vfs::getattr(std::uint64_t ino) {
-  std::lock_guard lock(tree_);
+  Lock lock(tree_);
   auto node = node_of(ino);
   if (!node) return std::move(node).error();
-  COFFER_TRY_STATUS(ensure_size(**node));
+  COFFER_TRY_STATUS(ensure_size(*node, lock));
   return stat_of(**node);
 }
 
@@ -199,6 +253,33 @@ void Vfs::on_committed(const std::string& node_id, std::uint64_t version) {
   auto it = nodes_.find(node_id);
   if (it == nodes_.end()) return;
   if (auto node = it->second.lock()) node->server_version = std::max(node->server_version, version);
+}
+
+// Folders name their one parent; the name is the entry of the parent's listing that holds it.
+std::optional<std::string> Vfs::folder_path(const Node& folder) const {
+  if (folder.id == root_->id) return "";
+  auto parent = known_node(folder.parent_id);
+  if (!parent || !parent->children) return std::nullopt;
+  for (const auto& [name, child] : *parent->children) {
+    if (child.node.get() != &folder) continue;
+    auto above = folder_path(*parent);
+    return above ? std::optional(*above + "/" + name) : std::nullopt;
+  }
+  return std::nullopt;
+}
+
+std::string Vfs::path_of(const std::string& node_id) const {
+  std::lock_guard lock(tree_);
+  if (node_id == root_->id) return "/";
+  for (const auto& [id, known] : nodes_) {
+    auto folder = known.lock();
+    if (!folder || !folder->children) continue;
+    for (const auto& [name, child] : *folder->children) {
+      if (child.node->id != node_id) continue;
+      if (auto above = folder_path(*folder)) return *above + "/" + name;
+    }
+  }
+  return "";
 }
 
 }  // namespace coffer::vfs

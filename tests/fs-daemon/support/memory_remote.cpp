@@ -21,7 +21,31 @@ void MemoryRemote::add_root(const std::string& node_id, Bytes attributes, Bytes 
   folders_[node_id] = remote::FolderState{1, std::move(folder_record)};
 }
 
+void MemoryRemote::hold_listings(std::string folder_id) {
+  std::lock_guard lock(hold_mutex_);
+  held_folder_ = std::move(folder_id);
+}
+
+void MemoryRemote::release_listings() {
+  {
+    std::lock_guard lock(hold_mutex_);
+    held_folder_.clear();
+  }
+  hold_released_.notify_all();
+}
+
+std::size_t MemoryRemote::listings_waiting() {
+  std::lock_guard lock(hold_mutex_);
+  return listings_waiting_;
+}
+
+std::size_t MemoryRemote::listings_of(const std::string& folder_id) {
+  std::lock_guard lock(hold_mutex_);
+  return listing_calls_[folder_id];
+}
+
 Result<remote::NodeInfo> MemoryRemote::get_node(const std::string& node_id) {
+  ++node_gets_;
   COFFER_TRY_STATUS(reachable());
   std::lock_guard lock(mutex_);
   auto it = nodes_.find(node_id);
@@ -38,6 +62,13 @@ Result<remote::EntryInfo> MemoryRemote::entry_locked(const std::string& parent_i
 
 Result<remote::EntryPage> MemoryRemote::list_entries(const std::string& parent_id, const std::optional<std::string>& after,
                                                      unsigned limit) {
+  {
+    std::unique_lock hold(hold_mutex_);
+    ++listing_calls_[parent_id];
+    ++listings_waiting_;
+    hold_released_.wait(hold, [&] { return held_folder_ != parent_id; });
+    --listings_waiting_;
+  }
   COFFER_TRY_STATUS(reachable());
   std::lock_guard lock(mutex_);
   if (!nodes_.contains(parent_id)) return make_error(Errc::not_found, "no such node");

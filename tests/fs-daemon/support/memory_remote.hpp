@@ -49,6 +49,13 @@ class MemoryRemote : public remote::RemoteApi {
 
   // Test controls.
   void set_offline(bool offline) { offline_ = offline; }
+  // A slow server: listings of `folder_id` wait until release_listings(); listings_waiting()
+  // counts the calls waiting now, listings_of() every listing call of a folder so far.
+  void hold_listings(std::string folder_id);
+  void release_listings();
+  std::size_t listings_waiting();
+  std::size_t listings_of(const std::string& folder_id);
+  std::size_t node_gets() const { return node_gets_; }
   std::size_t blob_puts() const { return blob_puts_; }
   std::size_t attribute_sets() const { return attribute_sets_; }
   std::size_t blob_count();
@@ -97,6 +104,12 @@ class MemoryRemote : public remote::RemoteApi {
   std::atomic<bool> offline_{false};
   std::atomic<std::size_t> blob_puts_{0};
   std::atomic<std::size_t> attribute_sets_{0};
+  std::atomic<std::size_t> node_gets_{0};
+  std::mutex hold_mutex_;  // guards the four below; taken without mutex_
+  std::condition_variable hold_released_;
+  std::string held_folder_;
+  std::size_t listings_waiting_ = 0;
+  std::map<std::string, std::size_t> listing_calls_;
 };
 
 }  // namespace coffer::test

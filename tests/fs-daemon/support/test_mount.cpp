@@ -69,7 +69,7 @@ TestMount::TestMount(MemoryRemote& remote, const TestAccount& account, const std
   stores_ = std::move(stores).value();
   auto root = mount::load_root(remote, *stores_.guard, login_.info, login_.keys.master_key);
   REQUIRE_MESSAGE(root.ok(), (root.ok() ? "" : root.error().message));
-  runtime_ = std::make_unique<mount::MountRuntime>(remote, stores_, config_);
+  runtime_ = std::make_unique<mount::MountRuntime>(mount::Remotes{remote, remote, connectivity_}, stores_, config_);
   runtime_->open_root(std::move(root).value());
 }
 

@@ -43,6 +43,8 @@ class TestMount {
   ~TestMount();
 
   vfs::Vfs& vfs() { return runtime_->vfs(); }
+  // What the mount takes the server's state to be (no transport updates it here: the tests do).
+  remote::Connectivity& connectivity() { return connectivity_; }
   mount::MountRuntime& runtime() { return *runtime_; }
   // Waits until every queued change is on the remote; fails the test otherwise.
   void drain();
@@ -57,6 +59,7 @@ class TestMount {
   profile::ClientConfig config_;
   profile::Login login_;
   mount::ProfileStores stores_;
+  remote::Connectivity connectivity_;
   std::unique_ptr<mount::MountRuntime> runtime_;
 };
 

@@ -36,7 +36,8 @@ int main(int argc, char** argv) {
   if (!stores) return fail(stores.error());
   auto root = coffer::mount::load_root(remote, *stores->guard, login, account.master_key);
   if (!root) return fail(root.error());
-  coffer::mount::MountRuntime runtime(remote, *stores, config);
+  coffer::remote::Connectivity connectivity;
+  coffer::mount::MountRuntime runtime(coffer::mount::Remotes{remote, remote, connectivity}, *stores, config);
   runtime.open_root(std::move(root).value());
   auto fuse = coffer::fuse::FuseMount::mount({argv[1], {}, 60, 10});
   if (!fuse) return fail(fuse.error());

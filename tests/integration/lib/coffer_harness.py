@@ -345,9 +345,19 @@ class CofferServer:
     def stop(self, timeout=20):
         """SIGTERM and wait: the clean shutdown. Returns the exit code."""
         if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGCONT)  # a paused server could not act on SIGTERM
             self.process.send_signal(signal.SIGTERM)
             self.process.wait(timeout=timeout)
         return self.process.returncode if self.process else None
+
+    def pause(self):
+        """SIGSTOP: a server that keeps its connections open and answers nothing (hung, or its
+        machine suspended). resume() (SIGCONT) lets it go on; stop() and close() resume it first."""
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGCONT)
 
     def kill(self):
         """SIGKILL: a crash."""
