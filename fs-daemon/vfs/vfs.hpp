@@ -194,6 +194,11 @@ class Vfs {
   void set_notifier(KernelNotifier* notifier);
   // The upload queue's listener: the server committed `version` of a node.
   void on_committed(const std::string& node_id, std::uint64_t version);
+  // The upload queue's conflict listener (vfs_feed.cpp): a local edit kept as a new file, or an
+  // entry a remove left, joins its folder's listing; the node whose edit lost shows the
+  // server's record unless it has newer local changes or is open (then its next open
+  // revalidates). No network call: everything comes in the notice, checked by the guard.
+  void on_conflict(const sync::ConflictNotice& notice);
 
  private:
   struct Handle {
@@ -230,6 +235,8 @@ class Vfs {
   bool has_unsent_changes(const Node& node) const;
   Result<Refresh> refused(Node& node, Error error);
   void notify(const KernelNotices& notices);
+  void show_server_record(const sync::ConflictNotice& notice, KernelNotices& notices);
+  void show_kept_entry(const sync::ConflictNotice& notice, KernelNotices& notices);
 
   // vfs_namespace.cpp
   Result<std::shared_ptr<Node>> make_node(Node& parent, const std::string& name, NodeSpec spec, const Caller& caller);

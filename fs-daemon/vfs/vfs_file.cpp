@@ -172,9 +172,12 @@ Status Vfs::commit_content(Node& node, Lock& lock) {
   if (!prepared) return std::move(prepared).error();
   node.size = node.committed_size = prepared->size;
   node.committed_stored = prepared->stored_bytes;
-  COFFER_TRY_STATUS(record_op(node, sync::CommitOp{node.id, raw_key(node.key), prepared->size, prepared->chunk_size,
-                                                   std::move(prepared->chunks), attributes_to_record(node),
-                                                   std::move(prepared->inline_blobs)}));
+  sync::EntryPlace place;
+  if (auto parent = known_node(node.parent_id)) place = {parent->id, raw_key(parent->key), node.name};
+  sync::CommitOp commit{node.id, raw_key(node.key), prepared->size, prepared->chunk_size, std::move(prepared->chunks),
+                        attributes_to_record(node), std::move(prepared->inline_blobs), node.server_version,
+                        std::move(place)};
+  COFFER_TRY_STATUS(record_op(node, std::move(commit)));
   if (!options_.journal_sync) return {};
   std::uint64_t seq = node.last_op_seq;
   lock.unlock();
