@@ -82,7 +82,9 @@ Result<std::optional<ConflictNotice::Entry>> OpSender::save_as_new_file(const Jo
     // A deleted file comes back under its own name where that is free.
     auto placed = place_new_file(commit, *file, folder_id, folder_key, record, deleted);
     if (!placed) {
-      journal_.conflict_store().forget(op.seq);
+      // A transient failure may have lost the answer to a batch that applied: the record stays,
+      // so that the retry finds the copy by its id.
+      if (!is_transient(placed.error().code)) journal_.conflict_store().forget(op.seq);
       return std::move(placed).error();
     }
     if (*placed) return placed;
