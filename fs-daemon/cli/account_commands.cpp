@@ -152,7 +152,7 @@ void add_account_commands(CLI::App& app, const GlobalOptions& global) {
   login->add_option("--server", options->server, "Server URL, https://HOST:PORT (http:// on loopback)")->required();
   login->add_option("--user", options->user, "User name")->required();
   login->add_option("--password-file", options->password_file, "Read the password from the first line of FILE");
-  login->add_option("--device", options->device, "Name of this device in `session list` (default: host name)");
+  login->add_option("--device", options->device, "Name of this device in `session list` and in conflicted copies' names (default: host name)");
   login->add_option("--accept-fingerprint", options->accept_fingerprint,
                     "Pin this SHA-256 certificate fingerprint (AB:CD:...) instead of the known one")
       ->transform([](std::string text) { return client::normalize_fingerprint(text); });

@@ -27,16 +27,23 @@ std::uint64_t pending_journal_ops(const profile::ProfilePaths& paths, const prof
 
 Result<nlohmann::json> journal_status(const profile::ProfilePaths& paths, const profile::ProfileKeys& keys) {
   constexpr std::size_t kLatestShown = 3;
+  constexpr std::size_t kConflictsShown = 10;
   auto journal = sync::Journal::open(paths.journal_dir(), keys.journal_key);
   if (!journal) return std::move(journal).error();
   const auto& store = (*journal)->set_aside_store();
   nlohmann::json status = {{"pending_ops", (*journal)->take_replayed().size()},
                            {"set_aside", store.count()},
                            {"set_aside_latest", nlohmann::json::array()},
-                           {"damaged", (*journal)->damaged_count()}};
+                           {"damaged", (*journal)->damaged_count()},
+                           {"conflicts", (*journal)->conflict_store().count()},
+                           {"conflicts_latest", nlohmann::json::array()}};
   for (const auto& entry : store.latest(kLatestShown)) {
     status["set_aside_latest"].push_back(
         {{"seq", entry.seq}, {"at", entry.at}, {"op", entry.op}, {"node", entry.node_id}, {"cause", entry.cause}});
+  }
+  for (const auto& conflict : (*journal)->conflict_store().latest(kConflictsShown)) {
+    status["conflicts_latest"].push_back({{"at", conflict.at}, {"kind", conflict.kind}, {"name", conflict.name},
+                                          {"folder", conflict.folder_id}, {"node", conflict.node_id}});
   }
   return status;
 }

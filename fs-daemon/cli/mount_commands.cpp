@@ -213,6 +213,24 @@ void print_oldest(const nlohmann::json& answer) {
             << '\n';
 }
 
+// Local edits kept as conflicted copies (man/coffer.1), newest first.
+void print_conflicts(const nlohmann::json& answer) {
+  auto count = answer.value("conflicts", std::uint64_t{0});
+  if (count == 0) return;
+  std::cout << "Conflicts: " << count << (count == 1 ? " local edit" : " local edits")
+            << " kept beside the server's version, newest first:\n";
+  for (const auto& entry : answer.value("conflicts_latest", nlohmann::json::array())) {
+    const std::time_t at = entry.value("at", std::int64_t{0});
+    std::tm local{};
+    localtime_r(&at, &local);
+    char when[32];
+    std::strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &local);
+    const bool deleted = entry.value("kind", std::string()) == "deleted";
+    std::cout << "  " << when << "  " << entry.value("name", std::string())
+              << (deleted ? "  (the file was deleted on another device)\n" : "  (the file changed on another device)\n");
+  }
+}
+
 void run_status(const GlobalOptions& global) {
   auto paths = paths_of(global);
   auto login = value_or_fail("status", profile::load_login(paths));
@@ -228,6 +246,7 @@ void run_status(const GlobalOptions& global) {
     }
     std::cout << "Pending:  " << describe_pending(journal->value("pending_ops", std::uint64_t{0}), 0) << " in the journal\n";
     print_journal_problems(paths, *journal);
+    print_conflicts(*journal);
     return;
   }
   std::cout << "Mounted:  " << answer->value("mountpoint", std::string()) << " (pid " << answer->value("pid", 0) << ")\n";
@@ -237,6 +256,7 @@ void run_status(const GlobalOptions& global) {
             << '\n';
   print_oldest(*answer);
   print_journal_problems(paths, *answer);
+  print_conflicts(*answer);
   if (auto error = answer->value("last_error", std::string()); !error.empty()) std::cout << "Error:    " << error << '\n';
 }
 

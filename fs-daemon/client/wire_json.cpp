@@ -165,7 +165,9 @@ nlohmann::json to_json(const BatchOp& op) {
               {"manifest", encode_b64(r.manifest)}, {"blobs", blobs}, {"chunks", r.chunks}};
     }
     nlohmann::json operator()(const RemoveEntry& r) const {
-      return {{"op", "remove"}, {"parent_id", r.parent_id}, {"name_tag", r.name_tag}};
+      nlohmann::json op = {{"op", "remove"}, {"parent_id", r.parent_id}, {"name_tag", r.name_tag}};
+      if (r.expected_version) op["expected_version"] = *r.expected_version;
+      return op;
     }
     nlohmann::json operator()(const MoveEntry& r) const {
       auto body = to_json(r);

@@ -96,6 +96,12 @@ std::string answer(const MountRequest& request, mount::MountRuntime& runtime, st
                                {"queued_at", unix_seconds(oldest.queued_at)},
                                {"earlier_run", oldest.earlier_run}};
   }
+  reply["conflicts"] = status.conflicts;
+  reply["conflicts_latest"] = nlohmann::json::array();
+  for (const auto& conflict : status.latest_conflicts) {
+    reply["conflicts_latest"].push_back({{"at", conflict.at}, {"kind", conflict.kind}, {"name", conflict.name},
+                                         {"folder", conflict.folder_id}, {"node", conflict.node_id}});
+  }
   // Causes come from the server and may hold any bytes; the answer must still be one JSON line.
   return reply.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

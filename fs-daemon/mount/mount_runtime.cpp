@@ -1,11 +1,22 @@
 #include "mount/mount_runtime.hpp"
 
+#include <unistd.h>
+
 #include <thread>
 
 #include "crypto/keys.hpp"
 #include "vfs/entry_codec.hpp"
 
 namespace coffer::mount {
+namespace {
+
+std::string host_name() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0) return "unknown";
+  return name;
+}
+
+}  // namespace
 
 Result<ProfileStores> ProfileStores::open(const profile::ProfilePaths& paths, const profile::ClientConfig& config,
                                           const profile::Login& login) {
@@ -25,6 +36,11 @@ Result<ProfileStores> ProfileStores::open(const profile::ProfilePaths& paths, co
   stores.journal = std::move(journal).value();
   stores.chunks = std::move(chunks).value();
   stores.guard = std::move(guard).value();
+  stores.home.device = login.info.device.empty() ? host_name() : login.info.device;
+  stores.home.root_id = login.info.root_node_id;
+  if (auto root_key = crypto::unwrap_key(login.keys.master_key, login.info.root_wrapped_key)) {
+    stores.home.root_key = std::move(root_key).value();
+  }
   return stores;
 }
 
@@ -41,7 +57,7 @@ MountRuntime::MountRuntime(Remotes remotes, ProfileStores& stores, const profile
       memory_(config.memory_cache),
       encryptors_(std::make_unique<sync::WorkerPool>(encryption_threads())),
       fetchers_(std::make_unique<sync::WorkerPool>(static_cast<unsigned>(std::max<std::int64_t>(config.readahead, 2)))) {
-  sync::UploadOptions upload{static_cast<unsigned>(config.upload_parallel), config.batch_size, 1000};
+  sync::UploadOptions upload{static_cast<unsigned>(config.upload_parallel), config.batch_size, 1000, stores_.home};
   queue_ = std::make_unique<sync::UploadQueue>(remotes_.background, *stores_.journal, *stores_.chunks, *stores_.guard,
                                                upload);
   reader_ = std::make_unique<vfs::ChunkReader>(remotes_.foreground, *stores_.journal, *stores_.chunks, memory_,
@@ -61,6 +77,7 @@ MountRuntime::~MountRuntime() {
   remotes_.connectivity.set_online_listener(nullptr);
   queue_->stop();
   queue_->set_listener(nullptr);
+  queue_->set_conflict_listener(nullptr);
   encryptors_.reset();
   fetchers_.reset();
   flusher_.reset();
@@ -88,6 +105,7 @@ void MountRuntime::open_root(std::shared_ptr<vfs::Node> root) {
                                                      *stores_.journal, *stores_.guard, *content_},
                                     options, std::move(root));
   queue_->set_listener([this](const std::string& id, std::uint64_t version) { vfs_->on_committed(id, version); });
+  queue_->set_conflict_listener([this](const sync::ConflictNotice& notice) { vfs_->on_conflict(notice); });
 }
 
 }  // namespace coffer::mount

@@ -26,6 +26,7 @@ struct ProfileStores {
   std::unique_ptr<sync::Journal> journal;
   std::unique_ptr<cache::ChunkCache> chunks;
   std::unique_ptr<cache::VersionGuard> guard;
+  sync::ConflictHome home;  // this device's name and the root folder (login.json)
 
   static Result<ProfileStores> open(const profile::ProfilePaths& paths, const profile::ClientConfig& config,
                                     const profile::Login& login);

@@ -78,6 +78,10 @@ struct CreateNode {
 struct RemoveEntry {
   std::string parent_id;
   std::string name_tag;
+  // A remove only (a move's source has none): the server removes the entry only while its
+  // node's content version is this one, so a device that had not seen another's newer edit
+  // cannot delete it.
+  std::optional<std::uint64_t> expected_version;
 };
 
 enum class MoveMode { noreplace, replace, exchange };

@@ -67,6 +67,7 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::filesystem::path& dir,
   COFFER_TRY_STATUS(profile::ensure_private_dir(dir / "damaged"));
   std::unique_ptr<Journal> journal(new Journal(dir, key));
   COFFER_TRY_STATUS(journal->set_aside_.prepare());
+  COFFER_TRY_STATUS(journal->conflicts_.prepare());
   COFFER_TRY_STATUS(journal->load());
   return journal;
 }

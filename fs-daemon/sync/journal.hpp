@@ -13,6 +13,7 @@
 #include "sync/journal_format.hpp"
 #include "sync/journal_op.hpp"
 #include "sync/mapped_blob.hpp"
+#include "sync/conflict_store.hpp"
 #include "sync/set_aside.hpp"
 #include "util/result.hpp"
 
@@ -25,6 +26,7 @@ namespace coffer::sync {
 //   blobs/<id>   raw chunk tokens (ciphertext under file keys) not yet known to be on the server
 //   damaged/     bytes of ops.log that did not open, copied out before the log was cut
 //   set-aside/   ops the upload queue took out of its way (sync/set_aside.hpp)
+//   conflicts/   local edits kept as new files because the server had moved on (sync/conflict_store.hpp)
 // At open, a record that does not open is reported and skipped and the records after it are
 // replayed; a torn tail is cut off. An appended record survives a crash of the daemon at once
 // (it is in the kernel), and a crash of the machine once sync() or flush() has returned.
@@ -58,13 +60,17 @@ class Journal {
     return set_aside_.keep(op, cause, dir_ / "blobs");
   }
   const SetAsideStore& set_aside_store() const { return set_aside_; }
+  const ConflictStore& conflict_store() const { return conflicts_; }
   // Files in damaged/: runs of ops.log bytes that did not open, kept until the user removes them.
   std::size_t damaged_count() const;
   std::filesystem::path damaged_dir() const { return dir_ / "damaged"; }
 
  private:
   Journal(std::filesystem::path dir, crypto::FernetKey key)
-      : dir_(std::move(dir)), key_(std::move(key)), set_aside_(dir_ / "set-aside", key_) {}
+      : dir_(std::move(dir)),
+        key_(std::move(key)),
+        set_aside_(dir_ / "set-aside", key_),
+        conflicts_(dir_ / "conflicts", key_) {}
   Status create_log() const;
   Status load();
   Status load_records(ByteView log);
@@ -75,6 +81,7 @@ class Journal {
   const std::filesystem::path dir_;
   const crypto::FernetKey key_;
   const SetAsideStore set_aside_;
+  const ConflictStore conflicts_;
   int log_fd_ = -1;
   int acked_fd_ = -1;
   mutable std::mutex mutex_;  // guards everything below

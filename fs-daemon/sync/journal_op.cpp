@@ -104,7 +104,7 @@ struct Encoder {
   }
   json operator()(const SetAttributesOp& op) const {
     return {{"op", "attrs"}, {"node", op.node_id}, {"key", b64(op.node_key)},
-            {"attrs", attributes_json(op.attributes)}, {"size", op.size}};
+            {"attrs", attributes_json(op.attributes)}, {"size", op.size}, {"base", op.base_version}};
   }
   json operator()(const CommitOp& op) const {
     json blobs = json::array();
@@ -112,11 +112,12 @@ struct Encoder {
     return {{"op", "commit"}, {"node", op.node_id}, {"key", b64(op.node_key)}, {"size", op.size},
             {"chunk_size", op.chunk_size}, {"chunks", chunks_json(op.chunks)},
             {"attrs", attributes_json(op.attributes)},
-            {"inline", blobs}};
+            {"inline", blobs}, {"base", op.base_version},
+            {"place", {{"parent", op.place.parent_id}, {"parent_key", b64(op.place.parent_key)}, {"name", op.place.name}}}};
   }
   json operator()(const RemoveOp& op) const {
     return {{"op", "remove"}, {"parent", op.entry.parent_id}, {"tag", op.entry.name_tag}, {"node", op.node_id},
-            {"parent_key", b64(op.parent_key)}};
+            {"parent_key", b64(op.parent_key)}, {"seen", op.seen_version}, {"name", op.name}, {"key", b64(op.node_key)}};
   }
   json operator()(const MoveOp& op) const {
     json j = {{"op", "move"}, {"parent", op.move.from.parent_id}, {"tag", op.move.from.name_tag},
@@ -137,6 +138,10 @@ remote::NodeType type_from(const json& j) {
   return *type;
 }
 
+// Records written before conflicts were kept as copies name no base: they count as based on
+// whatever the server holds (op_sender.cpp), as they were sent then.
+std::uint64_t base_from(const json& j) { return j.contains("base") ? j.at("base").get<std::uint64_t>() : kUnknownBase; }
+
 OpBody decode_body(const json& j) {
   const std::string kind = j.at("op").get<std::string>();
   if (kind == "create") {
@@ -145,22 +150,40 @@ OpBody decode_body(const json& j) {
   }
   if (kind == "attrs") {
     return SetAttributesOp{j.at("node").get<std::string>(), unb64_secret(j.at("key")), attributes_from(j.at("attrs")),
-                           j.at("size").get<std::uint64_t>()};
+                           j.at("size").get<std::uint64_t>(), base_from(j)};
   }
   if (kind == "commit") {
     CommitOp op{j.at("node").get<std::string>(), unb64_secret(j.at("key")), j.at("size").get<std::uint64_t>(),
                 j.at("chunk_size").get<std::uint32_t>(), chunks_from(j.at("chunks")),
-                attributes_from(j.at("attrs")), {}};
+                attributes_from(j.at("attrs")), {}, kUnknownBase, {}};
     for (const auto& blob : j.at("inline")) op.inline_blobs.push_back({blob.at("id").get<std::string>(), unb64(blob.at("data"))});
+    op.base_version = base_from(j);
+    if (j.contains("place")) {
+      const json& place = j.at("place");
+      op.place = {place.at("parent").get<std::string>(), unb64_secret(place.at("parent_key")),
+                  place.at("name").get<std::string>()};
+    }
     return op;
   }
   if (kind == "remove") {
-    return RemoveOp{{j.at("parent").get<std::string>(), j.at("tag").get<std::string>()}, j.at("node").get<std::string>(),
-                    unb64_secret(j.at("parent_key"))};
+    RemoveOp op;
+    op.entry.parent_id = j.at("parent").get<std::string>();
+    op.entry.name_tag = j.at("tag").get<std::string>();
+    op.node_id = j.at("node").get<std::string>();
+    op.parent_key = unb64_secret(j.at("parent_key"));
+    if (j.contains("seen")) {
+      op.seen_version = j.at("seen").get<std::uint64_t>();
+      op.name = j.at("name").get<std::string>();
+      op.node_key = unb64_secret(j.at("key"));
+    } else {
+      op.seen_version = kUnknownBase;
+    }
+    return op;
   }
   if (kind == "move") {
     MoveOp op;
-    op.move.from = {j.at("parent").get<std::string>(), j.at("tag").get<std::string>()};
+    op.move.from.parent_id = j.at("parent").get<std::string>();
+    op.move.from.name_tag = j.at("tag").get<std::string>();
     op.move.to = sealed_name_from(j.at("to"));
     op.move.mode = static_cast<remote::MoveMode>(j.at("mode").get<int>());
     if (j.contains("exchange")) op.move.exchange = sealed_name_from(j.at("exchange"));

@@ -18,6 +18,10 @@
 // ciphertext only.
 namespace coffer::sync {
 
+// The base of an op recorded before ops named their base (a journal left by an older build):
+// sent on whatever the server holds, as it would have been then.
+inline constexpr std::uint64_t kUnknownBase = UINT64_MAX;
+
 struct CreateOp {
   std::string node_id;
   remote::NodeType type = remote::NodeType::file;
@@ -32,6 +36,15 @@ struct SetAttributesOp {
   SecureBytes node_key;
   crypto::Attributes attributes;
   std::uint64_t size = 0;  // plaintext size of the content the record describes
+  std::uint64_t base_version = 0;  // the content version that size is of, as this device saw it
+};
+
+// Where a file was when its content was committed: the folder of the entry the mount knew it
+// by (one of them, for a hard link) and the name there. A conflicted copy goes beside it.
+struct EntryPlace {
+  std::string parent_id;
+  SecureBytes parent_key;
+  std::string name;
 };
 
 struct CommitOp {
@@ -42,12 +55,22 @@ struct CommitOp {
   std::vector<std::optional<crypto::ChunkRef>> chunks;  // in file order; nullopt: a hole
   crypto::Attributes attributes;
   std::vector<remote::InlineBlob> inline_blobs;  // small files: no blob files
+  // The version this device's edit started from: the one its content was loaded from, or the
+  // last this device committed. The server holding another is a conflict (op_sender.hpp).
+  std::uint64_t base_version = 0;
+  EntryPlace place;
 };
 
 struct RemoveOp {
   remote::RemoveEntry entry;
   std::string node_id;
   SecureBytes parent_key;
+  // The content version this device last saw of the node: a newer one on the server is another
+  // device's edit, which the remove must not delete. With the name and the node key the entry
+  // kept can be shown again.
+  std::uint64_t seen_version = 0;
+  std::string name;
+  SecureBytes node_key;
 };
 
 struct MoveOp {

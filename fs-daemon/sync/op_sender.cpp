@@ -97,9 +97,39 @@ Result<OpSender::ServerState> OpSender::state_of(const std::string& node_id) {
   if (auto it = states_.find(node_id); it != states_.end()) return it->second;
   auto node = remote_.get_node(node_id);
   if (!node) return std::move(node).error();
-  ServerState state{node->version, node->attributes_revision};
-  states_[node_id] = state;
+  return states_[node_id] = state_from(*node);
+}
+
+OpSender::ServerState OpSender::state_from(const remote::NodeInfo& node) const {
+  ServerState state{node.version, node.attributes_revision, node.type == remote::NodeType::file && node.nlink == 0,
+                    std::nullopt};
+  if (auto run = own_runs_.find(node.node_id); run != own_runs_.end() && run->second.last == node.version) {
+    state.own_from = run->second.first;
+  }
   return state;
+}
+
+// An edit based on `base` may go on top of `state`: it started from the server's current
+// version, or from one of this sender's own run of commits that ends there.
+bool OpSender::continues(std::uint64_t base, const ServerState& state) {
+  if (base == kUnknownBase || base == state.version) return true;
+  return state.own_from && *state.own_from <= base && base <= state.version;
+}
+
+// The version a remove may take away: the one the device saw, or, when that was one of this
+// sender's own run of commits, the run's last. No request: the server checks it.
+std::optional<std::uint64_t> OpSender::expected_version(const RemoveOp& op,
+                                                        const std::unordered_map<std::string, ServerState>& working) const {
+  if (op.seen_version == kUnknownBase) return std::nullopt;
+  auto within = [&](std::uint64_t first, std::uint64_t last) { return first <= op.seen_version && op.seen_version <= last; };
+  const ServerState* state = nullptr;
+  if (auto it = working.find(op.node_id); it != working.end()) state = &it->second;
+  else if (auto cached = states_.find(op.node_id); cached != states_.end()) state = &cached->second;
+  if (state != nullptr && state->own_from && within(*state->own_from, state->version)) return state->version;
+  if (auto run = own_runs_.find(op.node_id); run != own_runs_.end() && within(run->second.first, run->second.last)) {
+    return run->second.last;
+  }
+  return op.seen_version;
 }
 
 remote::CommitVersion OpSender::seal_commit(const CommitOp& op, const ServerState& state) const {
@@ -132,16 +162,20 @@ remote::SetAttributes OpSender::seal_attributes(const std::string& node_id, cons
   return {node_id, crypto::seal_attribute_record(*op_key(key), record), state.revision + 1, state.revision};
 }
 
-remote::BatchOp OpSender::entry_request(const OpBody& body, std::unordered_map<std::string, ServerState>& working) {
+remote::BatchOp OpSender::entry_request(const OpBody& body, std::unordered_map<std::string, ServerState>& working) const {
   if (const auto* create = std::get_if<CreateOp>(&body)) {
     crypto::Attributes attributes = create->attributes;
     set_content_meta(attributes, {0, 0});
     crypto::AttributeRecord record{create->node_id, 1, std::move(attributes)};
-    working[create->node_id] = {0, 1};
+    working[create->node_id] = {0, 1, false, std::nullopt};
     return remote::CreateNode{create->node_id, create->type, create->entry,
                               crypto::seal_attribute_record(*op_key(create->node_key), record), 1};
   }
-  if (const auto* remove = std::get_if<RemoveOp>(&body)) return remove->entry;
+  if (const auto* remove = std::get_if<RemoveOp>(&body)) {
+    remote::RemoveEntry entry = remove->entry;
+    entry.expected_version = expected_version(*remove, working);
+    return entry;
+  }
   if (const auto* link = std::get_if<LinkOp>(&body)) return link->link;
   return std::get<MoveOp>(body).move;
 }
@@ -156,7 +190,7 @@ bool OpSender::changes_entries(const OpBody& body) {
 // request leaves. True when done; false when the request must be planned again (a stale folder
 // revision, or an entry op the server refused and the rest must go without).
 Result<bool> OpSender::send_round(std::span<const JournalOp> window, const std::vector<std::size_t>& successor,
-                                  std::vector<Status>& results, std::vector<bool>& settled,
+                                  std::vector<Status>& results, std::vector<bool>& settled, std::vector<Pending>& pending,
                                   std::unordered_map<std::string, ServerState>& working) {
   working.clear();
   EntryPlanner planner(models_);
@@ -213,17 +247,39 @@ Result<bool> OpSender::send_round(std::span<const JournalOp> window, const std::
       continue;
     }
     if (const auto* commit = std::get_if<CommitOp>(&body)) {
+      // Kept as a new file once the request is done (finish_op): never sent on a version this
+      // device's edit did not start from.
+      if (state->trashed) {
+        results[i] = make_error(Errc::not_found, "the file was deleted on the server");
+        continue;
+      }
+      if (!continues(commit->base_version, *state)) {
+        results[i] = make_error(Errc::conflict, "the file has a version this edit did not start from");
+        continue;
+      }
       ops.push_back(seal_commit(*commit, *state));
       owner.push_back(i);
-      ServerState next{state->version + 1, state->revision};
+      ServerState next = *state;
+      next.version = state->version + 1;
       ops.push_back(seal_attributes(id, commit->node_key, commit->attributes, commit->size, next));
       owner.push_back(i);
-      working[id] = {state->version + 1, state->revision + 1};
+      next.revision = state->revision + 1;
+      const std::uint64_t base = commit->base_version == kUnknownBase ? state->version : commit->base_version;
+      next.own_from = state->own_from.value_or(base);
+      working[id] = next;
     } else {
       const auto& attrs = std::get<SetAttributesOp>(body);
+      // A size this device recorded for a version the server no longer holds: merged onto the
+      // server's record instead (finish_op).
+      if (!continues(attrs.base_version, *state)) {
+        results[i] = make_error(Errc::conflict, "the file has a version this change did not see");
+        continue;
+      }
       ops.push_back(seal_attributes(id, attrs.node_key, attrs.attributes, attrs.size, *state));
       owner.push_back(i);
-      working[id] = {state->version, state->revision + 1};
+      ServerState next = *state;
+      next.revision = state->revision + 1;
+      working[id] = next;
     }
   }
   if (ops.empty()) return true;
@@ -247,7 +303,15 @@ Result<bool> OpSender::send_round(std::span<const JournalOp> window, const std::
   }
   planner.applied(guard_);
   for (std::size_t k = 0; k < answers->size(); ++k) {
-    if (!(*answers)[k] && results[owner[k]]) results[owner[k]] = (*answers)[k];
+    if ((*answers)[k] || !results[owner[k]]) continue;
+    // The attribute record that follows a commit met another device's record change: the
+    // version stands, and the record is merged onto the server's (finish_op).
+    const bool record_after_commit = k > 0 && owner[k - 1] == owner[k];
+    if (record_after_commit && (*answers)[k].error().code == Errc::conflict) {
+      pending[owner[k]] = Pending::stale_record;
+      continue;
+    }
+    results[owner[k]] = (*answers)[k];
   }
   return true;
 }
@@ -263,11 +327,13 @@ Result<std::vector<Status>> OpSender::send(std::span<const JournalOp> window) {
   }
   auto settled = settled_replays(remote_, window, replay_through_);
   if (!settled) return std::move(settled).error();
+  note_own_runs(window, *settled);
   const auto successor = superseding_ops(window, results);
   std::unordered_map<std::string, ServerState> working;
+  std::vector<Pending> pending(window.size(), Pending::none);
   int conflicts = 0;
   for (;;) {
-    auto done = send_round(window, successor, results, *settled, working);
+    auto done = send_round(window, successor, results, *settled, pending, working);
     if (!done) return std::move(done).error();
     if (*done) break;
     // Each round either drops a refused op or meets a folder another device changed meanwhile.
@@ -284,11 +350,15 @@ Result<std::vector<Status>> OpSender::send(std::span<const JournalOp> window) {
     if (!results[i]) failed_nodes.insert(op_node_id(window[i].body));
   }
   for (auto& [id, state] : working) {
-    if (failed_nodes.contains(id)) states_.erase(id);
-    else states_[id] = state;
+    if (failed_nodes.contains(id)) {
+      states_.erase(id);
+      continue;
+    }
+    states_[id] = state;
+    if (state.own_from) own_runs_[id] = {*state.own_from, state.version};
   }
   for (std::size_t i = 0; i < window.size(); ++i) {
-    results[i] = finish_op(window[i].body, results[i]);
+    results[i] = finish_op(window[i], results[i], pending[i]);
     if (!results[i] && is_transient(results[i].error().code)) return results[i].error();
   }
   for (std::size_t i = window.size(); i-- > 0;) {
@@ -300,6 +370,24 @@ Result<std::vector<Status>> OpSender::send(std::span<const JournalOp> window) {
 void OpSender::forget_state() {
   states_.clear();
   models_.forget_all();
+}
+
+// Replayed commits the server already holds were this device's own: later edits based on the
+// same version continue them.
+void OpSender::note_own_runs(std::span<const JournalOp> window, const std::vector<bool>& settled) {
+  for (std::size_t i = 0; i < window.size(); ++i) {
+    const auto* commit = std::get_if<CommitOp>(&window[i].body);
+    if (commit == nullptr || !settled[i]) continue;
+    auto state = states_.find(commit->node_id);
+    if (state == states_.end()) {
+      auto node = remote_.get_node(commit->node_id);
+      if (!node || node->version == 0) continue;  // found again next time, or not at all
+      own_runs_[commit->node_id] = {std::min(commit->base_version, node->version), node->version};
+      continue;
+    }
+    own_runs_[commit->node_id] = {std::min(commit->base_version, state->second.version), state->second.version};
+    state->second.own_from = own_runs_[commit->node_id].first;
+  }
 }
 
 // A create refused because its node id is in use was applied before: node ids are 128 random
@@ -314,53 +402,44 @@ Result<bool> OpSender::created_before(const OpBody& body, const Error& refusal) 
   return false;
 }
 
-Status OpSender::finish_op(const OpBody& body, const Status& result) {
+Status OpSender::finish_op(const JournalOp& op, const Status& result, Pending pending) {
+  const OpBody& body = op.body;
   const std::string id = op_node_id(body);
   if (result) {
     // What this device wrote is what it has seen: an older record or version offered later is
     // a rollback.
-    const bool commit = std::holds_alternative<CommitOp>(body);
+    const auto* commit = std::get_if<CommitOp>(&body);
     auto state = states_.find(id);
-    if ((commit || std::holds_alternative<SetAttributesOp>(body)) && state != states_.end()) {
+    if ((commit != nullptr || std::holds_alternative<SetAttributesOp>(body)) && state != states_.end()) {
       (void)guard_.check_revision(id, state->second.revision);
-      if (commit) {
+      if (commit != nullptr) {
         (void)guard_.check_version(id, state->second.version);
         if (listener_) listener_(id, state->second.version);
       }
     }
+    if (commit != nullptr && pending == Pending::stale_record) {
+      return merge_attributes(id, commit->node_key, commit->attributes, commit->size, commit->base_version);
+    }
     return {};
   }
-  Errc code = result.error().code;
-  bool content_op = std::holds_alternative<CommitOp>(body) || std::holds_alternative<SetAttributesOp>(body);
-  if (content_op && code == Errc::not_found) {
-    spdlog::debug("{} of node {} skipped: the node is gone from the server", op_name(body), id);
-    return {};
-  }
-  if (content_op && code == Errc::conflict) return repair_conflict(body);
-  return result;
-}
-
-// A stale base: the server moved on (a replay of an op it already applied, or another
-// device). The op is sealed again on the server's current state and sent alone.
-Status OpSender::repair_conflict(const OpBody& body) {
-  const std::string id = op_node_id(body);
-  states_.erase(id);
-  auto state = state_of(id);
-  if (!state) return std::move(state).error();
+  const Errc code = result.error().code;
   if (const auto* commit = std::get_if<CommitOp>(&body)) {
-    auto committed = remote_.commit_version(seal_commit(*commit, *state));
-    if (!committed) return std::move(committed).error();
-    ServerState next{state->version + 1, state->revision};
-    auto attributes = remote_.set_attributes(seal_attributes(id, commit->node_key, commit->attributes, commit->size, next));
-    if (!attributes) return std::move(attributes).error();
-    states_[id] = {next.version, next.revision + 1};
-    return finish_op(body, {});
+    if (code == Errc::not_found) return keep_local_edit(op, *commit, true);
+    if (code == Errc::conflict) return keep_local_edit(op, *commit, false);
   }
-  const auto& attrs = std::get<SetAttributesOp>(body);
-  auto node = remote_.set_attributes(seal_attributes(id, attrs.node_key, attrs.attributes, attrs.size, *state));
-  if (!node) return std::move(node).error();
-  states_[id] = {state->version, state->revision + 1};
-  return {};
+  if (const auto* attrs = std::get_if<SetAttributesOp>(&body)) {
+    if (code == Errc::not_found) {
+      spdlog::debug("set attributes of node {} skipped: the node is gone from the server", id);
+      return {};
+    }
+    if (code == Errc::conflict) {
+      return merge_attributes(id, attrs->node_key, attrs->attributes, attrs->size, attrs->base_version);
+    }
+  }
+  if (const auto* remove = std::get_if<RemoveOp>(&body); remove != nullptr && code == Errc::conflict) {
+    return keep_entry(op, *remove);
+  }
+  return result;
 }
 
 }  // namespace coffer::sync

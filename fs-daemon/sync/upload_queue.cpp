@@ -29,6 +29,15 @@ UploadQueue::UploadQueue(remote::RemoteApi& remote, Journal& journal, cache::Chu
     std::lock_guard lock(listener_mutex_);
     if (listener_) listener_(node_id, version);
   });
+  sender_.set_conflict_listener([this](const ConflictNotice& notice) {
+    std::lock_guard lock(listener_mutex_);
+    if (conflict_listener_) conflict_listener_(notice);
+  });
+}
+
+void UploadQueue::set_conflict_listener(ConflictListener listener) {
+  std::lock_guard lock(listener_mutex_);
+  conflict_listener_ = std::move(listener);
 }
 
 void UploadQueue::set_listener(CommitListener listener) {
@@ -165,6 +174,7 @@ void UploadQueue::retry_now() {
 
 QueueStatus UploadQueue::status() const {
   constexpr std::size_t kLatestShown = 3;
+  constexpr std::size_t kConflictsShown = 10;
   QueueStatus status;
   {
     std::lock_guard lock(mutex_);
@@ -184,6 +194,8 @@ QueueStatus UploadQueue::status() const {
   status.set_aside = journal_.set_aside_store().count();
   if (status.set_aside > 0) status.latest_set_aside = journal_.set_aside_store().latest(kLatestShown);
   status.damaged = journal_.damaged_count();
+  status.conflicts = journal_.conflict_store().count();
+  if (status.conflicts > 0) status.latest_conflicts = journal_.conflict_store().latest(kConflictsShown);
   return status;
 }
 

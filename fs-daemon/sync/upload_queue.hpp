@@ -36,6 +36,8 @@ struct QueueStatus {
   std::vector<SetAsideEntry> latest_set_aside;  // the newest few
   std::uint64_t damaged = 0;        // files in the journal's damaged/ folder
   std::optional<WaitingOp> oldest;  // none when nothing waits
+  std::uint64_t conflicts = 0;      // local edits kept as new files, from any run
+  std::vector<ConflictRecord> latest_conflicts;  // the newest few
 };
 
 // Replays journal ops to the server in order, on one sequencer thread, with blob uploads in
@@ -54,6 +56,9 @@ class UploadQueue {
 
   // Told of every version the server commits (from the sequencer thread).
   void set_listener(CommitListener listener);
+  // Told of what a conflict left on the server that the mount must show (from the sequencer
+  // thread).
+  void set_conflict_listener(ConflictListener listener);
   // Queues what the journal held at open (removing blob files no op refers to) and starts.
   void start();
   void stop();
@@ -96,8 +101,9 @@ class UploadQueue {
   WorkerPool uploads_;
   OpSender sender_;
 
-  std::mutex listener_mutex_;  // guards listener_; taken before any lock the listener takes
+  std::mutex listener_mutex_;  // guards listener_ and conflict_listener_; taken before any lock they take
   CommitListener listener_;
+  ConflictListener conflict_listener_;
 
   mutable std::mutex mutex_;  // guards everything below
   std::condition_variable work_ready_;

@@ -45,7 +45,10 @@ struct Node {
   std::uint64_t server_version = 0;   // content version on the server when last seen
   std::uint64_t last_op_seq = 0;      // the latest journal op about this node
   std::uint64_t ino = 0;              // 0 while the kernel does not know the node
-  std::string parent_id;              // folders: their one parent ("" for the root)
+  // The folder of the entry the mount knows the node by ("" for the root; for a file with hard
+  // links, one of them) and its name there: a conflicted copy of a file goes beside it.
+  std::string parent_id;
+  std::string name;
   std::optional<Listing> children;    // folders, once listed
   std::shared_ptr<FileContent> content;  // files, once opened or truncated
   unsigned open_count = 0;

@@ -209,6 +209,11 @@ class Vfs {
   // Where this mount lists a node ("/a/b"), for `coffer status`; "" when no listing here names
   // it (removed since, or in a folder never listed).
   std::string path_of(const std::string& node_id) const;
+  // The upload queue's conflict listener (vfs_feed.cpp): a local edit kept as a new file, or an
+  // entry a remove left, joins its folder's listing; the node whose edit lost shows the
+  // server's record unless it has newer local changes or is open (then its next open
+  // revalidates). No network call: everything comes in the notice, checked by the guard.
+  void on_conflict(const sync::ConflictNotice& notice);
 
  private:
   struct Handle {
@@ -249,6 +254,8 @@ class Vfs {
   bool has_unsent_changes(const Node& node) const;
   Result<Refresh> refused(Node& node, Error error);
   void notify(const KernelNotices& notices);
+  void show_server_record(const sync::ConflictNotice& notice, KernelNotices& notices);
+  void show_kept_entry(const sync::ConflictNotice& notice, KernelNotices& notices);
 
   // vfs_namespace.cpp
   Result<std::shared_ptr<Node>> make_node(Node& parent, const std::string& name, NodeSpec spec, const Caller& caller);

@@ -50,13 +50,14 @@ void Vfs::touch_change(Node& node) { node.attrs.ctime = now_timestamp(); }
 void Vfs::touch_modify(Node& node) { node.attrs.mtime = node.attrs.ctime = now_timestamp(); }
 
 Status Vfs::record_attributes(Node& node) {
-  return record_op(node,
-                   sync::SetAttributesOp{node.id, raw_key(node.key), attributes_to_record(node), node.committed_size});
+  return record_op(node, sync::SetAttributesOp{node.id, raw_key(node.key), attributes_to_record(node),
+                                               node.committed_size, node.server_version});
 }
 
 Status Vfs::record_folder_times(Node& folder) {
   auto seq = services_.queue.submit_folder_times(
-      sync::SetAttributesOp{folder.id, raw_key(folder.key), attributes_to_record(folder), folder.committed_size});
+      sync::SetAttributesOp{folder.id, raw_key(folder.key), attributes_to_record(folder), folder.committed_size,
+                            folder.server_version});
   if (!seq) return std::move(seq).error();
   // An fsync of the folder waits for the entry op just queued too, which may be newer than the
   // attribute op that took these times.

@@ -140,6 +140,70 @@ Result<Vfs::Refresh> Vfs::refresh_node(const std::string& node_id) {
   return Refresh::done;
 }
 
+void Vfs::on_conflict(const sync::ConflictNotice& notice) {
+  KernelNotices notices;
+  {
+    std::lock_guard lock(tree_);
+    if (notice.current) show_server_record(notice, notices);
+    if (notice.added) show_kept_entry(notice, notices);
+  }
+  notify(notices);
+}
+
+void Vfs::show_server_record(const sync::ConflictNotice& notice, KernelNotices& notices) {
+  auto node = known_node(notice.node_id);
+  if (!node || node->broken) return;
+  // Newer local changes of the node are still queued (they meet the same conflict), or a
+  // handle reads the local content until it is closed.
+  if (node->last_op_seq > notice.op_seq || node->open_count > 0 || (node->content && node->content->dirty())) return;
+  const remote::NodeInfo& info = *notice.current;
+  Status fresh = services_.guard.check_version(info.node_id, info.version);
+  if (fresh) fresh = services_.guard.check_revision(info.node_id, info.attributes_revision);
+  if (fresh) fresh = apply_node_record(*node, info);
+  if (!fresh) {
+    spdlog::error("refused tampered data: {}", fresh.error().message);
+    node->broken = fresh.error();
+  }
+  node->content.reset();
+  if (node->ino != 0) notices.inodes.push_back(node->ino);
+}
+
+void Vfs::show_kept_entry(const sync::ConflictNotice& notice, KernelNotices& notices) {
+  const auto& added = *notice.added;
+  auto folder = known_node(added.folder_id);
+  if (!folder || !folder->children || folder->broken) return;  // its first listing will show it
+  auto existing = folder->children->find(added.name);
+  // A name this mount gave another node meanwhile stays; the node the conflict was about (a
+  // file deleted on the server and recreated under its name) gives way.
+  if (existing != folder->children->end() && existing->second.node->id != notice.node_id &&
+      existing->second.node->id != added.node.node_id) {
+    return;
+  }
+  auto key = crypto::FernetKey::from_raw(ByteView(added.node_key.data(), added.node_key.size()));
+  auto opened = key ? open_node(added.node, std::move(key).value()) : Result<std::shared_ptr<Node>>(key.error());
+  if (!opened) {
+    spdlog::error("the kept file {} cannot be shown: {}", added.node.node_id, opened.error().message);
+    return;
+  }
+  auto node = adopt(std::move(opened).value());
+  if (node->open_count == 0 && node->last_op_seq <= notice.op_seq && !(node->content && node->content->dirty())) {
+    node->content.reset();
+    (void)apply_node_record(*node, added.node);
+  } else {
+    node->nlink = added.node.nlink;  // its entries are back; its content waits for the next open
+  }
+  node->parent_id = folder->id;
+  node->name = added.name;
+  if (existing != folder->children->end() && existing->second.node->ino != 0) {
+    notices.inodes.push_back(existing->second.node->ino);
+  }
+  (*folder->children)[added.name] = ChildEntry{added.name_tag, node};
+  if (folder->ino != 0) {
+    notices.entries.emplace_back(folder->ino, added.name);
+    notices.inodes.push_back(folder->ino);
+  }
+}
+
 void Vfs::notify(const KernelNotices& notices) {
   KernelNotifier* notifier = nullptr;
   {

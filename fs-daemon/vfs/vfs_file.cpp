@@ -220,9 +220,12 @@ Status Vfs::commit_content(Node& node, Lock& lock) {
     node.size = (*content)->size();  // a write may have grown it meanwhile; the next commit has it
     node.committed_size = prepared->size;
     node.committed_stored = prepared->stored_bytes;
-    COFFER_TRY_STATUS(record_op(node, sync::CommitOp{node.id, raw_key(node.key), prepared->size, prepared->chunk_size,
-                                                     std::move(prepared->chunks), attributes_to_record(node),
-                                                     std::move(prepared->inline_blobs)}));
+    sync::EntryPlace place;
+    if (auto parent = known_node(node.parent_id)) place = {parent->id, raw_key(parent->key), node.name};
+    sync::CommitOp commit{node.id, raw_key(node.key), prepared->size, prepared->chunk_size, std::move(prepared->chunks),
+                          attributes_to_record(node), std::move(prepared->inline_blobs), node.server_version,
+                          std::move(place)};
+    COFFER_TRY_STATUS(record_op(node, std::move(commit)));
     seq = node.last_op_seq;
   }
   if (!options_.journal_sync) return {};

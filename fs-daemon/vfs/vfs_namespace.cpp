@@ -67,10 +67,9 @@ Result<std::shared_ptr<Node>> Vfs::make_node(Node& parent, const std::string& na
   attrs.rdev = spec.rdev;
   attrs.symlink_target = std::move(spec.symlink_target);
   node->size = node->committed_size = attrs.symlink_target.size();
-  if (type == remote::NodeType::folder) {
-    node->children.emplace();
-    node->parent_id = parent.id;
-  }
+  if (type == remote::NodeType::folder) node->children.emplace();
+  node->parent_id = parent.id;
+  node->name = name;
   auto entry = seal_entry(parent, name, node->id, node->key);
   std::string tag = entry.name_tag;
   COFFER_TRY_STATUS(record_op(*node, sync::CreateOp{node->id, type, std::move(entry), raw_key(node->key), attrs,
@@ -160,8 +159,9 @@ Status Vfs::remove_entry(const std::shared_ptr<Node>& parent, const std::string&
     }
     if (is_folder && !(*child)->children->empty()) return make_error(Errc::not_empty, "the folder is not empty");
     ChildEntry entry = parent->children->at(name);
-    COFFER_TRY_STATUS(
-        record_op(*entry.node, sync::RemoveOp{{parent->id, entry.name_tag}, entry.node->id, raw_key(parent->key)}));
+    COFFER_TRY_STATUS(record_op(*entry.node, sync::RemoveOp{{parent->id, entry.name_tag, std::nullopt}, entry.node->id,
+                                                            raw_key(parent->key), entry.node->server_version, name,
+                                                            raw_key(entry.node->key)}));
     return detach_child(*parent, name, entry);
   }
 }
@@ -251,7 +251,7 @@ Status Vfs::move_entry(Node& from, Node& to, const std::string& name, const std:
   if (target && target->node == source.node && mode != RenameMode::exchange) return {};
 
   remote::MoveEntry move;
-  move.from = {from.id, source.name_tag};
+  move.from = {from.id, source.name_tag, std::nullopt};
   move.to = seal_entry(to, new_name, source.node->id, source.node->key);
   move.mode = mode == RenameMode::exchange ? remote::MoveMode::exchange
               : mode == RenameMode::noreplace ? remote::MoveMode::noreplace
@@ -264,13 +264,15 @@ Status Vfs::move_entry(Node& from, Node& to, const std::string& name, const std:
   from.children->erase(name);
   if (mode == RenameMode::exchange) {
     (*from.children)[name] = ChildEntry{exchange_tag, target->node};
-    if (target->node->type == remote::NodeType::folder) target->node->parent_id = from.id;
+    target->node->parent_id = from.id;
+    target->node->name = name;
     touch_change(*target->node);
   } else if (target) {
     if (target->node->nlink > 0) --target->node->nlink;
   }
   (*to.children)[new_name] = ChildEntry{new_tag, source.node};
-  if (source.node->type == remote::NodeType::folder) source.node->parent_id = to.id;
+  source.node->parent_id = to.id;
+  source.node->name = new_name;
   touch_change(*source.node);
   touch_modify(from);
   COFFER_TRY_STATUS(record_folder_times(from));

@@ -135,7 +135,8 @@ Listing Vfs::adopt_children(const Node& folder, std::vector<OpenedChild> opened)
     // A broken entry's node is not adopted: the id it names may be a sound node elsewhere.
     auto node = child.node->broken ? std::move(child.node) : adopt(std::move(child.node));
     if (!child.fresh && !node->broken) node->broken = child.fresh.error();
-    if (node->type == remote::NodeType::folder) node->parent_id = folder.id;
+    node->parent_id = folder.id;
+    node->name = child.name;
     listing[child.name] = ChildEntry{child.name_tag, std::move(node)};
   }
   return listing;

@@ -86,7 +86,7 @@ BatchOpResult BatchService::apply(storage::Transaction& txn, const Caller& calle
     return from_outcome(explained(nodes_.set_attributes_in(txn, caller, set->node_id, set->request)), Success::ok);
   }
   if (const auto* remove = std::get_if<protocol::BatchRemove>(&op)) {
-    return from_outcome(explained(nodes_.remove_in(txn, caller, remove->parent_id, remove->name_tag)),
+    return from_outcome(explained(nodes_.remove_in(txn, caller, remove->parent_id, remove->name_tag, remove->expected_version)),
                         Success::no_content);
   }
   if (const auto* move = std::get_if<protocol::BatchMove>(&op)) {

@@ -193,6 +193,9 @@ Outcome<protocol::CommitResponse> ContentService::add_version(Transaction& txn, 
   auto node = acl::check_access(txn, caller.user_id, node_id, Access::write);
   if (!node) return node.error();
   if (node->type != storage::NodeType::file) return make_error(Errc::invalid_argument, "only files have content versions");
+  // Deleted meanwhile (on another device): the client keeps its edit as a new file instead of
+  // committing it where nobody looks.
+  if (node->trashed_at) return make_error(Errc::not_found, "the file is in the trash");
   if (node->version != request.base_version) {
     return Outcome<protocol::CommitResponse>(make_error(Errc::conflict, "base_version is not the current version"),
                                              protocol::Json{{"current_version", node->version}});

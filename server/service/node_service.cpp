@@ -157,7 +157,7 @@ Outcome<protocol::Entry> NodeService::move(const Caller& caller, const std::stri
 }
 
 Outcome<Done> NodeService::remove_in(Transaction& txn, const Caller& caller, const std::string& parent_id,
-                                     const std::string& name_tag) {
+                                     const std::string& name_tag, std::optional<std::uint64_t> expected_version) {
   auto parent = acl::check_access(txn, caller.user_id, parent_id, Access::write);
   if (!parent) return parent.error();
   auto entry = txn.nodes().find_entry(parent_id, name_tag);
@@ -166,6 +166,14 @@ Outcome<Done> NodeService::remove_in(Transaction& txn, const Caller& caller, con
   auto busy = txn.nodes().has_children((*entry)->node_id);
   if (!busy) return busy.error();
   if (*busy) return make_error(Errc::not_empty, "the folder is not empty");
+  if (expected_version) {
+    auto node = txn.nodes().find((*entry)->node_id);
+    if (!node) return node.error();
+    if (*node && (*node)->version != *expected_version) {
+      return Outcome<Done>(make_error(Errc::conflict, "the file has a newer version than expected_version"),
+                           protocol::Json{{"current_version", (*node)->version}});
+    }
+  }
   COFFER_TRY_STATUS(unlink_entry(txn, caller, **entry, parent->owner_id, context_.clock()));
   return Done{};
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,8 +40,9 @@ class NodeService {
 
   Outcome<protocol::Entry> create_in(storage::Transaction& txn, const Caller& caller,
                                      const protocol::CreateNodeRequest& request);
+  // `expected_version`: refused (409 conflict) when the entry's node has another content version.
   Outcome<Done> remove_in(storage::Transaction& txn, const Caller& caller, const std::string& parent_id,
-                          const std::string& name_tag);
+                          const std::string& name_tag, std::optional<std::uint64_t> expected_version = std::nullopt);
   Outcome<protocol::Entry> link_in(storage::Transaction& txn, const Caller& caller, const std::string& node_id,
                                    const protocol::LinkRequest& request);
   Outcome<protocol::Entry> move_in(storage::Transaction& txn, const Caller& caller, const std::string& parent_id,

@@ -77,6 +77,7 @@ Result<BatchOp> parse_batch_op(Json& value, const std::string& path) {
   BatchRemove op;
   in.text("parent_id", op.parent_id, node_id_rule());
   in.text("name_tag", op.name_tag, name_tag_rule());
+  in.optional_number("expected_version", op.expected_version);
   return finish_op(in, std::move(op));
 }
 
@@ -106,6 +107,7 @@ void to_json(Json& out, const BatchOp& value) {
   } else {
     const auto& remove = std::get<BatchRemove>(value);
     out = Json{{"parent_id", remove.parent_id}, {"name_tag", remove.name_tag}};
+    if (remove.expected_version) out["expected_version"] = *remove.expected_version;
   }
   out["op"] = batch_op_name(value);
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -30,6 +32,9 @@ struct BatchCommit {
 struct BatchRemove {
   std::string parent_id;
   std::string name_tag;
+  // Removes the entry only while its node's current content version is this one: a client
+  // that had not seen a newer version must not delete another device's edit.
+  std::optional<std::uint64_t> expected_version;
 };
 
 // The entry (from_parent_id, from_name_tag) moves as the move route's body says.

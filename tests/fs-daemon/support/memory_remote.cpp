@@ -90,6 +90,7 @@ Result<remote::EntryInfo> MemoryRemote::lookup_entry(const std::string& parent_i
 Result<remote::EntryInfo> MemoryRemote::create_locked(const remote::CreateNode& r) {
   if (nodes_.contains(r.node_id)) return make_error(Errc::already_exists, "node id in use");
   if (!nodes_.contains(r.entry.parent_id)) return make_error(Errc::not_found, "no such parent");
+  if (nodes_.at(r.entry.parent_id).info.nlink == 0) return make_error(Errc::not_found, "the parent folder is in the trash");
   if (entries_[r.entry.parent_id].contains(r.entry.name_tag)) return make_error(Errc::already_exists, "name exists");
   remote::NodeInfo info;
   info.node_id = r.node_id;
@@ -130,7 +131,7 @@ Result<remote::EntryInfo> MemoryRemote::move_locked(const remote::MoveEntry& r) 
     return entry_locked(r.to.parent_id, r.to.name_tag);
   }
   if (target_exists && r.mode == remote::MoveMode::noreplace) return make_error(Errc::already_exists, "target exists");
-  if (target_exists) COFFER_TRY_STATUS(remove_locked({r.to.parent_id, r.to.name_tag}));
+  if (target_exists) COFFER_TRY_STATUS(remove_locked({r.to.parent_id, r.to.name_tag, std::nullopt}));
   from.erase(r.from.name_tag);
   to[r.to.name_tag] = moved;
   return entry_locked(r.to.parent_id, r.to.name_tag);
@@ -142,6 +143,9 @@ Status MemoryRemote::remove_locked(const remote::RemoveEntry& r) {
   if (it == folder.end()) return make_error(Errc::not_found, "no such entry");
   if (!entries_[it->second.node_id].empty()) return make_error(Errc::not_empty, "folder not empty");
   auto& info = nodes_.at(it->second.node_id).info;
+  if (r.expected_version && info.version != *r.expected_version) {
+    return make_error(Errc::conflict, "the file has a newer version than expected_version");
+  }
   if (info.nlink > 0) --info.nlink;
   folder.erase(it);
   return {};
@@ -192,6 +196,7 @@ Result<std::uint64_t> MemoryRemote::commit_locked(const remote::CommitVersion& r
   if (it == nodes_.end()) return make_error(Errc::not_found, "no such node");
   auto& node = it->second;
   if (node.info.type != remote::NodeType::file) return make_error(Errc::invalid_argument, "only files have content versions");
+  if (node.info.nlink == 0) return make_error(Errc::not_found, "the file is in the trash");
   if (node.info.version != r.base_version || r.version != r.base_version + 1) {
     return make_error(Errc::conflict, "stale base version");
   }

@@ -18,7 +18,7 @@ sync::OpBody attributes_op(std::uint64_t n) {
   crypto::Attributes attributes;
   attributes.mode = S_IFREG | 0644;
   attributes.uid = static_cast<std::uint32_t>(n);
-  return sync::SetAttributesOp{std::string(32, 'a'), SecureBytes(32, 7), attributes, n};
+  return sync::SetAttributesOp{std::string(32, 'a'), SecureBytes(32, 7), attributes, n, 0};
 }
 
 Bytes read_bytes(const std::filesystem::path& path) {

@@ -6,7 +6,7 @@ import sys
 import threading
 import time
 
-from coffer_harness import CofferServer, b64, blob_id, new_node_id
+from coffer_harness import CofferServer, b64, blob_id, name_tag, new_node_id
 from server_scenario import Scenario, any_b64
 
 
@@ -59,6 +59,24 @@ def check_versions(s):
     folder_commit = a.commit(s.folder, [])
     assert folder_commit[0] == 400, folder_commit
     print("versions: stale base 409 with current_version, list, current, detail")
+
+
+def check_removes_and_the_trash(s):
+    """A remove that names a version removes nothing newer; a file in the trash takes no commit."""
+    a = s.alice
+    f = a.create(a.root_id, "edited.bin")["node"]["node_id"]
+    chunk = a.upload(os.urandom(100))
+    assert a.commit(f, [chunk]) == (201, {"version": 1})
+    remove = {"op": "remove", "parent_id": a.root_id, "name_tag": name_tag(a.root_key, "edited.bin")}
+    stale = a.client.expect(200, "POST", "/v1/batch", {"ops": [dict(remove, expected_version=0)]})["results"][0]
+    assert stale["status"] == 409 and stale["body"]["error"] == "conflict", stale
+    assert a.client.expect(200, "GET", f"/v1/nodes/{f}")["nlink"] == 1
+    done = a.client.expect(200, "POST", "/v1/batch", {"ops": [dict(remove, expected_version=1)]})["results"][0]
+    assert done["status"] == 204, done
+    assert a.client.expect(200, "GET", f"/v1/nodes/{f}")["nlink"] == 0
+    status, answer = a.commit(f, [chunk], base_version=1)
+    assert status == 404 and "trash" in answer["message"], (status, answer)
+    print("removes: expected_version older than the file's 409, current 204; a file in the trash takes no commit (404)")
 
 
 def check_batch(s):
@@ -161,6 +179,7 @@ def main():
         s = Scenario(server)
         check_blobs(s)
         check_versions(s)
+        check_removes_and_the_trash(s)
         check_batch(s)
         check_quota(server, s)
         check_feed(s)
