@@ -19,6 +19,7 @@
 #include "sync/upload_queue.hpp"
 #include "vfs/file_content.hpp"
 #include "vfs/inode_table.hpp"
+#include "vfs/metadata_marks.hpp"
 #include "vfs/node.hpp"
 
 namespace coffer::sync {
@@ -132,7 +133,7 @@ struct VfsServices {
 // Changes apply here at once and reach the server through the journal and upload queue.
 //
 // Lock order: tree_ -> FileContent::mutex_ -> UploadQueue::mutex_ -> leaf locks (Journal,
-// ChunkCache, PlainChunkCache, VersionGuard, ChunkReader). tree_ guards every Node, the
+// ChunkCache, PlainChunkCache, VersionGuard, ChunkReader, MetadataCache). tree_ guards every Node, the
 // inode table and the handle tables; network calls made under it are limited to loading a
 // folder's listing the first time it is used (the change feed reads outside it, vfs_feed.cpp).
 class Vfs {
@@ -195,6 +196,19 @@ class Vfs {
   // The upload queue's listener: the server committed `version` of a node.
   void on_committed(const std::string& node_id, std::uint64_t version);
 
+  // The persistent metadata cache (vfs_persist.cpp; docs/client.md, "Metadata cache"). Attached
+  // before the kernel's first request: from then on every verified listing, refresh and change
+  // of this mount is marked to be written. serve_metadata(): folders load from the cache
+  // instead of the server, once the change feed has caught up from the cache's cursor.
+  // detach_metadata(): neither any more (the cache is being emptied).
+  void attach_metadata(cache::MetadataCache* cache);
+  void serve_metadata();
+  void detach_metadata();
+  // The marks whose nodes the server has caught up with, as plain records (the writer seals
+  // them without the tree lock); metadata_written() once they are in the cache.
+  MetadataSnapshot take_metadata_snapshot();
+  void metadata_written(const MetadataSnapshot& snapshot);
+
  private:
   struct Handle {
     std::shared_ptr<Node> node;
@@ -246,6 +260,16 @@ class Vfs {
   void touch_change(Node& node);
   void touch_modify(Node& node);
 
+  // vfs_persist.cpp
+  bool load_cached_listing(Node& folder);
+  Status cached_children(const CachedListing& listing, std::vector<OpenedChild>& opened);
+  Result<std::shared_ptr<Node>> cached_node(const std::string& node_id);
+  void persist_listing(const Node& folder);
+  void persist_node(const std::string& node_id);
+  void persist_op(const Node& node, const sync::OpBody& op);
+  void forget_listing(const std::string& folder_id);
+  void forget_node(const std::string& node_id);
+
   // vfs_file.cpp
   Result<std::shared_ptr<FileContent>> content_of(Node& node, Lock& lock);
   Result<std::shared_ptr<FileContent>> content_for_reading(std::uint64_t fh);
@@ -264,6 +288,7 @@ class Vfs {
   std::unordered_map<std::uint64_t, DirHandle> dir_handles_;
   std::uint64_t next_handle_ = 1;
   KernelNotifier* notifier_ = nullptr;
+  MetadataMarks metadata_;
 };
 
 crypto::Timestamp now_timestamp();

@@ -60,13 +60,14 @@ std::shared_ptr<Node> Vfs::adopt(std::shared_ptr<Node> fresh) {
 }
 
 Status Vfs::load_listing(Node& folder) {
-  if (folder.children) return {};
+  if (folder.children || load_cached_listing(folder)) return {};
   auto verified = sync::list_verified_folder(services_.remote, services_.guard, folder.id, folder.key);
   if (!verified) {  // logged where it becomes EIO
     if (verified.error().code == Errc::integrity) folder.broken = verified.error();
     return std::move(verified).error();
   }
   folder.children = adopt_children(folder, open_children(folder, *verified));
+  persist_listing(folder);
   return {};
 }
 
@@ -199,6 +200,7 @@ void Vfs::on_committed(const std::string& node_id, std::uint64_t version) {
   auto it = nodes_.find(node_id);
   if (it == nodes_.end()) return;
   if (auto node = it->second.lock()) node->server_version = std::max(node->server_version, version);
+  persist_node(node_id);
 }
 
 }  // namespace coffer::vfs

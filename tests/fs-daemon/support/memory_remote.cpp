@@ -39,6 +39,7 @@ Result<remote::EntryInfo> MemoryRemote::entry_locked(const std::string& parent_i
 Result<remote::EntryPage> MemoryRemote::list_entries(const std::string& parent_id, const std::optional<std::string>& after,
                                                      unsigned limit) {
   COFFER_TRY_STATUS(reachable());
+  ++entry_listings_;
   std::lock_guard lock(mutex_);
   if (!nodes_.contains(parent_id)) return make_error(Errc::not_found, "no such node");
   remote::EntryPage page;

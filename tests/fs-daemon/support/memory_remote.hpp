@@ -51,6 +51,7 @@ class MemoryRemote : public remote::RemoteApi {
   void set_offline(bool offline) { offline_ = offline; }
   std::size_t blob_puts() const { return blob_puts_; }
   std::size_t attribute_sets() const { return attribute_sets_; }
+  std::size_t entry_listings() const { return entry_listings_; }  // pages of entries served
   std::size_t blob_count();
   void flip_byte(const std::string& blob_id);
   // Serves each blob's bytes under the other's id (a server swapping two valid chunks).
@@ -97,6 +98,7 @@ class MemoryRemote : public remote::RemoteApi {
   std::atomic<bool> offline_{false};
   std::atomic<std::size_t> blob_puts_{0};
   std::atomic<std::size_t> attribute_sets_{0};
+  std::atomic<std::size_t> entry_listings_{0};
 };
 
 }  // namespace coffer::test

@@ -44,6 +44,7 @@ class TestMount {
 
   vfs::Vfs& vfs() { return runtime_->vfs(); }
   mount::MountRuntime& runtime() { return *runtime_; }
+  mount::ProfileStores& stores() { return stores_; }
   // Waits until every queued change is on the remote; fails the test otherwise.
   void drain();
 
