@@ -130,4 +130,9 @@ std::uint64_t VersionGuard::seen_version(const std::string& node_id) {
   return load_locked(node_id).version;
 }
 
+std::uint64_t VersionGuard::seen_folder_revision(const std::string& node_id) {
+  std::lock_guard lock(mutex_);
+  return load_locked(node_id).folder_revision;
+}
+
 }  // namespace coffer::cache

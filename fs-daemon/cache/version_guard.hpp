@@ -33,6 +33,7 @@ class VersionGuard {
   // upload sender changes many folders per request).
   void saw_folder_revisions(const std::vector<std::pair<std::string, std::uint64_t>>& revisions);
   std::uint64_t seen_version(const std::string& node_id);
+  std::uint64_t seen_folder_revision(const std::string& node_id);
 
  private:
   struct Seen {

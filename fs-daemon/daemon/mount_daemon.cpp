@@ -16,6 +16,7 @@
 #include "log/logging.hpp"
 #include "mount/mount_runtime.hpp"
 #include "profile/private_file.hpp"
+#include "vfs/metadata_writer.hpp"
 
 namespace coffer::daemon {
 namespace {
@@ -106,6 +107,24 @@ std::string answer(const MountRequest& request, mount::MountRuntime& runtime, st
   return reply.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+// The metadata cache is used when the change feed can say what changed since its cursor; the
+// catch-up makes it forget what did. Otherwise it is emptied (rows without a cursor, written
+// before a crash, are of no known time) and the mount lists from the server, filling it again.
+std::optional<cache::MetadataState> open_metadata(cache::MetadataCache& metadata, feed::ChangeFollower& follower,
+                                                  vfs::Vfs& vfs) {
+  auto stored = metadata.state();
+  if (stored) {
+    if (auto caught = follower.catch_up(stored->cursor, !stored->clean); caught) {
+      vfs.serve_metadata();
+      return stored;
+    } else {
+      spdlog::warn("metadata cache: not used, the folders are listed from the server: {}", caught.error().message);
+    }
+  }
+  if (auto cleared = metadata.clear(); !cleared) spdlog::error("{}", cleared.error().message);
+  return std::nullopt;
+}
+
 void serve(const MountRequest& request, mount::ProfileStores& stores, std::shared_ptr<vfs::Node> root,
            fuse::FuseMount& mount) {
   mount::MountRuntime runtime(remotes_of(request), stores, request.config);
@@ -116,8 +135,12 @@ void serve(const MountRequest& request, mount::ProfileStores& stores, std::share
   });
   if (!control) spdlog::warn("no control socket: {}", control.error().message);
   runtime.vfs().set_notifier(&mount);
+  runtime.vfs().attach_metadata(stores.metadata.get());
+  vfs::MetadataWriter writer(runtime.vfs(), *stores.metadata, runtime.queue());
   // Started before the kernel's first request, so that nothing the mount reads can change unseen.
   feed::ChangeFollower follower(*request.remote, runtime.vfs());
+  follower.on_current([&writer](std::uint64_t cursor) { writer.feed_current(cursor); });
+  writer.start(open_metadata(*stores.metadata, follower, runtime.vfs()));
   follower.start();
   spdlog::info("mounted {} for {} on {}", request.mountpoint, request.login.info.user, request.login.info.server_url);
   if (auto served = mount.run(runtime.vfs()); !served) spdlog::error("{}", served.error().message);
@@ -125,6 +148,7 @@ void serve(const MountRequest& request, mount::ProfileStores& stores, std::share
   runtime.vfs().set_notifier(nullptr);
   auto wait = unmounting ? std::chrono::seconds(0) : request.config.unmount_timeout;
   auto drained = runtime.drain(Clock::now() + wait);
+  writer.stop();
   auto left = runtime.queue().status();
   if (drained) spdlog::info("unmounted {}; every change is on the server", request.mountpoint);
   else spdlog::warn("unmounted {}; {} changes stay in the journal for the next mount or `coffer sync`",

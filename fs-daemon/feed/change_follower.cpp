@@ -30,14 +30,50 @@ ChangeFollower::ChangeFollower(remote::RemoteApi& remote, vfs::Vfs& vfs, Followe
 
 ChangeFollower::~ChangeFollower() { stop(); }
 
-void ChangeFollower::start() {
+Status ChangeFollower::catch_up(std::uint64_t cursor, bool own_included) {
   auto latest = remote_.changes(std::nullopt, seconds(0), {});
-  if (latest) {
-    cursor_ = latest->cursor;
+  if (!latest) return std::move(latest).error();
+  if (cursor > latest->cursor) {
+    return make_error(Errc::not_found, "the change feed ends at " + std::to_string(latest->cursor) +
+                                           ", before the cached cursor " + std::to_string(cursor));
+  }
+  for (int page_count = 0; cursor < latest->cursor; ++page_count) {
+    if (page_count == kMaxCatchUpPages) {
+      return make_error(Errc::unavailable, "more than " + std::to_string(kMaxCatchUpPages) +
+                                               " pages of changes since the cached cursor");
+    }
+    auto page = remote_.changes(cursor, seconds(0), {});
+    if (!page) return std::move(page).error();
+    for (auto change : page->changes) {
+      if (own_included) change.own = false;
+      pending_.add(change);
+    }
+    if (page->cursor <= cursor) break;  // nothing newer after all
+    cursor = page->cursor;
+  }
+  pending_.apply(vfs_);
+  cursor_ = cursor;
+  applied_through(cursor);
+  return {};
+}
+
+void ChangeFollower::applied_through(std::uint64_t cursor) {
+  if (pending_.empty() && current_) current_(cursor);
+}
+
+void ChangeFollower::start() {
+  if (!cursor_) {
+    auto latest = remote_.changes(std::nullopt, seconds(0), {});
+    if (latest) {
+      cursor_ = latest->cursor;
+    } else {
+      spdlog::warn("change feed: {}; other devices' changes are followed once the server answers",
+                   latest.error().message);
+    }
+  }
+  if (cursor_) {
     vfs_.set_feed_live(true);
-  } else {
-    spdlog::warn("change feed: {}; other devices' changes are followed once the server answers",
-                 latest.error().message);
+    applied_through(*cursor_);
   }
   thread_ = std::jthread([this](std::stop_token stop) { run(std::move(stop)); });
 }
@@ -60,12 +96,11 @@ void ChangeFollower::run(std::stop_token stop) {
 }
 
 void ChangeFollower::follow(std::stop_token stop) {
-  PendingRefreshes pending;
   std::chrono::milliseconds error_pause = options_.first_error_pause;
   seconds retry = kFirstRetry;
   bool failing = false;  // logged once per run of failures
   while (!stop.stop_requested()) {
-    const seconds wait = !cursor_ ? seconds(0) : pending.empty() ? options_.poll : std::min(retry, options_.poll);
+    const seconds wait = !cursor_ ? seconds(0) : pending_.empty() ? options_.poll : std::min(retry, options_.poll);
     auto page = remote_.changes(cursor_, wait, stop);
     if (stop.stop_requested()) return;
     vfs_.set_feed_live(page.ok());
@@ -85,10 +120,11 @@ void ChangeFollower::follow(std::stop_token stop) {
     error_pause = options_.first_error_pause;
     bool fresh = false;
     if (cursor_) {
-      for (const auto& change : page->changes) fresh = pending.add(change) || fresh;
+      for (const auto& change : page->changes) fresh = pending_.add(change) || fresh;
     }
     cursor_ = page->cursor;
-    pending.apply(vfs_);
+    pending_.apply(vfs_);
+    applied_through(*cursor_);
     retry = fresh ? kFirstRetry : std::min(retry * 2, options_.poll);
   }
 }

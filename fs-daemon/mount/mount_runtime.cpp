@@ -33,6 +33,11 @@ Result<ProfileStores> ProfileStores::open(const profile::ProfilePaths& paths, co
   if (!chunks) return std::move(chunks).error();
   auto guard = cache::VersionGuard::open(paths.state_db());
   if (!guard) return std::move(guard).error();
+  const std::string identity = login.info.server_url + "\n" + std::to_string(login.info.user_id) + "\n" +
+                               login.info.root_node_id;
+  auto metadata = cache::MetadataCache::open(
+      paths.metadata_db(), cache::MetadataCache::derive_key(login.keys.journal_key, identity));
+  if (!metadata) return std::move(metadata).error();
   stores.journal = std::move(journal).value();
   stores.chunks = std::move(chunks).value();
   stores.guard = std::move(guard).value();
@@ -41,6 +46,7 @@ Result<ProfileStores> ProfileStores::open(const profile::ProfilePaths& paths, co
   if (auto root_key = crypto::unwrap_key(login.keys.master_key, login.info.root_wrapped_key)) {
     stores.home.root_key = std::move(root_key).value();
   }
+  stores.metadata = std::move(metadata).value();
   return stores;
 }
 

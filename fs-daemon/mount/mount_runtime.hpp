@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "cache/chunk_cache.hpp"
+#include "cache/metadata_cache.hpp"
 #include "cache/plain_chunk_cache.hpp"
 #include "cache/version_guard.hpp"
 #include "profile/client_config.hpp"
@@ -19,7 +20,7 @@
 
 namespace coffer::mount {
 
-// The journal, caches and rollback guard of one profile, opened without starting any thread
+// The journal, caches (chunks, metadata) and rollback guard of one profile, opened without starting any thread
 // (the daemon forks after this). A profile of another format (profile::kProfileFormat) is
 // refused with Errc::unsupported and what to do.
 struct ProfileStores {
@@ -27,6 +28,7 @@ struct ProfileStores {
   std::unique_ptr<cache::ChunkCache> chunks;
   std::unique_ptr<cache::VersionGuard> guard;
   sync::ConflictHome home;  // this device's name and the root folder (login.json)
+  std::unique_ptr<cache::MetadataCache> metadata;  // under a key of this login only
 
   static Result<ProfileStores> open(const profile::ProfilePaths& paths, const profile::ClientConfig& config,
                                     const profile::Login& login);

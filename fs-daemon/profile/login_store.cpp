@@ -96,6 +96,13 @@ Status remove_login(const ProfilePaths& paths) {
   if (ec) return make_error(Errc::io, paths.login_file().string() + ": " + ec.message());
   std::filesystem::remove_all(paths.journal_dir(), ec);
   if (ec) return make_error(Errc::io, paths.journal_dir().string() + ": " + ec.message());
+  // The metadata cache opens only under this login's key, and holds node keys: it goes too.
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    auto file = paths.metadata_db();
+    file += suffix;
+    std::filesystem::remove(file, ec);
+    if (ec) return make_error(Errc::io, file.string() + ": " + ec.message());
+  }
   return {};
 }
 

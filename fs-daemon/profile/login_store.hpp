@@ -44,8 +44,8 @@ struct Login {
 // login.json, mode 0600. Errc::not_found when the profile is not logged in.
 Status save_login(const ProfilePaths& paths, const Login& login);
 Result<Login> load_login(const ProfilePaths& paths);
-// The login and the journal sealed under its journal key (which leaves with it): what the
-// journal still held is dropped, so logout checks it is empty unless forced.
+// The login, the journal sealed under its journal key (which leaves with it) and the metadata
+// cache: what the journal still held is dropped, so logout checks it is empty unless forced.
 Status remove_login(const ProfilePaths& paths);
 
 }  // namespace coffer::profile

@@ -7,7 +7,7 @@
 namespace coffer::profile {
 
 // Everything of one login lives in one folder: login and keys, configuration, journal,
-// cache, the rollback guard's state, the daemon's log, pid and control socket.
+// caches (chunks and metadata), the rollback guard's state, the daemon's log, pid and control socket.
 class ProfilePaths {
  public:
   explicit ProfilePaths(std::filesystem::path root) : root_(std::move(root)) {}
@@ -18,6 +18,7 @@ class ProfilePaths {
   std::filesystem::path journal_dir() const { return root_ / "journal"; }
   std::filesystem::path cache_dir() const { return root_ / "cache"; }
   std::filesystem::path state_db() const { return root_ / "state.db"; }
+  std::filesystem::path metadata_db() const { return root_ / "metadata.db"; }
   std::filesystem::path log_file() const { return root_ / "coffer.log"; }
   std::filesystem::path control_socket() const { return root_ / "control.sock"; }
 

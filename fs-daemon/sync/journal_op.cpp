@@ -6,6 +6,7 @@
 #include <set>
 
 #include "crypto/encoding.hpp"
+#include "sync/attributes_json.hpp"
 
 namespace coffer::sync {
 namespace {
@@ -25,31 +26,6 @@ SecureBytes unb64_secret(const json& value) {
   SecureBytes secret(bytes.begin(), bytes.end());
   secure_zero(bytes.data(), bytes.size());
   return secret;
-}
-
-json time_json(const crypto::Timestamp& t) { return json::array({t.sec, t.nsec}); }
-crypto::Timestamp time_from(const json& j) { return {j.at(0).get<std::int64_t>(), j.at(1).get<std::uint32_t>()}; }
-
-json attributes_json(const crypto::Attributes& a) {
-  json xattrs = json::object();
-  for (const auto& [name, value] : a.xattrs) xattrs[name] = b64(value);
-  return {{"mode", a.mode}, {"uid", a.uid}, {"gid", a.gid}, {"rdev", a.rdev}, {"atime", time_json(a.atime)},
-          {"mtime", time_json(a.mtime)}, {"ctime", time_json(a.ctime)}, {"xattrs", xattrs},
-          {"target", a.symlink_target}};
-}
-
-crypto::Attributes attributes_from(const json& j) {
-  crypto::Attributes a;
-  a.mode = j.at("mode").get<std::uint32_t>();
-  a.uid = j.at("uid").get<std::uint32_t>();
-  a.gid = j.at("gid").get<std::uint32_t>();
-  a.rdev = j.value("rdev", std::uint64_t{0});  // absent from records written before device nodes
-  a.atime = time_from(j.at("atime"));
-  a.mtime = time_from(j.at("mtime"));
-  a.ctime = time_from(j.at("ctime"));
-  for (const auto& [name, value] : j.at("xattrs").items()) a.xattrs[name] = unb64(value);
-  a.symlink_target = j.at("target").get<std::string>();
-  return a;
 }
 
 json sealed_name_json(const remote::SealedName& n) {

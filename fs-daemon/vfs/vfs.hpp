@@ -24,6 +24,7 @@
 #include "sync/upload_queue.hpp"
 #include "vfs/file_content.hpp"
 #include "vfs/inode_table.hpp"
+#include "vfs/metadata_marks.hpp"
 #include "vfs/node.hpp"
 
 namespace coffer::sync {
@@ -138,7 +139,7 @@ struct VfsServices {
 // Changes apply here at once and reach the server through the journal and upload queue.
 //
 // Lock order: tree_ -> FileContent::mutex_ -> UploadQueue::mutex_ -> leaf locks (Journal,
-// ChunkCache, PlainChunkCache, VersionGuard, ChunkReader, Connectivity). tree_ guards every
+// ChunkCache, PlainChunkCache, VersionGuard, ChunkReader, Connectivity, MetadataCache). tree_ guards every
 // Node, the inode table, the handle tables and the loads in flight; it is never held across a
 // call to the server or the encryption of a chunk: listings, manifests and nodes are fetched
 // and verified without it and adopted under it, after checking again what may have changed
@@ -215,6 +216,19 @@ class Vfs {
   // revalidates). No network call: everything comes in the notice, checked by the guard.
   void on_conflict(const sync::ConflictNotice& notice);
 
+  // The persistent metadata cache (vfs_persist.cpp; docs/client.md, "Metadata cache"). Attached
+  // before the kernel's first request: from then on every verified listing, refresh and change
+  // of this mount is marked to be written. serve_metadata(): folders load from the cache
+  // instead of the server, once the change feed has caught up from the cache's cursor.
+  // detach_metadata(): neither any more (the cache is being emptied).
+  void attach_metadata(cache::MetadataCache* cache);
+  void serve_metadata();
+  void detach_metadata();
+  // The marks whose nodes the server has caught up with, as plain records (the writer seals
+  // them without the tree lock); metadata_written() once they are in the cache.
+  MetadataSnapshot take_metadata_snapshot();
+  void metadata_written(const MetadataSnapshot& snapshot);
+
  private:
   struct Handle {
     std::shared_ptr<Node> node;
@@ -275,6 +289,16 @@ class Vfs {
   void touch_modify(Node& node);
   Result<remote::Usage> usage_for_statfs();
 
+  // vfs_persist.cpp
+  bool load_cached_listing(Node& folder);
+  Status cached_children(const CachedListing& listing, std::vector<OpenedChild>& opened);
+  Result<std::shared_ptr<Node>> cached_node(const std::string& node_id);
+  void persist_listing(const Node& folder);
+  void persist_node(const std::string& node_id);
+  void persist_op(const Node& node, const sync::OpBody& op);
+  void forget_listing(const std::string& folder_id);
+  void forget_node(const std::string& node_id);
+
   // vfs_file.cpp
   Result<std::shared_ptr<FileContent>> content_of(Node& node, Lock& lock);
   Result<std::shared_ptr<FileContent>> content_for_reading(std::uint64_t fh);
@@ -300,6 +324,7 @@ class Vfs {
   std::condition_variable commit_turns_;  // a node's commit waits for the one before (Node::committing)
   std::optional<remote::Usage> last_usage_;  // statfs while the server does not answer
   std::atomic<bool> feed_live_{false};
+  MetadataMarks metadata_;
 };
 
 crypto::Timestamp now_timestamp();

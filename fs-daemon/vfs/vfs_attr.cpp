@@ -62,6 +62,7 @@ Status Vfs::record_folder_times(Node& folder) {
   // An fsync of the folder waits for the entry op just queued too, which may be newer than the
   // attribute op that took these times.
   folder.last_op_seq = std::max(*seq, services_.queue.last_seq());
+  persist_node(folder.id);
   return {};
 }
 

@@ -65,6 +65,8 @@ Result<Vfs::Refresh> Vfs::refused(Node& node, Error error) {
   {
     std::lock_guard lock(tree_);
     node.broken = error;
+    forget_listing(node.id);
+    forget_node(node.id);
     if (node.ino != 0) notices.inodes.push_back(node.ino);
   }
   notify(notices);
@@ -79,7 +81,10 @@ Result<Vfs::Refresh> Vfs::refresh_folder(const std::string& folder_id) {
     // Its first listing is being read: it may have been read before this change.
     if (listing_loads_.contains(folder_id)) return Refresh::deferred;
     folder = known_node(folder_id);
-    if (!folder || !folder->children || folder->broken) return Refresh::done;  // nothing cached
+    if (!folder || !folder->children || folder->broken) {  // nothing in memory; the disk cache forgets it
+      forget_listing(folder_id);
+      return Refresh::done;
+    }
     if (has_unsent_changes(*folder)) return Refresh::deferred;
     seen_op = folder->last_op_seq;
   }
@@ -94,6 +99,7 @@ Result<Vfs::Refresh> Vfs::refresh_folder(const std::string& folder_id) {
     Listing fresh = adopt_children(*folder, std::move(opened).value());
     if (folder->ino != 0) diff_listing(folder->ino, *folder->children, fresh, notices);
     folder->children = std::move(fresh);
+    persist_listing(*folder);
   }
   notify(notices);
   return Refresh::done;
@@ -105,7 +111,10 @@ Result<Vfs::Refresh> Vfs::refresh_node(const std::string& node_id) {
   {
     std::lock_guard lock(tree_);
     node = known_node(node_id);
-    if (!node || node->broken) return Refresh::done;
+    if (!node || node->broken) {
+      forget_node(node_id);
+      return Refresh::done;
+    }
     if (has_unsent_changes(*node)) return Refresh::deferred;
     seen_op = node->last_op_seq;
   }
@@ -134,6 +143,7 @@ Result<Vfs::Refresh> Vfs::refresh_node(const std::string& node_id) {
       node->broken = applied.error();
     }
     if (node->ino != 0) notices.inodes.push_back(node->ino);
+    persist_node(node_id);
   }
   notify(notices);
   if (!applied) return std::move(applied).error();

@@ -42,6 +42,7 @@ bool is_device(std::uint32_t mode) { return S_ISCHR(mode) || S_ISBLK(mode); }
 }  // namespace
 
 Status Vfs::record_op(Node& node, sync::OpBody op) {
+  persist_op(node, op);
   auto seq = services_.queue.submit(std::move(op));
   if (!seq) return std::move(seq).error();
   node.last_op_seq = *seq;

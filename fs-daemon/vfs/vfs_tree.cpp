@@ -65,6 +65,9 @@ std::shared_ptr<Node> Vfs::adopt(std::shared_ptr<Node> fresh) {
 Status Vfs::ensure_listed(const std::shared_ptr<Node>& folder, Lock& lock) {
   while (!folder->children) {
     if (folder->broken) return *folder->broken;
+    // The metadata cache is local and small per folder: read under the lock, as a listing's
+    // adoption is (docs/client.md "Metadata cache").
+    if (load_cached_listing(*folder)) return {};
     if (auto loading = listing_loads_.find(folder->id); loading != listing_loads_.end()) {
       auto in_flight = loading->second;
       lock.unlock();
@@ -93,6 +96,7 @@ Status Vfs::ensure_listed(const std::shared_ptr<Node>& folder, Lock& lock) {
       loaded = std::move(fetched).error();
     } else {
       folder->children = adopt_children(*folder, std::move(fetched).value());
+      persist_listing(*folder);
     }
     promise.set_value(loaded);
     if (!loaded) return loaded;
@@ -254,6 +258,7 @@ void Vfs::on_committed(const std::string& node_id, std::uint64_t version) {
   auto it = nodes_.find(node_id);
   if (it == nodes_.end()) return;
   if (auto node = it->second.lock()) node->server_version = std::max(node->server_version, version);
+  persist_node(node_id);
 }
 
 // Folders name their one parent; the name is the entry of the parent's listing that holds it.

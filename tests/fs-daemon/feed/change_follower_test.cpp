@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <thread>
 
 #include "feed/change_follower.hpp"
@@ -72,4 +73,30 @@ TEST_CASE("the follower shows another device's changes while it waits on the fee
     follower.stop();  // the thread is in a 25 s wait for the next change
     CHECK(Clock::now() - stopping < std::chrono::seconds(2));
   }
+}
+
+TEST_CASE("catch-up from the metadata cache's cursor: what changed since is forgotten, a cursor past the end refused") {
+  MemoryRemote remote;
+  auto account = TestAccount::create(remote);
+  TempDir dir;
+  TestMount laptop(remote, account, dir.path() / "laptop");
+  TestMount desktop(remote, account, dir.path() / "desktop");
+  const auto cursor = remote.changes(std::nullopt, std::chrono::seconds(0), {})->cursor;
+  laptop.write_file(kRootIno, "while-away", Bytes{'w'});
+  laptop.drain();
+
+  desktop.vfs().attach_metadata(desktop.stores().metadata.get());
+  std::optional<std::uint64_t> current;
+  feed::ChangeFollower follower(remote, desktop.vfs());
+  follower.on_current([&current](std::uint64_t at) { current = at; });
+  const auto end = remote.changes(std::nullopt, std::chrono::seconds(0), {})->cursor;
+  CHECK_FALSE(follower.catch_up(end + 1, false).ok());
+  CHECK_FALSE(current);
+
+  REQUIRE(follower.catch_up(cursor, false).ok());
+  CHECK(current == end);
+  // The root was not loaded: its cached listing is dropped, not read again from the server.
+  const auto snapshot = desktop.vfs().take_metadata_snapshot();
+  CHECK(std::find(snapshot.dropped_listings.begin(), snapshot.dropped_listings.end(), account.root_id) !=
+        snapshot.dropped_listings.end());
 }

@@ -70,6 +70,7 @@ Result<remote::EntryPage> MemoryRemote::list_entries(const std::string& parent_i
     --listings_waiting_;
   }
   COFFER_TRY_STATUS(reachable());
+  ++entry_listings_;
   std::lock_guard lock(mutex_);
   if (!nodes_.contains(parent_id)) return make_error(Errc::not_found, "no such node");
   remote::EntryPage page;

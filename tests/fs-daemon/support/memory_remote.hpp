@@ -58,6 +58,7 @@ class MemoryRemote : public remote::RemoteApi {
   std::size_t node_gets() const { return node_gets_; }
   std::size_t blob_puts() const { return blob_puts_; }
   std::size_t attribute_sets() const { return attribute_sets_; }
+  std::size_t entry_listings() const { return entry_listings_; }  // pages of entries served
   std::size_t blob_count();
   void flip_byte(const std::string& blob_id);
   // Serves each blob's bytes under the other's id (a server swapping two valid chunks).
@@ -110,6 +111,7 @@ class MemoryRemote : public remote::RemoteApi {
   std::string held_folder_;
   std::size_t listings_waiting_ = 0;
   std::map<std::string, std::size_t> listing_calls_;
+  std::atomic<std::size_t> entry_listings_{0};
 };
 
 }  // namespace coffer::test

@@ -46,6 +46,7 @@ class TestMount {
   // What the mount takes the server's state to be (no transport updates it here: the tests do).
   remote::Connectivity& connectivity() { return connectivity_; }
   mount::MountRuntime& runtime() { return *runtime_; }
+  mount::ProfileStores& stores() { return stores_; }
   // Waits until every queued change is on the remote; fails the test otherwise.
   void drain();
 

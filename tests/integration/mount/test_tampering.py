@@ -3,9 +3,10 @@ malicious server by editing cofferd's database or blob files between requests, o
 cofferd and a real mount, and checks that the device which saw the newer state answers EIO
 and logs the refusal, never wrong bytes or a wrong name.
 
-The device is unmounted and mounted again before it looks, so that it reads the server's
-edited state instead of what its mount holds in memory; its profile (and the highest
-revisions and versions it has seen, in state.db) stays. The tree under test lives in a folder
+The device is unmounted and mounted again before it looks, with its metadata cache deleted, so
+that it reads the server's edited state instead of what its mount held in memory or on disk;
+the rest of its profile (and the highest revisions and versions it has seen, in state.db)
+stays. The tree under test lives in a folder
 `box` below the root, so the root itself stays sound and the mount comes up.
 
 Names on the server are encrypted, so the tests find rows by the shape of the tree: `box` is
@@ -84,8 +85,14 @@ class TamperingTest(unittest.TestCase):
         return self.db.only_child(self.db.root())
 
     def look_again(self):
-        """The device unmounts and mounts again: what it shows now comes from the server."""
+        """The device unmounts and mounts again without its metadata cache (which would show
+        what it verified before, never asking the server): what it shows now comes from the
+        server."""
         self.device.unmount()
+        for suffix in ("", "-wal", "-shm"):
+            path = os.path.join(self.device.profile, "metadata.db" + suffix)
+            if os.path.exists(path):
+                os.remove(path)
         self.device.mount()
 
     def assert_eio(self, action, *parts):
