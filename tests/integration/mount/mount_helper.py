@@ -26,6 +26,31 @@ def run(args, check=True, timeout=600, **kw):
     return result
 
 
+def write(path, data):
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def eventually(test, what, condition, seconds, poll=0.02):
+    """Polls `condition` (an OSError counts as not yet) until it holds, or fails `test` after
+    `seconds`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if condition():
+                return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            test.fail(f"{what}: not seen within {seconds} s")
+        time.sleep(poll)
+
+
 def is_mounted(path):
     with open("/proc/mounts") as mounts:
         return any(line.split()[1] == path for line in mounts)

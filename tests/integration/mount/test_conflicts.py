@@ -7,22 +7,11 @@ meanwhile leaves it; a folder renamed on one device while files are added to it 
 ends with every file present."""
 
 import os
-import time
 import unittest
 
-from mount_helper import MountedCloud
+from mount_helper import MountedCloud, eventually, read, write
 
 SEEN_SECONDS = 10.0
-
-
-def write(path, data):
-    with open(path, "wb") as f:
-        f.write(data)
-
-
-def read(path):
-    with open(path, "rb") as f:
-        return f.read()
 
 
 def copies(names):
@@ -31,17 +20,7 @@ def copies(names):
 
 class ConflictsTest(unittest.TestCase):
     def eventually(self, what, condition):
-        """Polls `condition` (an OSError counts as not yet) until it holds."""
-        deadline = time.monotonic() + SEEN_SECONDS
-        while True:
-            try:
-                if condition():
-                    return
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                self.fail(f"{what}: not seen within {SEEN_SECONDS} s")
-            time.sleep(0.05)
+        eventually(self, what, condition, SEEN_SECONDS)
 
     def test_simultaneous_edits_give_one_conflicted_copy_on_both_mounts(self):
         with MountedCloud() as cloud:

@@ -5,37 +5,17 @@ change feed, can show a change in time. Each change must cross within 2 s of the
 `coffer sync`. An open file keeps reading the version it opened until it is closed."""
 
 import os
-import time
 import unittest
 
-from mount_helper import MountedCloud
+from mount_helper import MountedCloud, eventually, read, write
 
 CROSS_SECONDS = 2.0
 
 
-def write(path, data):
-    with open(path, "wb") as f:
-        f.write(data)
-
-
-def read(path):
-    with open(path, "rb") as f:
-        return f.read()
-
-
 class LiveChangesTest(unittest.TestCase):
     def eventually(self, what, condition):
-        """Polls `condition` (an OSError counts as not yet) until it holds or 2 s pass."""
-        deadline = time.monotonic() + CROSS_SECONDS
-        while True:
-            try:
-                if condition():
-                    return
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                self.fail(f"{what}: not seen on the second mount within {CROSS_SECONDS} s")
-            time.sleep(0.02)
+        """Polls `condition` until it holds or CROSS_SECONDS pass."""
+        eventually(self, what, condition, CROSS_SECONDS)
 
     def test_changes_cross_to_a_warm_mount(self):
         with MountedCloud() as cloud:

@@ -13,21 +13,11 @@ import os
 import time
 import unittest
 
-from mount_helper import MountedCloud
+from mount_helper import MountedCloud, eventually, read, write
 
 FOREGROUND_TIMEOUT = 2
 CONFIG = f"network:\n  foreground_timeout: {FOREGROUND_TIMEOUT}s\n"
 CACHED_CALL_SECONDS = 0.1
-
-
-def write(path, data):
-    with open(path, "wb") as f:
-        f.write(data)
-
-
-def read(path):
-    with open(path, "rb") as f:
-        return f.read()
 
 
 def timed(call):
@@ -38,11 +28,7 @@ def timed(call):
 
 class OfflineTest(unittest.TestCase):
     def eventually(self, what, condition, seconds=15):
-        deadline = time.monotonic() + seconds
-        while not condition():
-            if time.monotonic() > deadline:
-                self.fail(f"{what}: not within {seconds} s")
-            time.sleep(0.05)
+        eventually(self, what, condition, seconds)
 
     def status_says(self, device, text):
         return text in device.coffer("status").stdout
