@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "cache/local_database.hpp"
 #include "crypto/hash.hpp"
 
 namespace coffer::cache {
@@ -16,27 +17,11 @@ constexpr int kMetadataFormat = 1;
 constexpr std::uint8_t kStateKind = 0;
 const std::string kStateId = "state";
 
-bool exec(sqlite3* db, const char* sql) { return sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK; }
-
-int user_version(sqlite3* db) {
-  sqlite3_stmt* query = nullptr;
-  int version = -1;
-  if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &query, nullptr) == SQLITE_OK && sqlite3_step(query) == SQLITE_ROW) {
-    version = sqlite3_column_int(query, 0);
-  }
-  sqlite3_finalize(query);
-  return version;
-}
-
 bool create_schema(sqlite3* db) {
-  if (!exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")) return false;
-  if (user_version(db) == kMetadataFormat) return true;
-  const std::string sql =
-      "BEGIN; DROP TABLE IF EXISTS rows;"
-      "CREATE TABLE rows(kind INTEGER NOT NULL, id TEXT NOT NULL, token BLOB NOT NULL, PRIMARY KEY(kind, id))"
-      " WITHOUT ROWID;"
-      "PRAGMA user_version = " + std::to_string(kMetadataFormat) + "; COMMIT;";
-  return exec(db, sql.c_str());
+  return prepare_local_database(db, kMetadataFormat,
+                                "DROP TABLE IF EXISTS rows;"
+                                "CREATE TABLE rows(kind INTEGER NOT NULL, id TEXT NOT NULL, token BLOB NOT NULL,"
+                                " PRIMARY KEY(kind, id)) WITHOUT ROWID;");
 }
 
 // The sealed plaintext: the kind, the id and a zero byte, then the row's own bytes.
@@ -175,7 +160,7 @@ Status MetadataCache::drop_locked(std::uint8_t kind, const std::string& id) {
 }
 
 Status MetadataCache::clear_locked() {
-  return exec(db_, "DELETE FROM rows") ? Status{} : Status(failed("clear"));
+  return exec_sql(db_, "DELETE FROM rows") ? Status{} : Status(failed("clear"));
 }
 
 std::optional<MetadataState> MetadataCache::state() {
@@ -194,7 +179,7 @@ std::optional<SecureBytes> MetadataCache::read(const MetadataKey& key) {
 Status MetadataCache::write(const MetadataBatch& batch) {
   if (batch.empty()) return {};
   std::lock_guard lock(mutex_);
-  if (!exec(db_, "BEGIN")) return failed("begin");
+  if (!exec_sql(db_, "BEGIN")) return failed("begin");
   Status written;
   for (const auto& [key, plaintext] : batch.puts) {
     if (written) written = put_locked(static_cast<std::uint8_t>(key.kind), key.id, plaintext);
@@ -204,10 +189,10 @@ Status MetadataCache::write(const MetadataBatch& batch) {
   }
   if (written && batch.state) written = put_locked(kStateKind, kStateId, encode_state(*batch.state));
   if (!written) {
-    exec(db_, "ROLLBACK");
+    exec_sql(db_, "ROLLBACK");
     return written;
   }
-  return exec(db_, "COMMIT") ? Status{} : Status(failed("commit"));
+  return exec_sql(db_, "COMMIT") ? Status{} : Status(failed("commit"));
 }
 
 Status MetadataCache::clear() {

@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "cache/local_database.hpp"
+
 namespace coffer::cache {
 namespace {
 
@@ -12,27 +14,11 @@ namespace {
 // described a format no server of this version holds.
 constexpr int kStateFormat = 2;
 
-bool exec(sqlite3* db, const char* sql) { return sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK; }
-
-int user_version(sqlite3* db) {
-  sqlite3_stmt* query = nullptr;
-  int version = -1;
-  if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &query, nullptr) == SQLITE_OK && sqlite3_step(query) == SQLITE_ROW) {
-    version = sqlite3_column_int(query, 0);
-  }
-  sqlite3_finalize(query);
-  return version;
-}
-
 bool create_schema(sqlite3* db) {
-  if (!exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")) return false;
-  if (user_version(db) == kStateFormat) return true;
-  const std::string sql =
-      "BEGIN; DROP TABLE IF EXISTS seen;"
-      "CREATE TABLE seen(node_id TEXT PRIMARY KEY, version INTEGER NOT NULL, revision INTEGER NOT NULL,"
-      " folder_revision INTEGER NOT NULL) WITHOUT ROWID;"
-      "PRAGMA user_version = " + std::to_string(kStateFormat) + "; COMMIT;";
-  return exec(db, sql.c_str());
+  return prepare_local_database(db, kStateFormat,
+                                "DROP TABLE IF EXISTS seen;"
+                                "CREATE TABLE seen(node_id TEXT PRIMARY KEY, version INTEGER NOT NULL,"
+                                " revision INTEGER NOT NULL, folder_revision INTEGER NOT NULL) WITHOUT ROWID;");
 }
 
 }  // namespace
@@ -120,9 +106,9 @@ Status VersionGuard::check_folder_revision(const std::string& node_id, std::uint
 
 void VersionGuard::saw_folder_revisions(const std::vector<std::pair<std::string, std::uint64_t>>& revisions) {
   std::lock_guard lock(mutex_);
-  const bool in_transaction = exec(db_, "BEGIN");
+  const bool in_transaction = exec_sql(db_, "BEGIN");
   for (const auto& [node_id, revision] : revisions) (void)check_locked(node_id, revision, &Seen::folder_revision, "");
-  if (in_transaction) exec(db_, "COMMIT");
+  if (in_transaction) exec_sql(db_, "COMMIT");
 }
 
 std::uint64_t VersionGuard::seen_version(const std::string& node_id) {
