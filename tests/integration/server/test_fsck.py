@@ -74,7 +74,8 @@ def main():
         assert db.execute("SELECT count(*) FROM nodes WHERE id = ?", (node,)).fetchone()[0] == 1
 
         # 4b. An entry's open row of the entry history lost behind cofferd's back: reported.
-        parent, tag, child = db.execute("SELECT parent_id, name_tag, node_id FROM entries LIMIT 1").fetchone()
+        child = account.create(account.root_id, "history.txt")["node"]["node_id"]
+        parent, tag = db.execute("SELECT parent_id, name_tag FROM entries WHERE node_id = ?", (child,)).fetchone()
         db.execute("DELETE FROM entry_history WHERE parent_id = ? AND name_tag = ? AND removed_at IS NULL", (parent, tag))
         found = fsck(server)
         assert found.returncode == 1 and f"problem: entry of node {child} in {parent}: missing from the entry history" \
