@@ -15,6 +15,11 @@ int main(int argc, char** argv) {
   app.add_flag("--json", options.json, "print JSON for scripts instead of tables");
   app.set_version_flag("--version", std::string("coffer-admin ") + coffer::kVersion);
   app.require_subcommand(1);
+  // Global options are accepted after the subcommand too (`coffer-admin user list --json`), as
+  // git's and rclone's are: an option a subcommand does not know falls through to this level.
+  // Subcommands inherit the setting, and one with an option of the same name (backup restore's
+  // --data) keeps it for itself.
+  app.fallthrough();
   coffer::server::admin::Action action;
   coffer::server::admin::add_user_commands(app, action);
   coffer::server::admin::add_session_commands(app, action);

@@ -118,6 +118,11 @@ def check_admin_commands(server):
     assert listing.splitlines()[0].split() == ["USER", "ID", "ROLE", "STATE", "USED", "QUOTA", "CREATED"]
     users = {u["user"]: u for u in json.loads(server.admin("--json", "user", "list").stdout)["users"]}
     assert users["root"]["admin"] and not users["carol"]["admin"]
+    # Global options after the command, as git's and rclone's.
+    after = subprocess.run([bin_path("coffer-admin"), "user", "list", "--json", "--data", server.data_dir],
+                           capture_output=True, text=True, timeout=60)
+    assert after.returncode == 0, after.stderr
+    assert {u["user"] for u in json.loads(after.stdout)["users"]} == set(users)
     carol = server.login("carol", "new password")
     server.admin("user", "disable", "carol")
     assert carol.get("/v1/account")[0] == 401, "disabling ends the sessions"
