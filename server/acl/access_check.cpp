@@ -58,4 +58,11 @@ Result<storage::NodeRecord> check_access(storage::Transaction& txn, std::int64_t
   return std::move(**node);
 }
 
+Result<storage::NodeRecord> check_own_trash(storage::Transaction& txn, std::int64_t user_id, const std::string& node_id) {
+  auto node = txn.nodes().find(node_id);
+  if (!node) return node.error();
+  if (!*node || (*node)->owner_id != user_id || !(*node)->trashed_at) return make_error(Errc::not_found, "not in your trash");
+  return std::move(**node);
+}
+
 }  // namespace coffer::server::acl

@@ -18,6 +18,10 @@ namespace coffer::server::acl {
 Result<storage::NodeRecord> check_access(storage::Transaction& txn, std::int64_t user_id, const std::string& node_id,
                                          storage::Access need);
 
+// The trash routes: a node of the user's own that is in the trash. Errc::not_found for anything
+// else, whoever owns it, so others' trash is not confirmed either.
+Result<storage::NodeRecord> check_own_trash(storage::Transaction& txn, std::int64_t user_id, const std::string& node_id);
+
 // The strongest access the user has to an existing node, or none.
 Result<std::optional<storage::Access>> effective_access(storage::Transaction& txn, std::int64_t user_id,
                                                         const storage::NodeRecord& node);

@@ -71,6 +71,7 @@ class HttpServer::State {
     add_node_routes(routes_, services);
     add_content_routes(routes_, services);
     add_feed_routes(routes_, services);
+    add_trash_routes(routes_, services);
     add_admin_routes(routes_, services);
   }
 

@@ -115,7 +115,8 @@ Result<Caller> AuthService::authenticate(std::string_view token, const std::stri
     if (!user) return user.error();
     if (!*user || (*user)->disabled) return make_error(Errc::unauthenticated, "the account is disabled");
     if (now - (*session)->last_seen >= kTouchInterval) stale_session = (*session)->id;
-    return Caller{(*user)->id, (*user)->name, (*user)->admin, (*session)->id, address, (*user)->quota, (*user)->used};
+    return Caller{(*user)->id,    (*user)->name,  (*user)->admin,       (*session)->id,
+                  address,        (*user)->quota, (*user)->used,        (*session)->device};
   });
   if (!caller) return caller.error();
   if (stale_session) {

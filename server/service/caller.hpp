@@ -17,6 +17,7 @@ struct Caller {
   // its body is read; the transaction that stores the blob checks again.
   std::optional<std::uint64_t> quota;
   std::uint64_t used = 0;
+  std::string device;  // the session's device name, recorded with the versions it commits
 };
 
 }  // namespace coffer::server::service

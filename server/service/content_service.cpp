@@ -225,7 +225,7 @@ Outcome<protocol::CommitResponse> ContentService::add_version(Transaction& txn, 
   }
   const std::int64_t now = context_.clock();
   const storage::VersionRecord version{node_id, request.version, request.manifest, size, request.chunks.size(), now,
-                                       caller.user_id};
+                                       caller.user_id, caller.device};
   COFFER_TRY_STATUS(txn.content().insert_version(version, request.chunks));
   COFFER_TRY_STATUS(txn.nodes().set_version(node_id, request.version, size));
   COFFER_TRY_STATUS(record_change(txn, caller, node->owner_id, node_id, std::nullopt, "version", now));
@@ -271,8 +271,12 @@ Outcome<protocol::Usage> ContentService::usage(const Caller& caller) {
     auto user = txn.users().find_by_id(caller.user_id);
     if (!user) return user.error();
     if (!*user) return make_error(Errc::unauthenticated, "the account no longer exists");
+    auto split = txn.content().usage_split(caller.user_id);
+    if (!split) return split.error();
     const UsageView usage = usage_of(**user);
-    return protocol::Usage{usage.used, usage.quota};
+    const std::uint64_t listed = split->current + split->versions + split->trash;
+    return protocol::Usage{usage.used,      usage.quota,  split->current,
+                           split->versions, split->trash, usage.used > listed ? usage.used - listed : 0};
   });
 }
 

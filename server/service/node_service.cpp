@@ -124,7 +124,11 @@ Outcome<protocol::Entry> NodeService::link_in(Transaction& txn, const Caller& ca
   if (!node) return node.error();
   auto parent = acl::check_access(txn, caller.user_id, request.parent_id, Access::write);
   if (!parent) return parent.error();
-  if (!can_have_links(node->type)) return make_error(Errc::invalid_argument, "only files and special files can have hard links");
+  // A folder or symlink in the trash has no entry: linking it is its restore.
+  if (!can_have_links(node->type) && !node->trashed_at) {
+    return make_error(Errc::invalid_argument,
+                      "only files and special files can have hard links (folders and symlinks only out of the trash)");
+  }
   COFFER_TRY_STATUS(check_folder_open(*parent));
   if (parent->owner_id != node->owner_id) return cross_owner();
   auto existing = txn.nodes().find_entry(request.parent_id, request.name_tag);

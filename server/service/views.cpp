@@ -47,7 +47,8 @@ protocol::SessionInfo session_view(const storage::SessionRecord& session, const 
 }
 
 protocol::VersionSummary version_summary(const storage::VersionRecord& version) {
-  return protocol::VersionSummary{version.version, version.size, version.created_at, version.chunk_count};
+  return protocol::VersionSummary{version.version, version.size, version.created_at, version.chunk_count,
+                                  version.device};
 }
 
 }  // namespace coffer::server::service

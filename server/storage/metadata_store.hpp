@@ -107,6 +107,26 @@ class ContentTable {
   virtual Result<bool> holds_blob(std::int64_t user_id, const std::string& blob_id) = 0;
   // Nodes with a version that lists the blob, at most `limit`.
   virtual Result<std::vector<std::string>> nodes_referencing(const std::string& blob_id, std::size_t limit) = 0;
+  // The blobs the user holds, split by the versions that list them (UsageSplit).
+  virtual Result<UsageSplit> usage_split(std::int64_t user_id) = 0;
+};
+
+// The trash: nodes that lost their last entry (NodeTable keeps their trash rows), listed, and
+// purged for good.
+class TrashTable {
+ public:
+  virtual ~TrashTable() = default;
+  // The user's nodes in the trash ordered by node id, after `after` (exclusive), at most `limit`.
+  virtual Result<std::vector<TrashItem>> list(std::int64_t owner_id, const std::string& after, std::size_t limit) = 0;
+  // Nodes in the trash trashed before `before` (all when none), oldest first, at most `limit`;
+  // only the user's when `owner_id` is given.
+  virtual Result<std::vector<std::string>> trashed_before(std::optional<std::int64_t> owner_id,
+                                                          std::optional<std::int64_t> before, std::size_t limit) = 0;
+  // Removes each node in the trash named, and every node in the trash whose trash row names one
+  // of those as its folder, recursively: versions, chunk lists, grants, trash rows and node rows.
+  // Names that are not in the trash are skipped. The store gives their bytes back to the owners;
+  // the blobs their versions listed are left to gc.
+  virtual Result<PurgeResult> purge(const std::vector<std::string>& node_ids) = 0;
 };
 
 class GrantTable {
@@ -147,6 +167,7 @@ class Transaction {
   virtual SessionTable& sessions() = 0;
   virtual NodeTable& nodes() = 0;
   virtual ContentTable& content() = 0;
+  virtual TrashTable& trash() = 0;
   virtual GrantTable& grants() = 0;
   virtual ChangeTable& changes() = 0;
   virtual AuditTable& audit() = 0;

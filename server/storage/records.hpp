@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace coffer::server::storage {
 
@@ -97,6 +98,38 @@ struct VersionRecord {
   std::uint64_t chunk_count = 0;
   std::int64_t created_at = 0;
   std::int64_t created_by = 0;
+  std::optional<std::string> device;  // the committing session's device; none before schema step 9
+};
+
+// A node in the trash as the trash listing shows it.
+struct TrashItem {
+  NodeRecord node;
+  TrashRecord trash;
+  bool parent_in_trash = false;  // the folder that last held it is in the trash too, or purged
+};
+
+// A node removed for good, for the change feed.
+struct PurgedNode {
+  std::string node_id;
+  std::int64_t owner_id = 0;
+};
+
+// What a purge removed.
+struct PurgeResult {
+  std::vector<PurgedNode> nodes;
+  std::uint64_t versions = 0;
+  // The blobs those versions listed that no version lists any more: what gc can free once no
+  // upload holds them either.
+  std::uint64_t unreferenced_blobs = 0;
+  std::uint64_t unreferenced_bytes = 0;
+};
+
+// The blobs a user holds, by what needs them (GET /v1/usage): each counted once, in the first
+// of these that lists it; what none lists is in none.
+struct UsageSplit {
+  std::uint64_t current = 0;   // the current version of a node not in the trash
+  std::uint64_t versions = 0;  // an older version of a node not in the trash
+  std::uint64_t trash = 0;     // any version of a node in the trash
 };
 
 enum class Access { read, write };

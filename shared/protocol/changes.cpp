@@ -6,7 +6,7 @@ namespace coffer::protocol {
 
 const std::vector<std::string_view>& change_kinds() {
   static const std::vector<std::string_view> kinds{"created", "entry_added", "entry_removed", "moved",
-                                                   "attributes", "version", "trashed"};
+                                                   "attributes", "version", "trashed", "purged"};
   return kinds;
 }
 

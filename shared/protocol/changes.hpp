@@ -14,7 +14,7 @@ struct Change {
   std::uint64_t cursor = 0;
   std::string node_id;
   std::optional<std::string> parent_id;  // the folder whose entries changed, if any
-  std::string kind;  // created | entry_added | entry_removed | moved | attributes | version | trashed
+  std::string kind;  // created | entry_added | entry_removed | moved | attributes | version | trashed | purged
   bool own = false;  // made by the caller's own session: a device skips what it did itself
   static Result<Change> from_json(const Json& value, const std::string& path = "");
 };

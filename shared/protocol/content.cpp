@@ -73,12 +73,17 @@ Result<VersionSummary> VersionSummary::from_json(const Json& value, const std::s
   in.number("size", out.size);
   in.number("created_at", out.created_at);
   in.number("chunks", out.chunks);
+  in.optional_text("device", out.device, TextRule::any(kMaxDeviceChars));
   COFFER_TRY_STATUS(in.finish());
   return out;
 }
 
 void to_json(Json& out, const VersionSummary& value) {
-  out = Json{{"version", value.version}, {"size", value.size}, {"created_at", value.created_at}, {"chunks", value.chunks}};
+  out = Json{{"version", value.version},
+             {"size", value.size},
+             {"created_at", value.created_at},
+             {"chunks", value.chunks},
+             {"device", value.device ? Json(*value.device) : Json(nullptr)}};
 }
 
 Result<VersionList> VersionList::from_json(const Json& value, const std::string& path) {
@@ -113,12 +118,18 @@ Result<Usage> Usage::from_json(const Json& value, const std::string& path) {
   ObjectReader in(value, path, UnknownFields::ignore);
   in.number("used", out.used);
   in.optional_number("quota", out.quota);
+  in.number("current", out.current);
+  in.number("versions", out.versions);
+  in.number("trash", out.trash);
+  in.number("other", out.other);
   COFFER_TRY_STATUS(in.finish());
   return out;
 }
 
 void to_json(Json& out, const Usage& value) {
-  out = Json{{"used", value.used}, {"quota", value.quota ? Json(*value.quota) : Json(nullptr)}};
+  out = Json{{"used", value.used},         {"quota", value.quota ? Json(*value.quota) : Json(nullptr)},
+             {"current", value.current},   {"versions", value.versions},
+             {"trash", value.trash},       {"other", value.other}};
 }
 
 }  // namespace coffer::protocol

@@ -44,6 +44,7 @@ struct VersionSummary {
   std::uint64_t size = 0;  // ciphertext bytes of its chunks
   std::int64_t created_at = 0;
   std::uint64_t chunks = 0;
+  std::optional<std::string> device;  // the committing session's device; none for old versions
   static Result<VersionSummary> from_json(const Json& value, const std::string& path = "");
 };
 void to_json(Json& out, const VersionSummary& value);
@@ -69,6 +70,13 @@ void to_json(Json& out, const VersionDetail& value);
 struct Usage {
   std::uint64_t used = 0;
   std::optional<std::uint64_t> quota;
+  // The blobs of `used`, each counted once in the first that lists it: the current version of a
+  // node not in the trash, an older version of one, any version of a node in the trash; `other`
+  // is the rest of `used` (records, entries, uploads no version lists yet).
+  std::uint64_t current = 0;
+  std::uint64_t versions = 0;
+  std::uint64_t trash = 0;
+  std::uint64_t other = 0;
   static Result<Usage> from_json(const Json& value, const std::string& path = "");
 };
 void to_json(Json& out, const Usage& value);

@@ -3,19 +3,20 @@
 namespace coffer::server::storage::sqlite {
 namespace {
 
-#define COFFER_VERSION_COLUMNS "node_id, version, manifest, size, chunk_count, created_at, created_by"
+#define COFFER_VERSION_COLUMNS "node_id, version, manifest, size, chunk_count, created_at, created_by, device"
 
 VersionRecord read_version(const Query& row) {
-  return VersionRecord{row.text(0), row.uint64(1), row.text(2), row.uint64(3), row.uint64(4), row.int64(5), row.int64(6)};
+  return VersionRecord{row.text(0),  row.uint64(1), row.text(2),  row.uint64(3),
+                       row.uint64(4), row.int64(5), row.int64(6), row.optional_text(7)};
 }
 
 }  // namespace
 
 Status SqliteContent::insert_version(const VersionRecord& version, const std::vector<std::string>& chunks) {
   {
-    COFFER_QUERY(query, db_, "INSERT INTO versions (" COFFER_VERSION_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    COFFER_QUERY(query, db_, "INSERT INTO versions (" COFFER_VERSION_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
     query.bind(1, version.node_id).bind(2, version.version).bind(3, version.manifest).bind(4, version.size);
-    query.bind(5, version.chunk_count).bind(6, version.created_at).bind(7, version.created_by);
+    query.bind(5, version.chunk_count).bind(6, version.created_at).bind(7, version.created_by).bind(8, version.device);
     COFFER_TRY_STATUS(query.run());
   }
   for (std::size_t seq = 0; seq < chunks.size(); ++seq) {
@@ -37,7 +38,7 @@ Result<std::optional<VersionRecord>> SqliteContent::find_version(const std::stri
 Result<std::vector<VersionRecord>> SqliteContent::list_versions(const std::string& node_id) {
   // The manifest is left out of listings (it can be large); find_version reads it.
   COFFER_QUERY(query, db_,
-               "SELECT node_id, version, '', size, chunk_count, created_at, created_by FROM versions "
+               "SELECT node_id, version, '', size, chunk_count, created_at, created_by, device FROM versions "
                "WHERE node_id = ?1 ORDER BY version");
   query.bind(1, node_id);
   std::vector<VersionRecord> versions;
@@ -99,6 +100,23 @@ Result<std::vector<std::string>> SqliteContent::nodes_referencing(const std::str
   while (query.next()) nodes.push_back(query.text(0));
   COFFER_TRY_STATUS(query.status());
   return nodes;
+}
+
+Result<UsageSplit> SqliteContent::usage_split(std::int64_t user_id) {
+  // Each held blob takes the first class a version lists it in: 0 the current version of a node
+  // not in the trash, 1 an older version of one, 2 any version of a node in the trash.
+  COFFER_QUERY(query, db_,
+               "SELECT coalesce(sum(CASE WHEN k = 0 THEN size END), 0), coalesce(sum(CASE WHEN k = 1 THEN size END), 0), "
+               "coalesce(sum(CASE WHEN k = 2 THEN size END), 0) FROM (SELECT b.size AS size, "
+               "(SELECT min(CASE WHEN n.trashed_at IS NOT NULL THEN 2 WHEN c.version = n.version THEN 0 ELSE 1 END) "
+               "FROM version_chunks c JOIN nodes n ON n.id = c.node_id WHERE c.blob_id = u.blob_id) AS k "
+               "FROM user_blobs u JOIN blobs b ON b.id = u.blob_id WHERE u.user_id = ?1)");
+  query.bind(1, user_id);
+  if (!query.next()) {
+    COFFER_TRY_STATUS(query.status());
+    return make_error(Errc::io, "reading the usage split failed");
+  }
+  return UsageSplit{query.uint64(0), query.uint64(1), query.uint64(2)};
 }
 
 }  // namespace coffer::server::storage::sqlite

@@ -1,12 +1,6 @@
 #include "server/storage/sqlite/tables.hpp"
 
 namespace coffer::server::storage::sqlite {
-namespace {
-
-#define COFFER_NODE_COLUMNS \
-  "id, owner_id, type, attributes, attributes_revision, version, size, created_at, trashed_at, folder_revision, " \
-  "folder_record"
-#define COFFER_ENTRY_COLUMNS "parent_id, name_tag, node_id, name, wrapped_key, created_at"
 
 NodeRecord read_node(const Query& row) {
   NodeRecord node;
@@ -23,6 +17,10 @@ NodeRecord read_node(const Query& row) {
   node.folder_record = row.text(10);
   return node;
 }
+
+namespace {
+
+#define COFFER_ENTRY_COLUMNS "parent_id, name_tag, node_id, name, wrapped_key, created_at"
 
 EntryRecord read_entry(const Query& row) {
   return EntryRecord{row.text(0), row.text(1), row.text(2), row.text(3), row.text(4), row.int64(5)};

@@ -207,6 +207,13 @@ constexpr Migration kMigrations[] = {
     {8, "blob holdings record when they were last uploaded",
      "ALTER TABLE user_blobs ADD COLUMN held_at INTEGER NOT NULL DEFAULT 0;"
      "UPDATE user_blobs SET held_at = unixepoch();"},
+    // The device that committed each version (versions committed before this step have none),
+    // and the trash looked up by the folder that last held a node (restoring and purging a
+    // tree) and by age (emptying and expiry).
+    {9, "versions name their device; the trash is indexed by parent and by time",
+     "ALTER TABLE versions ADD COLUMN device TEXT;"
+     "CREATE INDEX trash_by_parent ON trash(parent_id);"
+     "CREATE INDEX trash_by_time ON trash(trashed_at);"},
 };
 
 constexpr int kOldestReadable = 6;

@@ -10,7 +10,7 @@ class SqliteTransaction final : public Transaction {
  public:
   SqliteTransaction(SqliteMetadataStore& store, std::unique_ptr<Connection> db, bool writer)
       : store_(store), db_(std::move(db)), writer_(writer), users_(*db_), sessions_(*db_), nodes_(*db_),
-        content_(*db_), grants_(*db_), changes_(*db_), audit_(*db_) {}
+        content_(*db_), trash_(*db_), grants_(*db_), changes_(*db_), audit_(*db_) {}
 
   ~SqliteTransaction() override {
     if (!finished_) (void)db_->exec("ROLLBACK");
@@ -21,6 +21,7 @@ class SqliteTransaction final : public Transaction {
   SessionTable& sessions() override { return sessions_; }
   NodeTable& nodes() override { return nodes_; }
   ContentTable& content() override { return content_; }
+  TrashTable& trash() override { return trash_; }
   GrantTable& grants() override { return grants_; }
   ChangeTable& changes() override { return changes_; }
   AuditTable& audit() override { return audit_; }
@@ -81,6 +82,7 @@ class SqliteTransaction final : public Transaction {
   SqliteSessions sessions_;
   SqliteNodes nodes_;
   SqliteContent content_;
+  SqliteTrash trash_;
   SqliteGrants grants_;
   SqliteChanges changes_;
   SqliteAudit audit_;

@@ -84,6 +84,19 @@ class SqliteContent final : public ContentTable {
   Result<bool> hold_blob(std::int64_t user_id, const std::string& blob_id) override;
   Result<bool> holds_blob(std::int64_t user_id, const std::string& blob_id) override;
   Result<std::vector<std::string>> nodes_referencing(const std::string& blob_id, std::size_t limit) override;
+  Result<UsageSplit> usage_split(std::int64_t user_id) override;
+
+ private:
+  Connection& db_;
+};
+
+class SqliteTrash final : public TrashTable {
+ public:
+  explicit SqliteTrash(Connection& db) : db_(db) {}
+  Result<std::vector<TrashItem>> list(std::int64_t owner_id, const std::string& after, std::size_t limit) override;
+  Result<std::vector<std::string>> trashed_before(std::optional<std::int64_t> owner_id,
+                                                  std::optional<std::int64_t> before, std::size_t limit) override;
+  Result<PurgeResult> purge(const std::vector<std::string>& node_ids) override;
 
  private:
   Connection& db_;
@@ -122,6 +135,12 @@ class SqliteAudit final : public AuditTable {
  private:
   Connection& db_;
 };
+
+// The columns of a node row, in the order read_node reads them from the first column on.
+#define COFFER_NODE_COLUMNS \
+  "id, owner_id, type, attributes, attributes_revision, version, size, created_at, trashed_at, folder_revision, " \
+  "folder_record"
+NodeRecord read_node(const Query& row);
 
 // Runs a statement that changes rows; Errc::not_found when it changed none.
 Status expect_change(Connection& db, Query& query, const char* what);

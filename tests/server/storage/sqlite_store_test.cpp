@@ -125,7 +125,7 @@ TEST_CASE("deleting a user removes what they own") {
   REQUIRE(txn->nodes().insert(NodeRecord{file, alice, NodeType::file, "a", 1, 0, 0, 1, std::nullopt, 0, {}}));
   REQUIRE(txn->nodes().insert_entry(EntryRecord{root, std::string(64, 'c'), file, "name", "key", 1}));
   REQUIRE(txn->content().insert_blob(std::string(64, 'b'), 10, 1));
-  REQUIRE(txn->content().insert_version(VersionRecord{file, 1, "m", 10, 1, 1, alice}, {std::string(64, 'b')}));
+  REQUIRE(txn->content().insert_version(VersionRecord{file, 1, "m", 10, 1, 1, alice, "laptop"}, {std::string(64, 'b')}));
   REQUIRE(txn->sessions().insert(SessionRecord{"s1", alice, "hash1", "laptop", 10, 10, 1000, std::nullopt}));
   // A blob bob holds too stays; one only alice's version listed goes, and its id is returned.
   auto bob = *txn->users().insert(sample_user("bob"));
