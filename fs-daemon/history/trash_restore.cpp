@@ -88,6 +88,11 @@ class RestorePlan {
   }
 
   std::size_t size() const { return links_.size(); }
+  std::vector<std::string> node_ids() const {
+    std::vector<std::string> ids;
+    for (const auto& link : links_) ids.push_back(link.op.node_id);
+    return ids;
+  }
 
  private:
   std::map<std::string, FolderState> folders_;
@@ -195,7 +200,10 @@ Result<TrashRestore> History::restore_from_trash(const std::string& what, const 
   auto revisions = plan.send(services_.background);
   if (!revisions) return std::move(revisions).error();
   services_.guard.saw_folder_revisions(*revisions);
-  // The change feed skips this session's own changes: the mount reads the folders again itself.
+  // The change feed skips this session's own changes: the mount reads again what it may hold
+  // of them (a node it still knows from before the trash has the record of then), then the
+  // target folder and every restored folder.
+  for (const auto& id : plan.node_ids()) (void)services_.vfs.refresh_node(id);
   if (auto refreshed = services_.vfs.refresh_folder(folder->id); !refreshed) return std::move(refreshed).error();
   for (const auto& id : restored_folders) (void)services_.vfs.refresh_folder(id);
   std::string folder_path = services_.vfs.path_of(folder->id);

@@ -131,6 +131,9 @@ class TrashTest(unittest.TestCase):
             device.sync()
             os.unlink(device.path("dup.txt"))
             device.sync()
+            first_at = self.trash(device)[0]["trashed_at"]
+            # Numbered oldest first: the second one is trashed in a later second.
+            eventually(self, "the next second", lambda: time.time() >= first_at + 1.05, 5, poll=0.05)
             write(device.path("dup.txt"), b"second")
             device.sync()
             os.unlink(device.path("dup.txt"))
@@ -170,6 +173,7 @@ class TrashTest(unittest.TestCase):
             data_dir = cloud.server.data_dir
             write(device.path("kept.bin"), os.urandom(128 * MIB))
             device.sync()
+            self.assertIn("old versions", device.coffer("status").stdout)
             before = data_dir_bytes(data_dir)
             os.mkdir(device.path("big"))
             for i in range(4):
