@@ -12,5 +12,6 @@ void add_session_commands(CLI::App& app, Action& action);
 void add_server_commands(CLI::App& app, Action& action);
 void add_backup_commands(CLI::App& app, Action& action);
 void add_maintenance_commands(CLI::App& app, Action& action);
+void add_retention_commands(CLI::App& app, Action& action);
 
 }  // namespace coffer::server::admin

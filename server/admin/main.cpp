@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   coffer::server::admin::add_server_commands(app, action);
   coffer::server::admin::add_backup_commands(app, action);
   coffer::server::admin::add_maintenance_commands(app, action);
+  coffer::server::admin::add_retention_commands(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -76,6 +76,17 @@ void read_backup(config::Reader section, BackupSchedule& backup) {
   });
 }
 
+void read_retention(config::Reader& root, ServerConfig& config) {
+  auto retention = root.section("retention");
+  retention.read_duration("keep_all", config.retention.keep_all, seconds(0), kOneYear * 10);
+  retention.read_duration("daily", config.retention.daily, seconds(0), kOneYear * 10);
+  retention.read_duration("weekly", config.retention.weekly, seconds(0), kOneYear * 10);
+  retention.read_size("max_old_bytes", config.retention.max_old_bytes, 0, UINT64_MAX >> 1);
+  retention.read_duration("interval", config.retention.interval, std::chrono::minutes(1), kOneYear);
+  auto trash = root.section("trash");
+  trash.read_duration("max_age", config.trash.max_age, std::chrono::hours(1), kOneYear * 10);
+}
+
 }  // namespace
 
 Result<ListenAddress> ListenAddress::parse(std::string_view text) {
@@ -149,6 +160,7 @@ Result<ServerConfig> read_server_config(config::Reader reader) {
   auto gc = reader.section("gc");
   gc.read_duration("interval", config.gc.interval, std::chrono::minutes(1), kOneYear);
   gc.read_duration("grace", config.gc.grace, std::chrono::minutes(10), kOneYear);
+  read_retention(reader, config);
   COFFER_TRY_STATUS(reader.finish());
   return config;
 }

@@ -78,6 +78,24 @@ struct GcPolicy {
   std::chrono::seconds grace{std::chrono::hours(24)};
 };
 
+// Which old versions stay (docs/server.md, "Retention"): every version younger than `keep_all`,
+// the newest of each UTC day younger than `daily`, the newest of each week younger than
+// `weekly`, the current one always; then per user at most `max_old_bytes` (0: no cap) held only
+// by old versions, the oldest going first. cofferd applies it, and the trash's age limit,
+// every `interval`.
+struct RetentionPolicy {
+  std::chrono::seconds keep_all{std::chrono::hours(24)};
+  std::chrono::seconds daily{std::chrono::hours(24 * 30)};
+  std::chrono::seconds weekly{std::chrono::hours(24 * 365)};
+  std::uint64_t max_old_bytes = 0;
+  std::chrono::seconds interval{std::chrono::hours(1)};
+};
+
+// Nodes in the trash longer than `max_age` are purged (docs/server.md, "Trash expiry").
+struct TrashPolicy {
+  std::chrono::seconds max_age{std::chrono::hours(24 * 30)};
+};
+
 struct ServerConfig {
   std::filesystem::path data_dir;
   ListenAddress listen;
@@ -91,6 +109,8 @@ struct ServerConfig {
   AccountPolicy accounts;
   BackupSchedule backup;
   GcPolicy gc;
+  RetentionPolicy retention;
+  TrashPolicy trash;
 
   bool uses_tls() const { return !tls_certificate.empty(); }
   // Cross-option checks (a certificate without a key, plain HTTP off loopback, no data dir).

@@ -14,6 +14,7 @@
 #include "server/daemon/periodic_task.hpp"
 #include "server/gc/garbage_collector.hpp"
 #include "server/http/http_server.hpp"
+#include "server/retention/version_pruner.hpp"
 
 namespace coffer::server::daemon {
 namespace {
@@ -66,7 +67,24 @@ int serve(const ServerConfig& config) {
     backups.emplace(config.backup, config.data_dir / "coffer.db", (*data)->blobs());
     spdlog::info("backups into {}, keeping {} snapshots", config.backup.dir.string(), config.backup.keep);
   }
+  // Trash expiry, then the retention of old versions; gc frees what they unlist, so it runs them
+  // first too.
+  const auto retire = [&]() -> Status {
+    const std::int64_t now = service::system_seconds();
+    auto expired = services.trash.expire(now - config.trash.max_age.count(), false);
+    if (!expired) return expired.error();
+    auto pruned = retention::prune_versions(config.data_dir / "coffer.db", {config.retention, now, false, std::nullopt});
+    if (!pruned) return pruned.error();
+    spdlog::info("retention: purged {} nodes from the trash and {} old versions of {} files; {} bytes now listed by no "
+                 "version",
+                 expired->nodes, pruned->versions, pruned->files,
+                 expired->unreferenced_bytes + pruned->unreferenced_bytes);
+    return {};
+  };
+  PeriodicTask retention("retention", config.retention.interval, config.retention.interval,
+                         [&](std::stop_token) { return retire(); });
   PeriodicTask gc("gc", config.gc.interval, config.gc.interval, [&](std::stop_token) -> Status {
+    if (auto retired = retire(); !retired) spdlog::error("retention before gc: {}", retired.error().message);
     auto collected = gc::collect_garbage(config.data_dir / "coffer.db", (*data)->blobs(), config.gc.grace);
     if (!collected) return collected.error();
     spdlog::info("gc: released {} uploads nothing lists, removed {} blobs ({} bytes) and {} stray files",

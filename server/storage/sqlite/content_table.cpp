@@ -12,6 +12,33 @@ VersionRecord read_version(const Query& row) {
 
 }  // namespace
 
+Status remove_version(Connection& db, const std::string& node_id, std::uint64_t version, std::set<std::string>& listed) {
+  {
+    COFFER_QUERY(query, db, "DELETE FROM version_chunks WHERE node_id = ?1 AND version = ?2 RETURNING blob_id");
+    query.bind(1, node_id).bind(2, version);
+    while (query.next()) listed.insert(query.text(0));
+    COFFER_TRY_STATUS(query.status());
+  }
+  COFFER_QUERY(query, db, "DELETE FROM versions WHERE node_id = ?1 AND version = ?2");
+  query.bind(1, node_id).bind(2, version);
+  return expect_change(db, query, "no such version");
+}
+
+Result<std::pair<std::uint64_t, std::uint64_t>> unreferenced_blobs(Connection& db, const std::set<std::string>& listed) {
+  std::pair<std::uint64_t, std::uint64_t> unreferenced{0, 0};
+  for (const auto& blob_id : listed) {
+    COFFER_QUERY(query, db,
+                 "SELECT size FROM blobs WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM version_chunks WHERE blob_id = ?1)");
+    query.bind(1, blob_id);
+    if (query.next()) {
+      ++unreferenced.first;
+      unreferenced.second += query.uint64(0);
+    }
+    COFFER_TRY_STATUS(query.status());
+  }
+  return unreferenced;
+}
+
 Status SqliteContent::insert_version(const VersionRecord& version, const std::vector<std::string>& chunks) {
   {
     COFFER_QUERY(query, db_, "INSERT INTO versions (" COFFER_VERSION_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <set>
+#include <utility>
+
 #include "server/storage/metadata_store.hpp"
 #include "server/storage/sqlite/connection.hpp"
 
@@ -141,6 +144,12 @@ class SqliteAudit final : public AuditTable {
   "id, owner_id, type, attributes, attributes_revision, version, size, created_at, trashed_at, folder_revision, " \
   "folder_record"
 NodeRecord read_node(const Query& row);
+
+// Deletes one version with its chunk list (the usage trigger gives the owner its bytes back),
+// adding the blobs it listed to `listed`.
+Status remove_version(Connection& db, const std::string& node_id, std::uint64_t version, std::set<std::string>& listed);
+// Of `listed`, the blobs no version lists any more: how many, and their bytes.
+Result<std::pair<std::uint64_t, std::uint64_t>> unreferenced_blobs(Connection& db, const std::set<std::string>& listed);
 
 // Runs a statement that changes rows; Errc::not_found when it changed none.
 Status expect_change(Connection& db, Query& query, const char* what);

@@ -1,6 +1,5 @@
 #include "server/storage/sqlite/tables.hpp"
 
-#include <set>
 
 // The trash listed and purged (docs/server.md, "Trash"). Trash rows themselves are written by
 // SqliteNodes, as entries are removed and put back.
@@ -47,21 +46,6 @@ Status remove_node_rows(Connection& db, const std::string& node_id, std::set<std
   }
   COFFER_QUERY(query, db, "DELETE FROM nodes WHERE id = ?1");
   return query.bind(1, node_id).run();
-}
-
-// Of the blobs `listed`, those no version lists any more.
-Status count_unreferenced(Connection& db, const std::set<std::string>& listed, PurgeResult& result) {
-  for (const auto& blob_id : listed) {
-    COFFER_QUERY(query, db,
-                 "SELECT size FROM blobs WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM version_chunks WHERE blob_id = ?1)");
-    query.bind(1, blob_id);
-    if (query.next()) {
-      ++result.unreferenced_blobs;
-      result.unreferenced_bytes += query.uint64(0);
-    }
-    COFFER_TRY_STATUS(query.status());
-  }
-  return {};
 }
 
 }  // namespace
@@ -112,7 +96,10 @@ Result<PurgeResult> SqliteTrash::purge(const std::vector<std::string>& node_ids)
       result.nodes.push_back(std::move(node));
     }
   }
-  COFFER_TRY_STATUS(count_unreferenced(db_, listed, result));
+  auto unreferenced = unreferenced_blobs(db_, listed);
+  if (!unreferenced) return unreferenced.error();
+  result.unreferenced_blobs = unreferenced->first;
+  result.unreferenced_bytes = unreferenced->second;
   return result;
 }
 

@@ -135,3 +135,32 @@ TEST_CASE("gc runs daily with a day's grace unless told otherwise") {
   REQUIRE_FALSE(too_short);
   CHECK(too_short.error().message.find("cofferd.yaml:2: gc.grace:") == 0);
 }
+
+TEST_CASE("retention and trash expiry: the documented defaults, and bad values refused with file, line and key") {
+  auto defaults = read_server_config(Reader::empty());
+  REQUIRE(defaults);
+  CHECK(defaults->retention.keep_all == std::chrono::hours(24));
+  CHECK(defaults->retention.daily == std::chrono::hours(24 * 30));
+  CHECK(defaults->retention.weekly == std::chrono::hours(24 * 365));
+  CHECK(defaults->retention.max_old_bytes == 0u);
+  CHECK(defaults->retention.interval == std::chrono::hours(1));
+  CHECK(defaults->trash.max_age == std::chrono::hours(24 * 30));
+  auto set = parse("retention:\n  keep_all: 2d\n  daily: 0s\n  weekly: 90d\n  max_old_bytes: 5G\n  interval: 10m\n"
+                   "trash:\n  max_age: 7d\n");
+  REQUIRE(set);
+  CHECK(set->retention.keep_all == std::chrono::hours(48));
+  CHECK(set->retention.daily == std::chrono::seconds(0));
+  CHECK(set->retention.weekly == std::chrono::hours(24 * 90));
+  CHECK(set->retention.max_old_bytes == 5ull << 30);
+  CHECK(set->retention.interval == std::chrono::minutes(10));
+  CHECK(set->trash.max_age == std::chrono::hours(24 * 7));
+  auto bad_size = parse("retention:\n  max_old_bytes: lots\n");
+  REQUIRE_FALSE(bad_size);
+  CHECK(bad_size.error().message.find("cofferd.yaml:2: retention.max_old_bytes:") == 0);
+  auto too_soon = parse("retention:\n  interval: 5s\n");
+  REQUIRE_FALSE(too_soon);
+  CHECK(too_soon.error().message.find("cofferd.yaml:2: retention.interval:") == 0);
+  auto unknown = parse("trash:\n  max_age: 30d\n  keep: 3\n");
+  REQUIRE_FALSE(unknown);
+  CHECK(unknown.error().message.find("cofferd.yaml:3: trash.keep") == 0);
+}
