@@ -58,11 +58,13 @@ int prune(AdminEnv& env, const RetentionArgs& args) {
                                          {"files", report->files},
                                          {"unreferenced_blobs", report->unreferenced_blobs},
                                          {"unreferenced_bytes", report->unreferenced_bytes},
+                                         {"history_rows", report->history_rows},
                                          {"dry_run", args.dry_run}});
     return 0;
   }
   std::cout << (args.dry_run ? "would prune " : "pruned ") << report->versions << " versions of " << report->files
-            << " files";
+            << " files; " << (args.dry_run ? "would forget " : "forgot ") << report->history_rows
+            << " history rows of entries removed before the longest horizon";
   print_unreferenced(report->unreferenced_blobs, report->unreferenced_bytes, args.dry_run);
   return 0;
 }

@@ -45,6 +45,12 @@ const RowCheck kRowChecks[] = {
      [](const Query& r) {
        return "node " + r.text(0) + ": size " + r.text(1) + ", its current version says " + r.text(2);
      }},
+    {"SELECT e.parent_id, e.node_id FROM entries e WHERE NOT EXISTS (SELECT 1 FROM entry_history h "
+     "WHERE h.parent_id = e.parent_id AND h.name_tag = e.name_tag AND h.node_id = e.node_id AND h.removed_at IS NULL)",
+     [](const Query& r) { return "entry of node " + r.text(1) + " in " + r.text(0) + ": missing from the entry history"; }},
+    {"SELECT h.parent_id, h.node_id FROM entry_history h WHERE h.removed_at IS NULL AND NOT EXISTS (SELECT 1 FROM "
+     "entries e WHERE e.parent_id = h.parent_id AND e.name_tag = h.name_tag)",
+     [](const Query& r) { return "entry history of node " + r.text(1) + " in " + r.text(0) + ": open, but no such entry"; }},
     {"SELECT v.node_id, v.version, v.chunk_count, (SELECT count(*) FROM version_chunks c WHERE c.node_id = v.node_id "
      "AND c.version = v.version) AS listed FROM versions v WHERE listed != v.chunk_count",
      [](const Query& r) {

@@ -75,8 +75,14 @@ void add_node_routes(RouteTable& routes, service::Services& services) {
     auto after = after_query(req);
     auto limit = number_query(req, "limit", protocol::kMaxEntryPage);
     if (!id || !after || !limit) return reply_error(res, !id ? id.error() : !after ? after.error() : limit.error());
-    const std::size_t page = limit->value_or(protocol::kDefaultEntryPage);
-    reply(res, nodes.list(RequestScope::caller(), *id, *after, page == 0 ? protocol::kDefaultEntryPage : page), 200);
+    auto at = number_query(req, "at", UINT64_MAX >> 11);
+    if (!at) return reply_error(res, at.error());
+    const std::size_t wanted = limit->value_or(protocol::kDefaultEntryPage);
+    const std::size_t page = wanted == 0 ? protocol::kDefaultEntryPage : wanted;
+    if (*at) {
+      return reply(res, nodes.list_at(RequestScope::caller(), *id, static_cast<std::int64_t>(**at), *after, page), 200);
+    }
+    reply(res, nodes.list(RequestScope::caller(), *id, *after, page), 200);
   });
   routes.add("GET", kEntry, RouteAccess::user, RouteBody::none, [&nodes](const Request& req, Response& res) {
     auto parent = node_param(req, 1, "parent_id");

@@ -1,5 +1,6 @@
 #include "server/retention/version_pruner.hpp"
 
+#include <algorithm>
 #include <set>
 #include <vector>
 
@@ -151,6 +152,25 @@ Status prune_by_cap(Pruning& run) {
   return {};
 }
 
+// Forgets entries removed before the longest horizon, at most kVersionsPerTransaction rows per
+// transaction in a real run.
+Status prune_history(Pruning& run) {
+  const auto& policy = run.request.policy;
+  const std::int64_t horizon = std::max({policy.keep_all, policy.daily, policy.weekly}).count();
+  for (;;) {
+    COFFER_QUERY(query, run.db,
+                 "DELETE FROM entry_history WHERE id IN (SELECT id FROM entry_history WHERE removed_at IS NOT NULL "
+                 "AND removed_at < ?1 AND (?2 IS NULL OR owner_id = ?2) LIMIT ?3)");
+    query.bind(1, run.request.now - horizon).bind(2, run.owner).bind(3, static_cast<std::int64_t>(kVersionsPerTransaction));
+    COFFER_TRY_STATUS(query.run());
+    const auto removed = static_cast<std::uint64_t>(run.db.changes());
+    run.report.history_rows += removed;
+    if (removed < kVersionsPerTransaction) return {};
+    run.in_transaction += removed;
+    COFFER_TRY_STATUS(maybe_split(run));
+  }
+}
+
 }  // namespace
 
 Result<PruneReport> prune_versions(const std::filesystem::path& database, const PruneRequest& request) {
@@ -163,6 +183,7 @@ Result<PruneReport> prune_versions(const std::filesystem::path& database, const 
   COFFER_TRY_STATUS(begin(run));
   Status done = prune_by_age(run);
   if (done) done = prune_by_cap(run);
+  if (done) done = prune_history(run);
   if (!done) {
     (void)run.db.exec("ROLLBACK");
     return done.error();

@@ -22,11 +22,14 @@ struct PruneReport {
   std::uint64_t files = 0;     // nodes that lost versions
   std::uint64_t unreferenced_blobs = 0;  // listed by no version any more: gc frees them
   std::uint64_t unreferenced_bytes = 0;
+  std::uint64_t history_rows = 0;  // entries removed longer ago than the longest horizon, forgotten
 };
 
 // Applies the retention policy to every file's old versions (docs/server.md, "Retention"),
 // beside a running cofferd, on its own SQLite connection: first by age (keep_by_age, node by
-// node), then each user's cap on the bytes only old versions hold (prune_for_cap). Versions go
+// node), then each user's cap on the bytes only old versions hold (prune_for_cap), then the
+// entry history of entries removed longer ago than the longest of keep_all, daily and weekly
+// (no listing of the past can show a version older than that anyway). Versions go
 // with their chunk lists in write transactions of at most a few hundred versions, so cofferd's
 // writers get their turn; the usage triggers give the bytes back. Blobs are left to gc. A dry
 // run does the same in one transaction that is rolled back. Errc::not_found for an unknown user.

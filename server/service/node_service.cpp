@@ -106,6 +106,25 @@ Outcome<protocol::EntryPage> NodeService::list(const Caller& caller, const std::
   });
 }
 
+Outcome<protocol::PastEntryPage> NodeService::list_at(const Caller& caller, const std::string& parent_id,
+                                                     std::int64_t at, const std::string& after, std::size_t limit) {
+  return in_read<protocol::PastEntryPage>(context_, [&](Transaction& txn) -> Outcome<protocol::PastEntryPage> {
+    auto parent = acl::check_access(txn, caller.user_id, parent_id, Access::read);
+    if (!parent) return parent.error();
+    if (parent->type != storage::NodeType::folder) return make_error(Errc::invalid_argument, "not a folder");
+    auto children = txn.nodes().list_children_at(parent_id, at, after, limit + 1);
+    if (!children) return children.error();
+    protocol::PastEntryPage page;
+    for (std::size_t i = 0; i < children->size() && i < limit; ++i) {
+      auto view = past_entry_view(txn, (*children)[i], at);
+      if (!view) return view.error();
+      page.entries.push_back(std::move(*view));
+    }
+    if (children->size() > limit) page.next = page.entries.back().name_tag;
+    return page;
+  });
+}
+
 Outcome<protocol::Entry> NodeService::get_entry(const Caller& caller, const std::string& parent_id,
                                                 const std::string& name_tag) {
   return in_read<protocol::Entry>(context_, [&](Transaction& txn) -> Outcome<protocol::Entry> {

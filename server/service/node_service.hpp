@@ -28,6 +28,9 @@ class NodeService {
   Outcome<protocol::Node> get(const Caller& caller, const std::string& node_id);
   Outcome<protocol::EntryPage> list(const Caller& caller, const std::string& parent_id, const std::string& after,
                                     std::size_t limit);
+  // The folder's entries at `at` (UNIX seconds), each with its node's version then (0 if none).
+  Outcome<protocol::PastEntryPage> list_at(const Caller& caller, const std::string& parent_id, std::int64_t at,
+                                           const std::string& after, std::size_t limit);
   Outcome<protocol::Entry> get_entry(const Caller& caller, const std::string& parent_id, const std::string& name_tag);
   Outcome<protocol::Entry> link(const Caller& caller, const std::string& node_id, const protocol::LinkRequest& request,
                                 const Folders& folders);

@@ -33,6 +33,16 @@ Result<protocol::Entry> entry_view(storage::Transaction& txn, const storage::Ent
   return protocol::Entry{entry.parent_id, entry.name, entry.name_tag, entry.wrapped_key, std::move(*node_json)};
 }
 
+Result<protocol::Entry> past_entry_view(storage::Transaction& txn, const storage::EntryRecord& entry, std::int64_t at) {
+  auto view = entry_view(txn, entry);
+  if (!view) return view.error();
+  auto then = txn.content().version_at(entry.node_id, at);
+  if (!then) return then.error();
+  view->node.version = *then ? (*then)->version : 0;
+  view->node.size = *then ? (*then)->size : 0;
+  return view;
+}
+
 protocol::KdfParams kdf_view(const storage::KdfRecord& kdf) {
   return protocol::KdfParams{kdf.algorithm, kdf.n, kdf.r, kdf.p, kdf.salt};
 }

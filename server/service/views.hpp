@@ -14,6 +14,9 @@ Result<protocol::Node> node_view(storage::Transaction& txn, const storage::NodeR
 protocol::Node node_view(const storage::NodeRecord& node, std::string owner, std::uint64_t nlink);
 // The entry with its node; Errc::not_found when the node row is missing.
 Result<protocol::Entry> entry_view(storage::Transaction& txn, const storage::EntryRecord& entry);
+// The same for an entry of the past: the node's version and size are those it had at `at` (the
+// highest kept version committed by then; 0 if none); the rest is the node as it is now.
+Result<protocol::Entry> past_entry_view(storage::Transaction& txn, const storage::EntryRecord& entry, std::int64_t at);
 
 protocol::KdfParams kdf_view(const storage::KdfRecord& kdf);
 storage::KdfRecord kdf_record(const protocol::KdfParams& kdf);

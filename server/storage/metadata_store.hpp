@@ -83,6 +83,10 @@ class NodeTable {
   virtual Result<std::vector<EntryRecord>> list_children(const std::string& parent_id, const std::string& after,
                                                          std::size_t limit) = 0;
   virtual Result<bool> has_children(const std::string& parent_id) = 0;
+  // A folder's entries as they were at `at` (UNIX seconds), from the entry history, ordered by
+  // name tag after `after`, at most `limit`; created_at is when each was added.
+  virtual Result<std::vector<EntryRecord>> list_children_at(const std::string& parent_id, std::int64_t at,
+                                                            const std::string& after, std::size_t limit) = 0;
 
   virtual Status insert_trash(const TrashRecord& trash) = 0;
   virtual Status remove_trash(const std::string& node_id) = 0;
@@ -96,6 +100,8 @@ class ContentTable {
   virtual Result<std::optional<VersionRecord>> find_version(const std::string& node_id, std::uint64_t version) = 0;
   virtual Result<std::vector<VersionRecord>> list_versions(const std::string& node_id) = 0;
   virtual Result<std::vector<std::string>> version_chunks(const std::string& node_id, std::uint64_t version) = 0;
+  // The highest kept version of the node committed at or before `at`; none when there is none.
+  virtual Result<std::optional<VersionAt>> version_at(const std::string& node_id, std::int64_t at) = 0;
 
   // Blobs: a row once its file is durable (true when the row is new; an existing row stays);
   // holdings count each blob once per user.
@@ -123,7 +129,8 @@ class TrashTable {
   virtual Result<std::vector<std::string>> trashed_before(std::optional<std::int64_t> owner_id,
                                                           std::optional<std::int64_t> before, std::size_t limit) = 0;
   // Removes each node in the trash named, and every node in the trash whose trash row names one
-  // of those as its folder, recursively: versions, chunk lists, grants, trash rows and node rows.
+  // of those as its folder, recursively: versions, chunk lists, grants, trash rows, node rows and
+  // the entry history of and in them.
   // Names that are not in the trash are skipped. The store gives their bytes back to the owners;
   // the blobs their versions listed are left to gc.
   virtual Result<PurgeResult> purge(const std::vector<std::string>& node_ids) = 0;

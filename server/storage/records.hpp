@@ -108,6 +108,13 @@ struct TrashItem {
   bool parent_in_trash = false;  // the folder that last held it is in the trash too, or purged
 };
 
+// A version as a listing at a past time shows its node: the highest version committed at or
+// before that time that is still kept.
+struct VersionAt {
+  std::uint64_t version = 0;
+  std::uint64_t size = 0;
+};
+
 // A node removed for good, for the change feed.
 struct PurgedNode {
   std::string node_id;

@@ -120,6 +120,21 @@ void to_json(Json& out, const EntryPage& value) {
              {"folder", value.folder}};
 }
 
+Result<PastEntryPage> PastEntryPage::from_json(const Json& value, const std::string& path) {
+  PastEntryPage out;
+  ObjectReader in(value, path, UnknownFields::ignore);
+  in.object_array("entries", out.entries, SIZE_MAX, Entry::from_json);
+  in.optional_text("next", out.next, name_tag_rule());
+  COFFER_TRY_STATUS(in.finish());
+  return out;
+}
+
+void to_json(Json& out, const PastEntryPage& value) {
+  out = Json{{"entries", value.entries},
+             {"next", value.next ? Json(*value.next) : Json(nullptr)},
+             {"folder", nullptr}};
+}
+
 void LinkRequest::read(ObjectReader& in, LinkRequest& out) {
   in.text("parent_id", out.parent_id, node_id_rule());
   in.text("name", out.name, name_rule());

@@ -60,6 +60,15 @@ struct EntryPage {
 };
 void to_json(Json& out, const EntryPage& value);
 
+// GET /v1/nodes/{node_id}/entries?at=UNIX: the folder as it was, from the server's entry
+// history. "folder" is null: there is no sealed record of a past state to check against.
+struct PastEntryPage {
+  std::vector<Entry> entries;
+  std::optional<std::string> next;
+  static Result<PastEntryPage> from_json(const Json& value, const std::string& path = "");
+};
+void to_json(Json& out, const PastEntryPage& value);
+
 // POST /v1/nodes/{node_id}/links
 struct LinkRequest {
   std::string parent_id;

@@ -83,6 +83,15 @@ Result<std::vector<std::string>> SqliteContent::version_chunks(const std::string
   return chunks;
 }
 
+Result<std::optional<VersionAt>> SqliteContent::version_at(const std::string& node_id, std::int64_t at) {
+  COFFER_QUERY(query, db_,
+               "SELECT version, size FROM versions WHERE node_id = ?1 AND created_at <= ?2 ORDER BY version DESC LIMIT 1");
+  query.bind(1, node_id).bind(2, at);
+  if (query.next()) return std::optional<VersionAt>(VersionAt{query.uint64(0), query.uint64(1)});
+  COFFER_TRY_STATUS(query.status());
+  return std::optional<VersionAt>();
+}
+
 Result<bool> SqliteContent::insert_blob(const std::string& blob_id, std::uint64_t size, std::int64_t now) {
   COFFER_QUERY(query, db_, "INSERT OR IGNORE INTO blobs (id, size, created_at) VALUES (?1, ?2, ?3)");
   query.bind(1, blob_id).bind(2, size).bind(3, now);

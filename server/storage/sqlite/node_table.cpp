@@ -127,6 +127,16 @@ Result<bool> SqliteNodes::has_children(const std::string& parent_id) {
   return found;
 }
 
+Result<std::vector<EntryRecord>> SqliteNodes::list_children_at(const std::string& parent_id, std::int64_t at,
+                                                               const std::string& after, std::size_t limit) {
+  COFFER_QUERY(query, db_,
+               "SELECT parent_id, name_tag, node_id, name, wrapped_key, added_at FROM entry_history "
+               "WHERE parent_id = ?1 AND added_at <= ?2 AND (removed_at IS NULL OR removed_at > ?2) AND name_tag > ?3 "
+               "ORDER BY name_tag LIMIT ?4");
+  query.bind(1, parent_id).bind(2, at).bind(3, after).bind(4, static_cast<std::int64_t>(limit));
+  return all_entries(query);
+}
+
 Status SqliteNodes::insert_trash(const TrashRecord& trash) {
   COFFER_QUERY(query, db_,
                "INSERT INTO trash (node_id, trashed_at, parent_id, name_tag, name, wrapped_key) "

@@ -163,10 +163,15 @@ CREATE TABLE changes (
 CREATE INDEX changes_by_owner ON changes(owner_id, cursor);
 )sql";
 
+#define COFFER_QUOTA_GUARD_TRIGGER                                                        \
+  "CREATE TRIGGER quota_guard BEFORE UPDATE OF used ON users "                             \
+  "WHEN NEW.quota IS NOT NULL AND NEW.used > OLD.used AND NEW.used > NEW.quota BEGIN " \
+  "SELECT RAISE(ABORT, '" COFFER_QUOTA_GUARD_MESSAGE "'); END;"
+
 // Quota accounting: the charges and the guard (usage_sql.hpp).
 constexpr const char* kQuota =
     // Usage recounted from the rows (data written before this step counted blobs only).
-    "UPDATE users SET used = " COFFER_COUNTED_USAGE("users.id") ";"
+    "UPDATE users SET used = " COFFER_COUNTED_USAGE_BEFORE_HISTORY("users.id") ";"
     "CREATE TRIGGER usage_node_insert AFTER INSERT ON nodes BEGIN "
     COFFER_CHARGE("NEW.owner_id", COFFER_NODE_BYTES("NEW")) " END;"
     "CREATE TRIGGER usage_node_update AFTER UPDATE OF attributes, folder_record ON nodes BEGIN "
@@ -188,10 +193,44 @@ constexpr const char* kQuota =
     "CREATE TRIGGER usage_blob_hold AFTER INSERT ON user_blobs BEGIN "
     COFFER_CHARGE("NEW.user_id", COFFER_BLOB_SIZE("NEW.blob_id")) " END;"
     "CREATE TRIGGER usage_blob_release AFTER DELETE ON user_blobs BEGIN "
-    COFFER_CHARGE("OLD.user_id", "-" COFFER_BLOB_SIZE("OLD.blob_id")) " END;"
-    "CREATE TRIGGER quota_guard BEFORE UPDATE OF used ON users "
-    "WHEN NEW.quota IS NOT NULL AND NEW.used > OLD.used AND NEW.used > NEW.quota BEGIN "
-    "SELECT RAISE(ABORT, '" COFFER_QUOTA_GUARD_MESSAGE "'); END;";
+    COFFER_CHARGE("OLD.user_id", "-" COFFER_BLOB_SIZE("OLD.blob_id")) " END;" COFFER_QUOTA_GUARD_TRIGGER;
+
+// The entry history (docs/server.md, "Entry history"): a row per entry from when it was added
+// until it was removed, kept by triggers on `entries` so no code path can forget it, charged to
+// the tree's owner like entries. Seeded from the entries present, which count from their
+// created_at; entries removed before this step are unknown. The seed is charged by a recount,
+// with the guard set aside: it stores nothing new, so it must not fail an upgrade over a quota.
+constexpr const char* kEntryHistory =
+    "CREATE TABLE entry_history ("
+    "  id INTEGER PRIMARY KEY,"
+    "  owner_id INTEGER NOT NULL REFERENCES users(id),"
+    "  parent_id TEXT NOT NULL,"
+    "  name_tag TEXT NOT NULL,"
+    "  node_id TEXT NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  wrapped_key TEXT NOT NULL,"
+    "  added_at INTEGER NOT NULL,"
+    "  removed_at INTEGER"
+    ") STRICT;"
+    "CREATE INDEX entry_history_by_parent ON entry_history(parent_id, name_tag);"
+    "CREATE INDEX entry_history_by_node ON entry_history(node_id);"
+    "CREATE INDEX entry_history_by_removal ON entry_history(removed_at) WHERE removed_at IS NOT NULL;"
+    "INSERT INTO entry_history (owner_id, parent_id, name_tag, node_id, name, wrapped_key, added_at) "
+    "SELECT p.owner_id, e.parent_id, e.name_tag, e.node_id, e.name, e.wrapped_key, e.created_at "
+    "FROM entries e JOIN nodes p ON p.id = e.parent_id;"
+    "CREATE TRIGGER history_entry_added AFTER INSERT ON entries BEGIN "
+    "INSERT INTO entry_history (owner_id, parent_id, name_tag, node_id, name, wrapped_key, added_at) VALUES ("
+    COFFER_OWNER_OF("NEW.parent_id") ", NEW.parent_id, NEW.name_tag, NEW.node_id, NEW.name, NEW.wrapped_key, "
+    "NEW.created_at); END;"
+    "CREATE TRIGGER history_entry_removed AFTER DELETE ON entries BEGIN "
+    "UPDATE entry_history SET removed_at = max(unixepoch(), added_at) "
+    "WHERE parent_id = OLD.parent_id AND name_tag = OLD.name_tag AND removed_at IS NULL; END;"
+    "CREATE TRIGGER usage_history_insert AFTER INSERT ON entry_history BEGIN "
+    COFFER_CHARGE("NEW.owner_id", COFFER_ENTRY_BYTES("NEW")) " END;"
+    "CREATE TRIGGER usage_history_delete AFTER DELETE ON entry_history BEGIN "
+    COFFER_CHARGE("OLD.owner_id", "-" COFFER_ENTRY_BYTES("OLD")) " END;"
+    "DROP TRIGGER quota_guard;"
+    "UPDATE users SET used = " COFFER_COUNTED_USAGE("users.id") ";" COFFER_QUOTA_GUARD_TRIGGER;
 
 constexpr Migration kMigrations[] = {
     {3, "accounts, sessions and the audit log", kAccounts},
@@ -214,6 +253,7 @@ constexpr Migration kMigrations[] = {
      "ALTER TABLE versions ADD COLUMN device TEXT;"
      "CREATE INDEX trash_by_parent ON trash(parent_id);"
      "CREATE INDEX trash_by_time ON trash(trashed_at);"},
+    {10, "the entry history, kept by triggers and charged like entries", kEntryHistory},
 };
 
 constexpr int kOldestReadable = 6;

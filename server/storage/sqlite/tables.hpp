@@ -67,6 +67,8 @@ class SqliteNodes final : public NodeTable {
   Result<std::vector<EntryRecord>> list_children(const std::string& parent_id, const std::string& after,
                                                  std::size_t limit) override;
   Result<bool> has_children(const std::string& parent_id) override;
+  Result<std::vector<EntryRecord>> list_children_at(const std::string& parent_id, std::int64_t at,
+                                                    const std::string& after, std::size_t limit) override;
   Status insert_trash(const TrashRecord& trash) override;
   Status remove_trash(const std::string& node_id) override;
   Result<std::optional<TrashRecord>> find_trash(const std::string& node_id) override;
@@ -82,6 +84,7 @@ class SqliteContent final : public ContentTable {
   Result<std::optional<VersionRecord>> find_version(const std::string& node_id, std::uint64_t version) override;
   Result<std::vector<VersionRecord>> list_versions(const std::string& node_id) override;
   Result<std::vector<std::string>> version_chunks(const std::string& node_id, std::uint64_t version) override;
+  Result<std::optional<VersionAt>> version_at(const std::string& node_id, std::int64_t at) override;
   Result<bool> insert_blob(const std::string& blob_id, std::uint64_t size, std::int64_t now) override;
   Result<std::optional<std::uint64_t>> blob_size(const std::string& blob_id) override;
   Result<bool> hold_blob(std::int64_t user_id, const std::string& blob_id) override;

@@ -44,6 +44,10 @@ Status remove_node_rows(Connection& db, const std::string& node_id, std::set<std
     COFFER_QUERY(query, db, "DELETE FROM trash WHERE node_id = ?1");
     COFFER_TRY_STATUS(query.bind(1, node_id).run());
   }
+  {
+    COFFER_QUERY(query, db, "DELETE FROM entry_history WHERE node_id = ?1 OR parent_id = ?1");
+    COFFER_TRY_STATUS(query.bind(1, node_id).run());
+  }
   COFFER_QUERY(query, db, "DELETE FROM nodes WHERE id = ?1");
   return query.bind(1, node_id).run();
 }

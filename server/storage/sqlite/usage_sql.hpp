@@ -22,14 +22,22 @@
 #define COFFER_BLOB_SIZE(blob) "(SELECT size FROM blobs WHERE id = " blob ")"
 #define COFFER_CHARGE(user, delta) "UPDATE users SET used = used + " delta " WHERE id = " user ";"
 
-// What users.used must be for the user whose id is the SQL expression `user`, counted from the rows.
-#define COFFER_COUNTED_USAGE(user)                                                                               \
+// The usage counted as schema step 5 counted it, before the entry history (step 10) existed; a
+// released step is never edited, so step 5 keeps this text.
+#define COFFER_COUNTED_USAGE_BEFORE_HISTORY(user)                                                                \
   "(coalesce((SELECT sum(b.size) FROM user_blobs u JOIN blobs b ON b.id = u.blob_id WHERE u.user_id = " user    \
   "), 0) + coalesce((SELECT sum(" COFFER_NODE_BYTES("n") ") FROM nodes n WHERE n.owner_id = " user              \
   "), 0) + coalesce((SELECT sum(" COFFER_ENTRY_BYTES("e") ") FROM entries e JOIN nodes p ON p.id = e.parent_id " \
   "WHERE p.owner_id = " user "), 0) + coalesce((SELECT sum(" COFFER_ENTRY_BYTES("t")                            \
   ") FROM trash t JOIN nodes n ON n.id = t.node_id WHERE n.owner_id = " user "), 0) + coalesce((SELECT sum(" \
   COFFER_VERSION_BYTES("v") ") FROM versions v JOIN nodes n ON n.id = v.node_id WHERE n.owner_id = " user "), 0))"
+
+// What users.used must be for the user whose id is the SQL expression `user`, counted from the
+// rows: everything above and the entry history's rows, which are charged like entries to the
+// owner they name (schema step 10).
+#define COFFER_COUNTED_USAGE(user)                                                                   \
+  "(" COFFER_COUNTED_USAGE_BEFORE_HISTORY(user) " + coalesce((SELECT sum(" COFFER_ENTRY_BYTES("h") \
+  ") FROM entry_history h WHERE h.owner_id = " user "), 0))"
 
 // The quota guard's RAISE message, which sqlite_error (connection.cpp) maps to Errc::quota_exceeded.
 #define COFFER_QUOTA_GUARD_MESSAGE "coffer_quota_exceeded"

@@ -133,6 +133,7 @@ Result<std::vector<std::string>> SqliteUsers::remove(std::int64_t id) {
       "DELETE FROM versions WHERE node_id IN (SELECT id FROM nodes WHERE owner_id = ?1)",
       "DELETE FROM entries WHERE node_id IN (SELECT id FROM nodes WHERE owner_id = ?1)",
       "DELETE FROM trash WHERE node_id IN (SELECT id FROM nodes WHERE owner_id = ?1)",
+      "DELETE FROM entry_history WHERE owner_id = ?1",
       "DELETE FROM nodes WHERE owner_id = ?1",
       "DELETE FROM user_blobs WHERE user_id = ?1",
       "DELETE FROM changes WHERE owner_id = ?1",

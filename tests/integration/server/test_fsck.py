@@ -73,6 +73,13 @@ def main():
         assert found.returncode == 1 and f"problem: node {node}: no entry names it" in found.stdout, found.stdout
         assert db.execute("SELECT count(*) FROM nodes WHERE id = ?", (node,)).fetchone()[0] == 1
 
+        # 4b. An entry's open row of the entry history lost behind cofferd's back: reported.
+        parent, tag, child = db.execute("SELECT parent_id, name_tag, node_id FROM entries LIMIT 1").fetchone()
+        db.execute("DELETE FROM entry_history WHERE parent_id = ? AND name_tag = ? AND removed_at IS NULL", (parent, tag))
+        found = fsck(server)
+        assert found.returncode == 1 and f"problem: entry of node {child} in {parent}: missing from the entry history" \
+            in found.stdout, found.stdout
+
         # 5. A blob file no row names is a note for gc, not a problem.
         stray = "cd" * 32
         os.makedirs(os.path.join(server.data_dir, "blobs", "cd"), exist_ok=True)

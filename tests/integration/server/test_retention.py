@@ -3,7 +3,8 @@
 days, of a week for a year, the current one always, then the per-user cap, oldest first); a
 pruned version's chunk that a kept version lists stays readable, and gc then frees only the
 blobs no kept version lists; a dry run changes nothing; trash expiry purges what is older than
-trash.max_age and says so in the feed; fsck stays clean."""
+trash.max_age and says so in the feed; the entry history of entries removed before the longest
+horizon is forgotten; fsck stays clean."""
 
 import json
 import os
@@ -126,6 +127,26 @@ def check_trash_expiry(server, a):
     print("trash expire: nothing before max_age, the node after it (a `purged` change for every device)")
 
 
+def check_history_forgotten(server, a):
+    c = a.client
+    node = a.create(a.root_id, "gone.txt")["node"]["node_id"]
+    with sqlite3.connect(os.path.join(server.data_dir, "coffer.db"), timeout=10) as db:
+        db.execute("UPDATE entry_history SET added_at = added_at - 10 WHERE node_id = ?", (node,))
+    c.expect(204, "DELETE", f"/v1/nodes/{a.root_id}/entries/{name_tag(a.root_key, 'gone.txt')}")
+    now = int(time.time())
+
+    def listed():
+        return [e["node"]["node_id"] for e in c.expect(200, "GET", f"/v1/nodes/{a.root_id}/entries?at={now - 5}")["entries"]]
+
+    assert node in listed()
+    assert admin_json(server, "versions", "prune", "--now", str(now + 300 * DAY))["history_rows"] == 0
+    assert node in listed(), "removed less than a year (the longest horizon) before: kept"
+    assert admin_json(server, "versions", "prune", "--now", str(now + 400 * DAY))["history_rows"] >= 1
+    assert node not in listed()
+    assert_clean(server)
+    print("the history of entries removed longer ago than the longest horizon is forgotten")
+
+
 def main():
     cap = 9 * KIB
     with CofferServer(config_text=f"retention:\n  keep_all: 24h\n  max_old_bytes: 0\ntrash:\n  max_age: 30d\n") as server:
@@ -137,6 +158,7 @@ def main():
             f.write(f"retention:\n  max_old_bytes: {cap}\n")
         check_cap(server, a, node, own, now)
         check_trash_expiry(server, a)
+        check_history_forgotten(server, a)
         unknown = server.admin("versions", "prune", "--user", "nobody", check=False)
         assert unknown.returncode == 1 and "nobody" in unknown.stderr, unknown
     print("ok")

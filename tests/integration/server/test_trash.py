@@ -3,7 +3,8 @@ listed with the entries that last held its nodes and stays readable by its owner
 in one batch (the folder first, then its children); purging one node and emptying with
 older_than remove nodes for good and say so in the change feed (`purged`); an outsider gets 404
 on every trash route for the owner's ids; versions name their device and GET /v1/usage splits
-the bytes into current, old versions and trash; after emptying and `coffer-admin gc --grace 0s`
+the bytes into current, old versions and trash; a folder is listed as it was at a past time
+(?at=), in the trash too, until it is purged; after emptying and `coffer-admin gc --grace 0s`
 the blob files are gone and the usage is what it was before the upload; fsck stays clean."""
 
 import os
@@ -57,6 +58,44 @@ def set_trashed_at(server, node_ids, at):
         for node in node_ids:
             db.execute("UPDATE trash SET trashed_at = ? WHERE node_id = ?", (at, node))
             db.execute("UPDATE nodes SET trashed_at = ? WHERE id = ?", (at, node))
+
+
+def shift_history(server, tree, seconds):
+    """Moves the tree's entries and versions `seconds` into the past, so that times before the
+    rm -rf below (which the server stamps with its clock) can be asked for."""
+    with sqlite3.connect(os.path.join(server.data_dir, "coffer.db"), timeout=10) as db:
+        for node in tree.placement:
+            db.execute("UPDATE entry_history SET added_at = added_at - ? WHERE node_id = ?", (seconds, node))
+        db.execute("UPDATE versions SET created_at = created_at - ? WHERE node_id = ? AND version = 1", (seconds, tree.a))
+        db.execute("UPDATE versions SET created_at = created_at - ? WHERE node_id = ? AND version = 2",
+                   (seconds // 2, tree.a))
+
+
+def listed_at(account, folder, at):
+    page = account.client.expect(200, "GET", f"/v1/nodes/{folder}/entries?at={at}&limit=2")
+    assert page["folder"] is None, page
+    entries = page["entries"]
+    while page["next"] is not None:
+        page = account.client.expect(200, "GET", f"/v1/nodes/{folder}/entries?at={at}&limit=2&after={page['next']}")
+        entries += page["entries"]
+    return {e["node"]["node_id"]: e for e in entries}
+
+
+def check_past(a, tree, shifted_at):
+    """Before the rm -rf: the tree as it was, version 1 of a.txt before its second commit."""
+    early, late = shifted_at - 75, shifted_at - 10
+    assert set(listed_at(a, a.root_id, early)) == {tree.proj}
+    inside = listed_at(a, tree.proj, early)  # proj is in the trash now: still listed, by its owner
+    assert set(inside) == {tree.a, tree.sub, tree.link}, inside
+    assert inside[tree.a]["node"]["version"] == 1 and inside[tree.a]["node"]["size"] == len(tree.a1), inside[tree.a]
+    assert inside[tree.a]["name_tag"] == name_tag(a.keys[tree.proj], "a.txt")
+    assert listed_at(a, tree.proj, late)[tree.a]["node"]["version"] == 2
+    assert listed_at(a, tree.proj, shifted_at + 3600) == {}  # after the rm -rf
+    assert listed_at(a, tree.proj, early - 100) == {}  # before the tree was made
+    for bad in ("yesterday", "-5"):
+        status, answer = a.client.get(f"/v1/nodes/{tree.proj}/entries?at={bad}")
+        assert status == 400 and answer["message"], (bad, status, answer)
+    print("?at=: the folder as it was (in the trash too), with the version of then; folder null")
 
 
 def assert_clean(server):
@@ -183,6 +222,7 @@ def check_purge_and_empty(server, a, tree, cursor):
     assert trash_items(a) == {}
     purged = {ch["node_id"] for ch in feed(a, cursor) if ch["kind"] == "purged" and ch["parent_id"] is None}
     assert purged == set(tree.placement), purged
+    assert listed_at(a, a.root_id, int(time.time()) - 75) == {}, "a purged node's history goes with it"
     assert_clean(server)
     print("purge one (404 after, and for live nodes), empty with older_than and all; `purged` in the feed")
 
@@ -207,7 +247,10 @@ def main():
         before = usage(a)["used"]
         tree = Tree(a)
         check_versions_and_usage(a, tree)
+        shifted_at = int(time.time())
+        shift_history(server, tree, 100)
         tree.rm_rf(a)
+        check_past(a, tree, shifted_at)
         items = trash_items(a)
         check_listed(a, tree, items)
         check_readable(a, tree)

@@ -4,6 +4,7 @@
 
 #include "server/storage/sqlite/migrations.hpp"
 #include "server/storage/sqlite/sqlite_store.hpp"
+#include "server/storage/sqlite/usage_sql.hpp"
 #include "tests/server/support/temp_dir.hpp"
 
 using namespace coffer::server::storage::sqlite;
@@ -154,7 +155,7 @@ TEST_CASE("the quota step recounts the usage of existing data, then keeps it and
   REQUIRE(migrate(*db, all));
   const std::int64_t expected = 10                               // the blob
                                 + (32 + 4 + 6) + (32 + 8 + 0)     // two node rows
-                                + (32 + 3 + 32 + 4 + 3)           // the entry
+                                + 2 * (32 + 3 + 32 + 4 + 3)       // the entry, and its entry history row (step 10)
                                 + (32 + 8 + 64);                  // the version and its chunk list
   const auto used = [&db] {
     auto query = db->query("SELECT used FROM users WHERE id = 1");
@@ -169,6 +170,40 @@ TEST_CASE("the quota step recounts the usage of existing data, then keeps it and
   auto refused = db->exec("UPDATE nodes SET attributes = 'AAAAAAAAAAAAAAAA' WHERE id = 'filefilefilefilefilefilefilefile'");
   REQUIRE_FALSE(refused);
   CHECK(refused.error().code == coffer::Errc::quota_exceeded);
-  REQUIRE(db->exec("DELETE FROM entries"));  // freeing always goes through
+  REQUIRE(db->exec("DELETE FROM entries"));  // freeing always goes through; the history keeps its row
   CHECK(used() == expected + 4 - (32 + 3 + 32 + 4 + 3));
+}
+
+TEST_CASE("the entry history step starts from the entries present, charged, and follows every change") {
+  TempDir dir;
+  auto db = open_db(dir.path() / "coffer.db");
+  const auto all = schema_migrations();
+  REQUIRE(migrate(*db, all.first(all.size() - 1)));  // before the entry history
+  REQUIRE(db->exec(
+      "INSERT INTO users (id, name, admin, created_at, kdf_algorithm, kdf_n, kdf_r, kdf_p, kdf_salt, auth_verifier, "
+      "key_bundle, public_key, root_node_id, root_wrapped_key, quota, used) VALUES (1, 'alice', 0, 1, 'scrypt', 1, 1, "
+      "1, 's', 'v', 'b', 'p', 'rootrootrootrootrootrootrootroot', 'w', NULL, 0);"
+      "INSERT INTO nodes (id, owner_id, type, attributes, attributes_revision, created_at, folder_record) VALUES "
+      "('rootrootrootrootrootrootrootroot', 1, 1, 'AAAA', 1, 1, ''),"
+      "('filefilefilefilefilefilefilefile', 1, 0, 'AAAA', 1, 1, '');"
+      "INSERT INTO entries VALUES ('rootrootrootrootrootrootrootroot', 'tag', 'filefilefilefilefilefilefilefile', "
+      "'name', 'key', 500);"
+      "UPDATE users SET quota = 10;"));
+  // The quota (10 bytes) is far below the usage: the upgrade still goes through.
+  REQUIRE(migrate(*db, all));
+  const auto one = [&db](const char* sql) {
+    auto query = db->query(sql);
+    REQUIRE(query);
+    REQUIRE(query->next());
+    return query->int64(0);
+  };
+  CHECK(one("SELECT count(*) FROM entry_history WHERE added_at = 500 AND removed_at IS NULL AND owner_id = 1") == 1);
+  CHECK(one("SELECT used FROM users WHERE id = 1") == one("SELECT " COFFER_COUNTED_USAGE("1")));
+  REQUIRE(db->exec("UPDATE users SET quota = NULL"));
+  REQUIRE(db->exec("DELETE FROM entries"));
+  CHECK(one("SELECT count(*) FROM entry_history WHERE removed_at >= 500") == 1);
+  REQUIRE(db->exec("INSERT INTO entries VALUES ('rootrootrootrootrootrootrootroot', 'tag', "
+                   "'filefilefilefilefilefilefilefile', 'name', 'key', 900)"));
+  CHECK(one("SELECT count(*) FROM entry_history WHERE added_at = 900 AND removed_at IS NULL") == 1);
+  CHECK(one("SELECT used FROM users WHERE id = 1") == one("SELECT " COFFER_COUNTED_USAGE("1")));
 }
