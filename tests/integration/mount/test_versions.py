@@ -1,12 +1,14 @@
 """File history on a real cofferd and mount: every committed upload is a version; `coffer versions`
 lists them, `coffer restore` brings each back byte-exact as a new version (so a restore can be
 undone) or as a new file, `cp` from `MOUNTPOINT/.coffer/versions/PATH/` reads each one, `.coffer`
-is reserved and read-only, and another device sees a restore."""
+is reserved and read-only, another device sees a restore, and `coffer ls --at` lists a folder as
+it was."""
 
 import errno
 import json
 import os
 import shutil
+import time
 import unittest
 
 from coffer_harness import bin_path
@@ -148,6 +150,40 @@ class VersionsTest(unittest.TestCase):
                 self.assertIn("Usage", shown.stdout)
             self.assertIn("--older-than", idle.coffer("trash", "empty", "--help").stdout)
             self.assertIn("--at", idle.coffer("ls", "--help").stdout)
+
+    def test_ls_at_shows_a_folder_as_it_was(self):
+        with MountedCloud() as cloud:
+            device = cloud.device
+            os.mkdir(device.path("docs"))
+            write(device.path("docs", "a.txt"), b"version one")
+            write(device.path("docs", "gone.txt"), b"soon gone")
+            device.sync()
+            written = time.time()
+            eventually(self, "the next second", lambda: time.time() >= written + 1.05, 5, poll=0.05)
+            at = int(time.time())
+            eventually(self, "the second after", lambda: time.time() >= at + 1.05, 5, poll=0.05)
+            write(device.path("docs", "a.txt"), b"version two, longer")
+            os.unlink(device.path("docs", "gone.txt"))
+            write(device.path("docs", "new.txt"), b"new")
+            device.sync()
+
+            def listing(*args):
+                return {e["name"]: e for e in json.loads(device.coffer("ls", *args, "--json").stdout)["entries"]}
+
+            past = listing(device.path("docs"), "--at", str(at))
+            self.assertEqual(sorted(past), ["a.txt", "gone.txt"])
+            self.assertEqual((past["a.txt"]["version"], past["a.txt"]["size"]), (1, len(b"version one")))
+            self.assertEqual(past["gone.txt"]["error"], "")
+            local = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(at))
+            self.assertEqual(listing("/docs", "--at", local), past)
+            now = listing(device.path("docs"))
+            self.assertEqual(sorted(now), ["a.txt", "new.txt"])
+            self.assertEqual(now["a.txt"]["size"], len(b"version two, longer"))
+            shown = device.coffer("ls", "/docs", "--at", str(at)).stdout
+            self.assertIn("gone.txt", shown)
+            bad = device.coffer("ls", "/docs", "--at", "yesterday", check=False)
+            self.assertNotEqual(bad.returncode, 0)
+            self.assertIn("YYYY-MM-DD", bad.stderr)
 
 
 if __name__ == "__main__":
