@@ -49,15 +49,6 @@ std::string version_file_name(std::string_view file_name, const std::tm& local_t
   return name + std::string(utf8_prefix(extension, kMaxName - name.size()));
 }
 
-std::optional<std::uint64_t> version_of_file_name(std::string_view name) {
-  // "YYYY-MM-DD HHMMSS vN[.EXT]"
-  constexpr std::size_t kPrefix = 19;
-  if (name.size() < kPrefix + 1 || name.substr(17, 2) != " v") return std::nullopt;
-  std::string_view rest = name.substr(kPrefix);
-  std::string_view digits = rest.substr(0, rest.find('.'));
-  return number_of<std::uint64_t>(digits);
-}
-
 std::string restored_name(std::string_view name, unsigned attempt) {
   return with_suffix(name, attempt <= 1 ? std::string(" (restored)") : " (restored " + std::to_string(attempt) + ")");
 }

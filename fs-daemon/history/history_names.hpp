@@ -18,8 +18,6 @@ namespace coffer::history {
 // and does not start with it): "2026-11-20 140003 v3.txt". No ':' (file managers and SMB refuse
 // it); sorting by name sorts by time.
 std::string version_file_name(std::string_view file_name, const std::tm& local_time, std::uint64_t version);
-// The version number such a name carries, or none when `name` is not one.
-std::optional<std::uint64_t> version_of_file_name(std::string_view name);
 
 // `name` with " (restored)" (attempt 1) or " (restored N)" (attempt N) before its extension, at
 // most 255 bytes (the stem is cut first, at a UTF-8 character's start).

@@ -30,10 +30,6 @@ TEST_CASE("a version's file name carries its time, its number and the file's ext
   CHECK(version_file_name(".bashrc", at, 1) == "2026-11-20 140003 v1");
   CHECK(version_file_name("Makefile", at, 7) == "2026-11-20 140003 v7");
   CHECK(version_file_name("a.txt", at, 3).find(':') == std::string::npos);
-  CHECK(version_of_file_name("2026-11-20 140003 v3.txt") == 3u);
-  CHECK(version_of_file_name("2026-11-20 140003 v12") == 12u);
-  CHECK_FALSE(version_of_file_name("2026-11-20 140003 vx.txt"));
-  CHECK_FALSE(version_of_file_name("notes.txt"));
   // Sorting by name sorts by time.
   CHECK(version_file_name("a", moment(2026, 1, 2, 9, 0, 0), 9) < version_file_name("a", moment(2026, 1, 10, 8, 0, 0), 10));
 }
