@@ -8,6 +8,7 @@
 #include "cli/account_delete_command.hpp"
 #include "cli/cli_support.hpp"
 #include "cli/fernet_command.hpp"
+#include "cli/history_commands.hpp"
 #include "cli/mount_commands.hpp"
 #include "cli/session_commands.hpp"
 #include "coffer/version.hpp"
@@ -34,6 +35,7 @@ int main(int argc, char** argv) {
   coffer::cli::add_session_commands(app, global);
   coffer::cli::add_account_delete_command(app, global);
   coffer::cli::add_mount_commands(app, global);
+  coffer::cli::add_history_commands(app, global);
   coffer::cli::add_fernet_command(app);
 
   try {

@@ -47,7 +47,7 @@ void run_mount(const GlobalOptions& global, const MountOptions& options) {
   auto paths = paths_of(global);
   daemon::MountRequest request{paths, config_of("mount", paths), value_or_fail("mount", profile::load_login(paths)),
                                absolute_folder("mount", options.mountpoint), options.fuse_options,
-                               options.foreground, nullptr, nullptr, nullptr};
+                               options.foreground, nullptr, nullptr, nullptr, nullptr};
   if (daemon_running(paths)) fail("mount", "this profile is mounted already; `coffer status` says where");
   request.connectivity = std::make_shared<remote::Connectivity>();
   auto http = session_http(request.login.info, request.config, request.connectivity);
@@ -58,7 +58,9 @@ void run_mount(const GlobalOptions& global, const MountOptions& options) {
   }
   if (!account) fail("mount", account.error().message);
   request.remote = api;
-  request.foreground_remote = std::make_shared<client::ApiClient>(http, request.config.foreground_timeout);
+  auto foreground = std::make_shared<client::ApiClient>(http, request.config.foreground_timeout);
+  request.foreground_remote = foreground;
+  request.history_remote = foreground;
   check("mount", daemon::run_mount(request));
 }
 
@@ -152,6 +154,12 @@ void print_usage(const profile::LoginInfo& info, const profile::ClientConfig& co
               << config::format_size_approx(*usage->quota) << ")\n";
   } else {
     std::cout << " bytes (" << config::format_size_approx(usage->used) << "), no quota\n";
+  }
+  if (usage->split) {
+    std::cout << "          current " << config::format_size_approx(usage->split->current) << ", old versions "
+              << config::format_size_approx(usage->split->versions) << ", trash "
+              << config::format_size_approx(usage->split->trash) << ", other "
+              << config::format_size_approx(usage->split->other) << '\n';
   }
 }
 

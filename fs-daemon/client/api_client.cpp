@@ -2,41 +2,11 @@
 
 #include <cctype>
 
+#include "client/api_requests.hpp"
 #include "client/status_map.hpp"
 #include "client/wire_json.hpp"
 
 namespace coffer::client {
-namespace {
-
-constexpr const char* kJson = "application/json";
-
-template <class T, class F>
-Result<T> decode(std::string_view what, F&& convert) {
-  try {
-    return convert();
-  } catch (const std::exception& e) {
-    return make_error(Errc::internal, std::string(what) + ": malformed answer from the server: " + e.what());
-  }
-}
-
-HttpRequest json_request(std::string method, std::string target, const std::string& body, bool idempotent) {
-  HttpRequest request;
-  request.method = std::move(method);
-  request.target = std::move(target);
-  request.content_type = kJson;
-  request.body = body;
-  request.idempotent = idempotent;
-  return request;
-}
-
-HttpRequest get_request(std::string target) {
-  HttpRequest request;
-  request.target = std::move(target);
-  request.idempotent = true;
-  return request;
-}
-
-}  // namespace
 
 std::string url_escape(std::string_view text) {
   static constexpr char kHex[] = "0123456789ABCDEF";
@@ -241,6 +211,10 @@ Result<remote::Usage> ApiClient::usage() {
     remote::Usage usage;
     usage.used = body->at("used").get<std::uint64_t>();
     if (!body->at("quota").is_null()) usage.quota = body->at("quota").get<std::uint64_t>();
+    if (body->contains("current")) {
+      usage.split = remote::Usage::Split{body->at("current").get<std::uint64_t>(), body->at("versions").get<std::uint64_t>(),
+                                         body->at("trash").get<std::uint64_t>(), body->at("other").get<std::uint64_t>()};
+    }
     return usage;
   });
 }

@@ -8,6 +8,7 @@
 
 #include "client/account_types.hpp"
 #include "client/http_client.hpp"
+#include "remote/history_api.hpp"
 #include "remote/remote_api.hpp"
 
 namespace coffer::client {
@@ -16,7 +17,7 @@ namespace coffer::client {
 // callers see values or coffer::Errc errors, never HTTP. `answer_within` (HttpRequest) applies
 // to every request: a mount's foreground client (network.foreground_timeout) shares the
 // background one's HttpClient, connections and connectivity.
-class ApiClient : public remote::RemoteApi {
+class ApiClient : public remote::RemoteApi, public remote::HistoryApi {
  public:
   explicit ApiClient(std::shared_ptr<HttpClient> http, std::chrono::seconds answer_within = {})
       : http_(std::move(http)), answer_within_(answer_within) {}
@@ -55,6 +56,13 @@ class ApiClient : public remote::RemoteApi {
   Result<remote::Usage> usage() override;
   Result<remote::ChangePage> changes(std::optional<std::uint64_t> cursor, std::chrono::seconds wait,
                                      std::stop_token stop) override;
+
+  // The history routes (api_client_history.cpp).
+  Result<std::vector<remote::VersionSummary>> list_versions(const std::string& node_id) override;
+  Result<remote::TrashPage> list_trash(const std::optional<std::string>& after, unsigned limit) override;
+  Result<std::uint64_t> empty_trash(std::optional<std::int64_t> older_than) override;
+  Result<remote::EntryPage> list_entries_at(const std::string& folder_id, std::int64_t at,
+                                            const std::optional<std::string>& after, unsigned limit) override;
 
  private:
   // Sends a request and returns the decoded JSON body of a 2xx answer; an error answer becomes

@@ -93,6 +93,7 @@ void from_json(const nlohmann::json& j, NodeInfo& node) {
   node.version = j.value("version", std::uint64_t{0});
   node.size = j.value("size", std::uint64_t{0});
   node.nlink = j.value("nlink", std::uint32_t{1});
+  node.folder_revision = j.value("folder_revision", std::uint64_t{0});
 }
 
 void from_json(const nlohmann::json& j, EntryInfo& entry) {

@@ -11,7 +11,9 @@
 
 #include "control/control_socket.hpp"
 #include "daemon/heap_tuning.hpp"
+#include "daemon/history_answers.hpp"
 #include "feed/change_follower.hpp"
+#include "history/coffer_view.hpp"
 #include "fuse/fuse_mount.hpp"
 #include "log/logging.hpp"
 #include "mount/mount_runtime.hpp"
@@ -57,9 +59,16 @@ void start_logging(const MountRequest& request) {
   spdlog::set_default_logger(logger);
 }
 
-// The control socket's answers: status, sync (retry now, then wait) and drain (wait).
-std::string answer(const MountRequest& request, mount::MountRuntime& runtime, std::atomic<bool>& unmounting,
-                   const std::string& line) {
+// The control socket's answers: status, sync (retry now, then wait) and drain (wait); a line
+// holding a JSON object is a history request (history_answers.hpp).
+std::string answer(const MountRequest& request, mount::MountRuntime& runtime, history::History& history,
+                   std::atomic<bool>& unmounting, const std::string& line) {
+  if (!line.empty() && line.front() == '{') {
+    auto parsed = nlohmann::json::parse(line, nullptr, false);
+    nlohmann::json reply = parsed.is_object() ? answer_history(history, parsed)
+                                              : nlohmann::json{{"error", "malformed request"}, {"code", "invalid_argument"}};
+    return reply.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
   std::istringstream in(line);
   std::string verb;
   long seconds = 0;
@@ -129,9 +138,12 @@ void serve(const MountRequest& request, mount::ProfileStores& stores, std::share
            fuse::FuseMount& mount) {
   mount::MountRuntime runtime(remotes_of(request), stores, request.config);
   runtime.open_root(std::move(root));
+  history::History history({*request.foreground_remote, *request.remote, *request.history_remote, runtime.vfs(), runtime.guard(),
+                            runtime.queue(), request.config.fsync_timeout});
+  history::CofferView view(history, runtime.vfs());
   std::atomic<bool> unmounting{false};
   auto control = control::ControlServer::listen(request.paths.control_socket(), [&](const std::string& line) {
-    return answer(request, runtime, unmounting, line);
+    return answer(request, runtime, history, unmounting, line);
   });
   if (!control) spdlog::warn("no control socket: {}", control.error().message);
   runtime.vfs().set_notifier(&mount);
@@ -143,7 +155,7 @@ void serve(const MountRequest& request, mount::ProfileStores& stores, std::share
   writer.start(open_metadata(*stores.metadata, follower, runtime.vfs()));
   follower.start();
   spdlog::info("mounted {} for {} on {}", request.mountpoint, request.login.info.user, request.login.info.server_url);
-  if (auto served = mount.run(runtime.vfs()); !served) spdlog::error("{}", served.error().message);
+  if (auto served = mount.run(runtime.vfs(), &view); !served) spdlog::error("{}", served.error().message);
   follower.stop();
   runtime.vfs().set_notifier(nullptr);
   auto wait = unmounting ? std::chrono::seconds(0) : request.config.unmount_timeout;

@@ -7,6 +7,7 @@
 #include "profile/client_config.hpp"
 #include "profile/login_store.hpp"
 #include "remote/connectivity.hpp"
+#include "remote/history_api.hpp"
 #include "remote/remote_api.hpp"
 
 namespace coffer::daemon {
@@ -21,6 +22,7 @@ struct MountRequest {
   std::shared_ptr<remote::RemoteApi> remote;      // background: the upload queue, the change feed
   std::shared_ptr<remote::RemoteApi> foreground_remote;  // the same session, network.foreground_timeout
   std::shared_ptr<remote::Connectivity> connectivity;    // what both remotes last found
+  std::shared_ptr<remote::HistoryApi> history_remote;    // the history routes, foreground
 };
 
 // `coffer mount`: uploads what an earlier run left in the journal, mounts the folder, detaches

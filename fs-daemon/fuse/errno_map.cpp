@@ -25,6 +25,7 @@ int errno_of(const Error& error) {
     case Errc::bad_handle: return EBADF;
     case Errc::value_too_large: return E2BIG;
     case Errc::past_end: return ENXIO;
+    case Errc::read_only: return EROFS;
     case Errc::cross_device: return EXDEV;
     case Errc::proof_failed: return EACCES;
     case Errc::integrity:

@@ -41,8 +41,9 @@ FuseMount::~FuseMount() {
 
 void FuseMount::daemonize(bool foreground) { fuse_daemonize(foreground ? 1 : 0); }
 
-Status FuseMount::run(vfs::Vfs& vfs) {
+Status FuseMount::run(vfs::Vfs& vfs, history::CofferView* view) {
   context_.vfs = &vfs;
+  context_.view = view;
   fuse_loop_config config{};
   config.clone_fd = 0;
   config.max_idle_threads = options_.max_idle_threads;

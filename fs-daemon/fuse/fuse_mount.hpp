@@ -27,7 +27,8 @@ class FuseMount : public vfs::KernelNotifier {
   // before any thread is started.
   void daemonize(bool foreground);
   // Serves requests on several threads until the folder is unmounted or a signal arrives.
-  Status run(vfs::Vfs& vfs);
+  // `view`: the `.coffer` view, or none.
+  Status run(vfs::Vfs& vfs, history::CofferView* view);
 
   void invalidate_inode(std::uint64_t ino) override;
   void invalidate_entry(std::uint64_t parent_ino, const std::string& name) override;

@@ -14,6 +14,22 @@ namespace {
 
 FuseContext& context(fuse_req_t req) { return *static_cast<FuseContext*>(fuse_req_userdata(req)); }
 vfs::Vfs& vfs_of(fuse_req_t req) { return *context(req).vfs; }
+history::CofferView& view_of(fuse_req_t req) { return *context(req).view; }
+
+// The kernel may keep what the `.coffer` view answers this long: its listings change with every
+// commit and trashing, and are asked of the server again at each opendir.
+constexpr double kViewTimeout = 1.0;
+
+// Without a view (a test mount), `.coffer` is a name like any other.
+bool in_view(fuse_req_t req, fuse_ino_t ino) { return context(req).view && history::CofferView::owns(ino); }
+bool is_view_name(fuse_req_t req, fuse_ino_t parent, const char* name) {
+  return context(req).view && parent == vfs::kRootIno && std::strcmp(name, history::kViewName) == 0;
+}
+Error read_only() { return Error(Errc::read_only, "the .coffer view is read-only"); }
+// `.coffer` in the mount's root, or anything below it: a change there is refused.
+bool touches_view(fuse_req_t req, fuse_ino_t parent, const char* name) {
+  return in_view(req, parent) || is_view_name(req, parent, name);
+}
 
 vfs::Caller caller_of(fuse_req_t req) {
   const fuse_ctx* ctx = fuse_req_ctx(req);
@@ -45,6 +61,22 @@ fuse_entry_param entry_param(fuse_req_t req, const vfs::EntryReply& reply) {
 
 void reply_status(fuse_req_t req, const Status& status) { fuse_reply_err(req, status ? 0 : errno_of(status.error())); }
 
+// Answers a change to the `.coffer` view with EROFS; false when the change is not one.
+bool refused_in_view(fuse_req_t req, fuse_ino_t parent, const char* name) {
+  if (!touches_view(req, parent, name)) return false;
+  fuse_reply_err(req, errno_of(read_only()));
+  return true;
+}
+
+void reply_view_entry(fuse_req_t req, const Result<history::ViewEntry>& reply) {
+  if (!reply) return (void)fuse_reply_err(req, errno_of(reply.error()));
+  fuse_entry_param e{};
+  e.ino = reply->ino;
+  e.attr = reply->attr;
+  e.attr_timeout = e.entry_timeout = kViewTimeout;
+  fuse_reply_entry(req, &e);
+}
+
 void reply_entry(fuse_req_t req, const Result<vfs::EntryReply>& reply) {
   if (!reply) return (void)fuse_reply_err(req, errno_of(reply.error()));
   auto e = entry_param(req, *reply);
@@ -60,6 +92,8 @@ void reply_attr(fuse_req_t req, const Result<struct stat>& attr) {
 // folder passes through this mount.
 void op_lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
   guarded(req, [&] {
+    if (is_view_name(req, parent, name)) return reply_view_entry(req, view_of(req).lookup_root());
+    if (in_view(req, parent)) return reply_view_entry(req, view_of(req).lookup(parent, name));
     auto reply = vfs_of(req).lookup(parent, name);
     if (!reply && reply.error().code == Errc::not_found) {
       fuse_entry_param e{};
@@ -70,18 +104,28 @@ void op_lookup(fuse_req_t req, fuse_ino_t parent, const char* name) {
   });
 }
 
-void op_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup) {
+void forget_one(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup) {
+  if (in_view(req, ino)) return view_of(req).forget(ino, nlookup);
   vfs_of(req).forget(ino, nlookup);
+}
+
+void op_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup) {
+  forget_one(req, ino, nlookup);
   fuse_reply_none(req);
 }
 
 void op_forget_multi(fuse_req_t req, size_t count, fuse_forget_data* forgets) {
-  for (size_t i = 0; i < count; ++i) vfs_of(req).forget(forgets[i].ino, forgets[i].nlookup);
+  for (size_t i = 0; i < count; ++i) forget_one(req, forgets[i].ino, forgets[i].nlookup);
   fuse_reply_none(req);
 }
 
 void op_getattr(fuse_req_t req, fuse_ino_t ino, fuse_file_info*) {
-  guarded(req, [&] { reply_attr(req, vfs_of(req).getattr(ino)); });
+  guarded(req, [&] {
+    if (!in_view(req, ino)) return reply_attr(req, vfs_of(req).getattr(ino));
+    auto attr = view_of(req).getattr(ino);
+    if (!attr) return (void)fuse_reply_err(req, errno_of(attr.error()));
+    fuse_reply_attr(req, &*attr, kViewTimeout);
+  });
 }
 
 vfs::TimeChange time_change(const struct timespec& time, bool now) {
@@ -107,11 +151,15 @@ vfs::SetAttrRequest setattr_request(const struct stat* attr, int to_set) {
 }
 
 void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat* attr, int to_set, fuse_file_info*) {
-  guarded(req, [&] { reply_attr(req, vfs_of(req).setattr(ino, setattr_request(attr, to_set))); });
+  guarded(req, [&] {
+    if (in_view(req, ino)) return (void)fuse_reply_err(req, errno_of(read_only()));
+    reply_attr(req, vfs_of(req).setattr(ino, setattr_request(attr, to_set)));
+  });
 }
 
 void op_readlink(fuse_req_t req, fuse_ino_t ino) {
   guarded(req, [&] {
+    if (in_view(req, ino)) return (void)fuse_reply_err(req, errno_of(Error(Errc::invalid_argument, "not a symlink")));
     auto target = vfs_of(req).readlink(ino);
     if (!target) return (void)fuse_reply_err(req, errno_of(target.error()));
     fuse_reply_readlink(req, target->c_str());
@@ -119,28 +167,44 @@ void op_readlink(fuse_req_t req, fuse_ino_t ino) {
 }
 
 void op_mknod(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode, dev_t rdev) {
-  guarded(req, [&] { reply_entry(req, vfs_of(req).mknod(parent, name, mode, rdev, caller_of(req))); });
+  guarded(req, [&] {
+    if (refused_in_view(req, parent, name)) return;
+    reply_entry(req, vfs_of(req).mknod(parent, name, mode, rdev, caller_of(req)));
+  });
 }
 
 void op_mkdir(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode) {
-  guarded(req, [&] { reply_entry(req, vfs_of(req).mkdir(parent, name, mode, caller_of(req))); });
+  guarded(req, [&] {
+    if (refused_in_view(req, parent, name)) return;
+    reply_entry(req, vfs_of(req).mkdir(parent, name, mode, caller_of(req)));
+  });
 }
 
 void op_unlink(fuse_req_t req, fuse_ino_t parent, const char* name) {
-  guarded(req, [&] { reply_status(req, vfs_of(req).unlink(parent, name)); });
+  guarded(req, [&] {
+    if (refused_in_view(req, parent, name)) return;
+    reply_status(req, vfs_of(req).unlink(parent, name));
+  });
 }
 
 void op_rmdir(fuse_req_t req, fuse_ino_t parent, const char* name) {
-  guarded(req, [&] { reply_status(req, vfs_of(req).rmdir(parent, name)); });
+  guarded(req, [&] {
+    if (refused_in_view(req, parent, name)) return;
+    reply_status(req, vfs_of(req).rmdir(parent, name));
+  });
 }
 
 void op_symlink(fuse_req_t req, const char* target, fuse_ino_t parent, const char* name) {
-  guarded(req, [&] { reply_entry(req, vfs_of(req).symlink(target, parent, name, caller_of(req))); });
+  guarded(req, [&] {
+    if (refused_in_view(req, parent, name)) return;
+    reply_entry(req, vfs_of(req).symlink(target, parent, name, caller_of(req)));
+  });
 }
 
 void op_rename(fuse_req_t req, fuse_ino_t parent, const char* name, fuse_ino_t new_parent, const char* new_name,
                unsigned int flags) {
   guarded(req, [&] {
+    if (refused_in_view(req, parent, name) || refused_in_view(req, new_parent, new_name)) return;
     if (flags & ~static_cast<unsigned>(RENAME_NOREPLACE | RENAME_EXCHANGE)) return (void)fuse_reply_err(req, EINVAL);
     auto mode = (flags & RENAME_EXCHANGE)    ? vfs::RenameMode::exchange
                 : (flags & RENAME_NOREPLACE) ? vfs::RenameMode::noreplace
@@ -150,11 +214,21 @@ void op_rename(fuse_req_t req, fuse_ino_t parent, const char* name, fuse_ino_t n
 }
 
 void op_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t new_parent, const char* new_name) {
-  guarded(req, [&] { reply_entry(req, vfs_of(req).link(ino, new_parent, new_name)); });
+  guarded(req, [&] {
+    if (in_view(req, ino)) return (void)fuse_reply_err(req, errno_of(read_only()));
+    if (refused_in_view(req, new_parent, new_name)) return;
+    reply_entry(req, vfs_of(req).link(ino, new_parent, new_name));
+  });
 }
 
 void op_open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   guarded(req, [&] {
+    if (in_view(req, ino)) {
+      auto fh = view_of(req).open(ino, fi->flags);
+      if (!fh) return (void)fuse_reply_err(req, errno_of(fh.error()));
+      fi->fh = *fh;
+      return (void)fuse_reply_open(req, fi);
+    }
     auto opened = vfs_of(req).open(ino, fi->flags);
     if (!opened) return (void)fuse_reply_err(req, errno_of(opened.error()));
     fi->fh = opened->fh;
@@ -165,6 +239,7 @@ void op_open(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
 
 void op_create(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode, fuse_file_info* fi) {
   guarded(req, [&] {
+    if (refused_in_view(req, parent, name)) return;
     auto created = vfs_of(req).create(parent, name, mode, fi->flags, caller_of(req));
     if (!created) return (void)fuse_reply_err(req, errno_of(created.error()));
     fi->fh = created->open.fh;
@@ -173,17 +248,20 @@ void op_create(fuse_req_t req, fuse_ino_t parent, const char* name, mode_t mode,
   });
 }
 
-void op_read(fuse_req_t req, fuse_ino_t, size_t size, off_t offset, fuse_file_info* fi) {
+void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t offset, fuse_file_info* fi) {
   guarded(req, [&] {
     std::unique_ptr<std::uint8_t[]> buffer(new std::uint8_t[size]);  // filled by read, not zeroed first
-    auto n = vfs_of(req).read(fi->fh, static_cast<std::uint64_t>(offset), {buffer.get(), size});
+    std::span<std::uint8_t> out{buffer.get(), size};
+    auto n = in_view(req, ino) ? view_of(req).read(fi->fh, static_cast<std::uint64_t>(offset), out)
+                          : vfs_of(req).read(fi->fh, static_cast<std::uint64_t>(offset), out);
     if (!n) return (void)fuse_reply_err(req, errno_of(n.error()));
     fuse_reply_buf(req, reinterpret_cast<const char*>(buffer.get()), *n);
   });
 }
 
-void op_write(fuse_req_t req, fuse_ino_t, const char* data, size_t size, off_t offset, fuse_file_info* fi) {
+void op_write(fuse_req_t req, fuse_ino_t ino, const char* data, size_t size, off_t offset, fuse_file_info* fi) {
   guarded(req, [&] {
+    if (in_view(req, ino)) return (void)fuse_reply_err(req, errno_of(read_only()));
     ByteView bytes(reinterpret_cast<const std::uint8_t*>(data), size);
     auto n = vfs_of(req).write(fi->fh, static_cast<std::uint64_t>(offset), bytes, caller_of(req));
     if (!n) return (void)fuse_reply_err(req, errno_of(n.error()));
@@ -191,20 +269,25 @@ void op_write(fuse_req_t req, fuse_ino_t, const char* data, size_t size, off_t o
   });
 }
 
-void op_flush(fuse_req_t req, fuse_ino_t, fuse_file_info* fi) {
-  guarded(req, [&] { reply_status(req, vfs_of(req).flush(fi->fh)); });
+void op_flush(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
+  guarded(req, [&] { reply_status(req, in_view(req, ino) ? Status{} : vfs_of(req).flush(fi->fh)); });
 }
 
-void op_release(fuse_req_t req, fuse_ino_t, fuse_file_info* fi) {
-  guarded(req, [&] { reply_status(req, vfs_of(req).release(fi->fh)); });
+void op_release(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
+  guarded(req, [&] {
+    if (!in_view(req, ino)) return reply_status(req, vfs_of(req).release(fi->fh));
+    view_of(req).release(fi->fh);
+    fuse_reply_err(req, 0);
+  });
 }
 
 void op_fsync(fuse_req_t req, fuse_ino_t ino, int, fuse_file_info*) {
-  guarded(req, [&] { reply_status(req, vfs_of(req).fsync(ino)); });
+  guarded(req, [&] { reply_status(req, in_view(req, ino) ? Status{} : vfs_of(req).fsync(ino)); });
 }
 
-void op_lseek(fuse_req_t req, fuse_ino_t, off_t offset, int whence, fuse_file_info* fi) {
+void op_lseek(fuse_req_t req, fuse_ino_t ino, off_t offset, int whence, fuse_file_info* fi) {
   guarded(req, [&] {
+    if (in_view(req, ino)) return (void)fuse_reply_err(req, errno_of(Error(Errc::unsupported, "no SEEK_DATA in .coffer")));
     auto found = vfs_of(req).lseek(fi->fh, offset, whence);
     if (!found) return (void)fuse_reply_err(req, errno_of(found.error()));
     fuse_reply_lseek(req, static_cast<off_t>(*found));
@@ -213,14 +296,14 @@ void op_lseek(fuse_req_t req, fuse_ino_t, off_t offset, int whence, fuse_file_in
 
 void op_opendir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
   guarded(req, [&] {
-    auto fh = vfs_of(req).opendir(ino);
+    auto fh = in_view(req, ino) ? view_of(req).opendir(ino) : vfs_of(req).opendir(ino);
     if (!fh) return (void)fuse_reply_err(req, errno_of(fh.error()));
     fi->fh = *fh;
     fuse_reply_open(req, fi);
   });
 }
 
-void readdir_common(fuse_req_t req, size_t size, off_t offset, fuse_file_info* fi, bool plus) {
+void readdir_common(fuse_req_t req, fuse_ino_t ino, size_t size, off_t offset, fuse_file_info* fi, bool plus) {
   std::vector<char> buffer(size);
   size_t used = 0;
   auto add = [&](const vfs::DirEntryReply& entry) {
@@ -247,26 +330,28 @@ void readdir_common(fuse_req_t req, size_t size, off_t offset, fuse_file_info* f
     used += needed;
     return true;
   };
-  Status status = vfs_of(req).readdir(fi->fh, static_cast<std::uint64_t>(offset), plus, add);
+  Status status = in_view(req, ino) ? view_of(req).readdir(fi->fh, static_cast<std::uint64_t>(offset), add)
+                               : vfs_of(req).readdir(fi->fh, static_cast<std::uint64_t>(offset), plus, add);
   if (!status && used == 0) return (void)fuse_reply_err(req, errno_of(status.error()));
   fuse_reply_buf(req, buffer.data(), used);
 }
 
-void op_readdir(fuse_req_t req, fuse_ino_t, size_t size, off_t offset, fuse_file_info* fi) {
-  guarded(req, [&] { readdir_common(req, size, offset, fi, false); });
+void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t offset, fuse_file_info* fi) {
+  guarded(req, [&] { readdir_common(req, ino, size, offset, fi, false); });
 }
 
-void op_readdirplus(fuse_req_t req, fuse_ino_t, size_t size, off_t offset, fuse_file_info* fi) {
-  guarded(req, [&] { readdir_common(req, size, offset, fi, true); });
+void op_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t offset, fuse_file_info* fi) {
+  guarded(req, [&] { readdir_common(req, ino, size, offset, fi, true); });
 }
 
-void op_releasedir(fuse_req_t req, fuse_ino_t, fuse_file_info* fi) {
-  vfs_of(req).releasedir(fi->fh);
+void op_releasedir(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
+  if (in_view(req, ino)) view_of(req).releasedir(fi->fh);
+  else vfs_of(req).releasedir(fi->fh);
   fuse_reply_err(req, 0);
 }
 
 void op_fsyncdir(fuse_req_t req, fuse_ino_t ino, int, fuse_file_info*) {
-  guarded(req, [&] { reply_status(req, vfs_of(req).fsync(ino)); });
+  guarded(req, [&] { reply_status(req, in_view(req, ino) ? Status{} : vfs_of(req).fsync(ino)); });
 }
 
 void op_statfs(fuse_req_t req, fuse_ino_t) {
@@ -283,6 +368,7 @@ void op_setxattr(fuse_req_t req, fuse_ino_t ino, const char* name, const char* v
                 : (flags & XATTR_REPLACE) ? vfs::XattrMode::replace
                                           : vfs::XattrMode::any;
     ByteView bytes(reinterpret_cast<const std::uint8_t*>(value), size);
+    if (in_view(req, ino)) return reply_status(req, read_only());
     reply_status(req, vfs_of(req).setxattr(ino, name, bytes, mode));
   });
 }
@@ -296,6 +382,7 @@ void reply_sized(fuse_req_t req, size_t size, const char* data, size_t length) {
 
 void op_getxattr(fuse_req_t req, fuse_ino_t ino, const char* name, size_t size) {
   guarded(req, [&] {
+    if (in_view(req, ino)) return (void)fuse_reply_err(req, errno_of(Error(Errc::no_attribute, "no extended attributes in .coffer")));
     auto value = vfs_of(req).getxattr(ino, name);
     if (!value) return (void)fuse_reply_err(req, errno_of(value.error()));
     reply_sized(req, size, reinterpret_cast<const char*>(value->data()), value->size());
@@ -304,6 +391,7 @@ void op_getxattr(fuse_req_t req, fuse_ino_t ino, const char* name, size_t size) 
 
 void op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size) {
   guarded(req, [&] {
+    if (in_view(req, ino)) return reply_sized(req, size, "", 0);
     auto names = vfs_of(req).listxattr(ino);
     if (!names) return (void)fuse_reply_err(req, errno_of(names.error()));
     std::string list;
@@ -313,7 +401,10 @@ void op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size) {
 }
 
 void op_removexattr(fuse_req_t req, fuse_ino_t ino, const char* name) {
-  guarded(req, [&] { reply_status(req, vfs_of(req).removexattr(ino, name)); });
+  guarded(req, [&] {
+    if (in_view(req, ino)) return reply_status(req, read_only());
+    reply_status(req, vfs_of(req).removexattr(ino, name));
+  });
 }
 
 void op_init(void*, fuse_conn_info* conn) {

@@ -60,6 +60,7 @@ class MountRuntime {
 
   vfs::Vfs& vfs() { return *vfs_; }
   sync::UploadQueue& queue() { return *queue_; }
+  cache::VersionGuard& guard() { return *stores_.guard; }
   // Waits for every queued op; false with the count left at the deadline.
   Status drain(std::chrono::steady_clock::time_point deadline) { return queue_->drain(deadline); }
 

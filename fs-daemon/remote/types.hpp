@@ -28,6 +28,7 @@ struct NodeInfo {
   std::uint64_t version = 0;  // 0: no content yet
   std::uint64_t size = 0;     // ciphertext bytes of the current version
   std::uint32_t nlink = 1;
+  std::uint64_t folder_revision = 0;  // a folder's entry set (0 for other nodes)
 };
 
 struct EntryInfo {
@@ -129,6 +130,16 @@ struct VersionInfo {
 struct Usage {
   std::uint64_t used = 0;
   std::optional<std::uint64_t> quota;
+  // How `used` splits (docs/api.md GET /v1/usage): each blob counted once, in the first of
+  // current content, old versions, the trash; `other` is records, entries and uploads not
+  // committed yet. Absent from a server that does not report the split.
+  struct Split {
+    std::uint64_t current = 0;
+    std::uint64_t versions = 0;
+    std::uint64_t trash = 0;
+    std::uint64_t other = 0;
+  };
+  std::optional<Split> split;
 };
 
 // One entry of the change feed: what another device changed, named by id. Only a hint of what

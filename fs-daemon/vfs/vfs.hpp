@@ -118,6 +118,21 @@ struct KernelNotices {
   std::vector<std::uint64_t> inodes;                            // attributes and cached pages
 };
 
+// A node as the history module sees it (vfs_history.cpp): enough to read its versions, its
+// listing or its trashed children, copied out under the tree lock.
+struct NodeRef {
+  std::string id;
+  remote::NodeType type = remote::NodeType::file;
+  crypto::FernetKey key;
+  std::string name;       // "" for the root
+  std::string parent_id;  // "" for the root
+  std::uint64_t server_version = 0;
+  std::uint64_t last_op_seq = 0;  // the latest journal op about it (0: none)
+};
+
+// Fills a new file's content (Vfs::create_file), a chunk at a time.
+using ContentFiller = std::function<Status(FileContent& content)>;
+
 struct VfsOptions {
   std::uint32_t chunk_size = crypto::kDefaultChunkSize;  // for new content
   std::uint64_t inline_limit = 256u << 10;
@@ -216,6 +231,22 @@ class Vfs {
   // revalidates). No network call: everything comes in the notice, checked by the guard.
   void on_conflict(const sync::ConflictNotice& notice);
 
+  // History (vfs_history.cpp; docs/client.md "Versions and trash"). resolve_path: the node at
+  // `path` from the cloud's root ("/docs/a.txt"), listing folders on the way. find_folder: a
+  // live folder by id, from what the mount knows, else by listing the tree breadth first;
+  // Errc::not_found when no live folder has that id. folder_names: a live folder's names.
+  Result<NodeRef> resolve_path(const std::string& path);
+  Result<NodeRef> find_folder(const std::string& folder_id);
+  Result<std::vector<std::string>> folder_names(const std::string& folder_id);
+  // A file's content becomes `base` (an older version's chunks, under the same key) and is
+  // committed like a close after a write: a new version, queued behind the file's earlier ops.
+  // Errc::conflict while a program holds unsaved writes to it. The kernel drops its pages.
+  Status restore_content(const std::string& node_id, BaseContent base);
+  // A new file `name` in a live folder, mode `mode`, its bytes written by `fill` and committed.
+  Result<NodeRef> create_file(const std::string& folder_id, const std::string& name, std::uint32_t mode,
+                              const Caller& caller, const ContentFiller& fill);
+  ContentServices& content_services() { return services_.content; }
+
   // The persistent metadata cache (vfs_persist.cpp; docs/client.md, "Metadata cache"). Attached
   // before the kernel's first request: from then on every verified listing, refresh and change
   // of this mount is marked to be written. serve_metadata(): folders load from the cache
@@ -288,6 +319,9 @@ class Vfs {
   void touch_change(Node& node);
   void touch_modify(Node& node);
   Result<remote::Usage> usage_for_statfs();
+
+  // vfs_history.cpp
+  NodeRef ref_of(const Node& node) const;
 
   // vfs_persist.cpp
   bool load_cached_listing(Node& folder);

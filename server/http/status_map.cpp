@@ -15,6 +15,7 @@ int http_status(Errc code) {
     case Errc::unauthenticated: return 401;
     case Errc::permission_denied:
     case Errc::not_permitted:
+    case Errc::read_only:
     case Errc::proof_failed: return 403;
     case Errc::not_found:
     case Errc::no_attribute: return 404;

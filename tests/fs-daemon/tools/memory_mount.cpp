@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
   auto fuse = coffer::fuse::FuseMount::mount({argv[1], {}, 60, 10});
   if (!fuse) return fail(fuse.error());
   runtime.vfs().set_notifier(fuse->get());
-  auto status = (*fuse)->run(runtime.vfs());
+  auto status = (*fuse)->run(runtime.vfs(), nullptr);
   runtime.vfs().set_notifier(nullptr);
   return status ? 0 : fail(status.error());
 }
