@@ -25,6 +25,10 @@ int main(int argc, char** argv) {
   CLI::App app{"coffer: mount your Coffer cloud as a folder; every byte is encrypted here"};
   app.set_version_flag("--version", std::string("coffer ") + coffer::kVersion);
   app.require_subcommand(1);
+  // Global options are accepted after the command too (`coffer status --profile P`), as git's
+  // and rclone's are: an option a command does not know falls through to this level.
+  // Commands inherit the setting from here.
+  app.fallthrough();
 
   coffer::cli::GlobalOptions global;
   app.add_option("--profile", global.profile,

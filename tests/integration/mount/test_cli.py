@@ -41,6 +41,10 @@ class CliTest(unittest.TestCase):
             status = device.coffer("status").stdout
             self.assertIn("alice", status)
             self.assertIn("Mounted:  " + device.mountpoint, status)
+            # --profile after the command, as git's and rclone's global options.
+            after = run([bin_path("coffer"), "status", "--profile", device.profile], check=False)
+            self.assertEqual(after.returncode, 0, after.stderr)
+            self.assertIn("Mounted:  " + device.mountpoint, after.stdout)
             wrong = os.path.join(cloud.root, "wrong")
             with open(wrong, "w") as f:
                 f.write("not the password\n")
