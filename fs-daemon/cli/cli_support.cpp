@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <ctime>
 #include <iostream>
 
 namespace coffer::cli {
@@ -44,6 +45,15 @@ std::string default_device_name() {
   char host[256] = {};
   if (::gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') return "device";
   return host;
+}
+
+std::string local_time(std::int64_t unix_seconds, bool with_seconds) {
+  const std::time_t time = static_cast<std::time_t>(unix_seconds);
+  std::tm parts{};
+  ::localtime_r(&time, &parts);
+  char text[32] = {};
+  std::strftime(text, sizeof text, with_seconds ? "%Y-%m-%d %H:%M:%S" : "%Y-%m-%d %H:%M", &parts);
+  return text;
 }
 
 }  // namespace coffer::cli

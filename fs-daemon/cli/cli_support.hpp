@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -45,5 +46,7 @@ std::shared_ptr<client::ApiClient> connect(const profile::LoginInfo& login, cons
 client::HttpOptions http_options(const std::string& server_url, const profile::ClientConfig& config);
 
 std::string default_device_name();
+// A UNIX time as this machine's local time, "YYYY-MM-DD HH:MM:SS" (`with_seconds` false: no ":SS").
+std::string local_time(std::int64_t unix_seconds, bool with_seconds = true);
 
 }  // namespace coffer::cli

@@ -30,15 +30,6 @@ struct HistoryOptions {
   bool json = false;
 };
 
-std::string local_time(std::int64_t unix_seconds) {
-  std::time_t time = static_cast<std::time_t>(unix_seconds);
-  std::tm parts{};
-  ::localtime_r(&time, &parts);
-  char text[32] = {};
-  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &parts);
-  return text;
-}
-
 // The daemon's mount point; without a daemon, the command cannot run.
 std::string mountpoint_of(const char* command, const profile::ProfilePaths& paths) {
   auto status = daemon_request(paths, "status", std::chrono::seconds(5));

@@ -179,15 +179,6 @@ void print_journal_problems(const profile::ProfilePaths& paths, const nlohmann::
   }
 }
 
-std::string local_time(std::int64_t unix_seconds) {
-  std::time_t time = static_cast<std::time_t>(unix_seconds);
-  std::tm parts{};
-  ::localtime_r(&time, &parts);
-  char text[32] = {};
-  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &parts);
-  return text;
-}
-
 // "3 min", "2 h 5 min": how long ago `unix_seconds` was.
 std::string age_of(std::int64_t unix_seconds) {
   auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());

@@ -28,23 +28,14 @@ LoggedIn logged_in(const char* command, const GlobalOptions& global) {
   return LoggedIn{std::move(login), std::move(api)};
 }
 
-std::string local_time(std::int64_t seconds) {
-  const std::time_t time = seconds;
-  std::tm parts{};
-  localtime_r(&time, &parts);
-  char text[32] = {};
-  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M", &parts);
-  return text;
-}
-
 void run_list(const GlobalOptions& global) {
   auto session = logged_in("sessions", global);
   auto sessions = value_or_fail("sessions", session.api->list_sessions());
   std::cout << std::left << std::setw(34) << "SESSION" << std::setw(18) << "CREATED" << std::setw(18) << "LAST USED"
             << "DEVICE\n";
   for (const auto& session : sessions) {
-    std::cout << std::setw(34) << session.session_id << std::setw(18) << local_time(session.created_at)
-              << std::setw(18) << local_time(session.last_seen) << session.device
+    std::cout << std::setw(34) << session.session_id << std::setw(18) << local_time(session.created_at, false)
+              << std::setw(18) << local_time(session.last_seen, false) << session.device
               << (session.current ? "  (this profile)" : "") << '\n';
   }
 }

@@ -4,32 +4,10 @@
 #include <cstdio>
 #include <limits>
 
+#include "sync/suffixed_name.hpp"
+
 namespace coffer::history {
 namespace {
-
-constexpr std::size_t kMaxName = 255;
-
-std::string_view utf8_prefix(std::string_view text, std::size_t size) {
-  if (text.size() <= size) return text;
-  while (size > 0 && (static_cast<unsigned char>(text[size]) & 0xC0) == 0x80) --size;
-  return text.substr(0, size);
-}
-
-// The extension with its dot, as conflicted copies split a name (sync/conflict_name.hpp).
-std::string_view extension_of(std::string_view name) {
-  auto dot = name.rfind('.');
-  return dot == std::string_view::npos || dot == 0 ? std::string_view() : name.substr(dot);
-}
-
-// `name` with `suffix` before its extension, at most 255 bytes.
-std::string with_suffix(std::string_view name, std::string_view suffix) {
-  std::string_view extension = extension_of(name);
-  std::string_view stem = name.substr(0, name.size() - extension.size());
-  std::size_t room = kMaxName - suffix.size();
-  if (extension.size() > room) extension = utf8_prefix(extension, room);
-  stem = utf8_prefix(stem, room - extension.size());
-  return std::string(stem) + std::string(suffix) + std::string(extension);
-}
 
 template <class T>
 std::optional<T> number_of(std::string_view text) {
@@ -44,13 +22,13 @@ std::optional<T> number_of(std::string_view text) {
 std::string version_file_name(std::string_view file_name, const std::tm& local_time, std::uint64_t version) {
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y-%m-%d %H%M%S", &local_time);
-  std::string_view extension = extension_of(file_name);
+  std::string_view extension = sync::extension_of(file_name);
   std::string name = std::string(stamp) + " v" + std::to_string(version);
-  return name + std::string(utf8_prefix(extension, kMaxName - name.size()));
+  return name + std::string(sync::utf8_prefix(extension, sync::kMaxNameBytes - name.size()));
 }
 
 std::string restored_name(std::string_view name, unsigned attempt) {
-  return with_suffix(name, attempt <= 1 ? std::string(" (restored)") : " (restored " + std::to_string(attempt) + ")");
+  return sync::with_suffix(name, attempt <= 1 ? std::string(" (restored)") : " (restored " + std::to_string(attempt) + ")");
 }
 
 std::string free_restored_name(std::string_view name, const std::function<bool(const std::string&)>& taken) {
@@ -61,7 +39,7 @@ std::string free_restored_name(std::string_view name, const std::function<bool(c
 
 std::string numbered_name(std::string_view name, unsigned number) {
   if (number <= 1) return std::string(name);
-  return with_suffix(name, " (" + std::to_string(number) + ")");
+  return sync::with_suffix(name, " (" + std::to_string(number) + ")");
 }
 
 Result<std::int64_t> parse_time(std::string_view text) {
