@@ -1,6 +1,7 @@
 #include <algorithm>
 
 #include "history/history.hpp"
+#include "vfs/cloud_path.hpp"
 #include "vfs/entry_codec.hpp"
 
 // A folder as it was at some time, from the server's entry history (docs/api.md, entries
@@ -38,14 +39,10 @@ Result<std::vector<vfs::OpenedEntry>> open_entries_at(remote::HistoryApi& histor
 Result<std::vector<PastEntry>> History::list_at(const std::string& path, std::int64_t at) {
   auto root = services_.vfs.resolve_path("/");
   if (!root) return std::move(root).error();
+  auto names = vfs::cloud_path_names(path);
+  if (!names) return std::move(names).error();
   PastFolder folder{root->id, root->key};
-  std::size_t start = 0;
-  while (start <= path.size()) {
-    std::size_t end = path.find('/', start);
-    if (end == std::string::npos) end = path.size();
-    std::string name = path.substr(start, end - start);
-    start = end + 1;
-    if (name.empty() || name == ".") continue;
+  for (const auto& name : *names) {
     auto entries = open_entries_at(services_.history, folder, at);
     if (!entries) return std::move(entries).error();
     auto it = std::find_if(entries->begin(), entries->end(), [&](const auto& e) { return e.name == name; });

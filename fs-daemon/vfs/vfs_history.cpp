@@ -2,6 +2,7 @@
 
 #include <deque>
 
+#include "vfs/cloud_path.hpp"
 #include "vfs/vfs.hpp"
 
 // What the history module (fs-daemon/history) needs from the tree: nodes by path and folders
@@ -14,16 +15,11 @@ NodeRef Vfs::ref_of(const Node& node) const {
 }
 
 Result<NodeRef> Vfs::resolve_path(const std::string& path) {
+  auto names = cloud_path_names(path);
+  if (!names) return std::move(names).error();
   Lock lock(tree_);
   std::shared_ptr<Node> node = root_;
-  std::size_t start = 0;
-  while (start <= path.size()) {
-    std::size_t end = path.find('/', start);
-    if (end == std::string::npos) end = path.size();
-    std::string name = path.substr(start, end - start);
-    start = end + 1;
-    if (name.empty() || name == ".") continue;
-    if (name == "..") return make_error(Errc::invalid_argument, path + ": '..' is not allowed in a cloud path");
+  for (const auto& name : *names) {
     if (node->type != remote::NodeType::folder) return make_error(Errc::not_a_directory, path + ": not a folder on the way");
     auto child = child_of(node, name, lock);
     if (!child) return make_error(child.error().code, path + ": " + child.error().message);

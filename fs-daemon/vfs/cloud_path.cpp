@@ -1,0 +1,20 @@
+#include "vfs/cloud_path.hpp"
+
+namespace coffer::vfs {
+
+Result<std::vector<std::string>> cloud_path_names(const std::string& path) {
+  std::vector<std::string> names;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    std::size_t end = path.find('/', start);
+    if (end == std::string::npos) end = path.size();
+    std::string name = path.substr(start, end - start);
+    start = end + 1;
+    if (name.empty() || name == ".") continue;
+    if (name == "..") return make_error(Errc::invalid_argument, path + ": '..' is not allowed in a cloud path");
+    names.push_back(std::move(name));
+  }
+  return names;
+}
+
+}  // namespace coffer::vfs
