@@ -4,6 +4,8 @@
 #include <iomanip>
 #include <iostream>
 
+#include <nlohmann/json.hpp>
+
 #include "cli/password_proof.hpp"
 
 namespace coffer::cli {
@@ -13,6 +15,7 @@ struct SessionOptions {
   std::string session_id;
   bool all_others = false;
   std::optional<std::string> password_file;
+  bool json = false;
 };
 
 struct LoggedIn {
@@ -28,9 +31,19 @@ LoggedIn logged_in(const char* command, const GlobalOptions& global) {
   return LoggedIn{std::move(login), std::move(api)};
 }
 
-void run_list(const GlobalOptions& global) {
+void print_json(const std::vector<client::SessionInfo>& sessions) {
+  nlohmann::json listed = nlohmann::json::array();
+  for (const auto& session : sessions) {
+    listed.push_back({{"session_id", session.session_id}, {"created_at", session.created_at},
+                      {"last_seen", session.last_seen}, {"device", session.device}, {"current", session.current}});
+  }
+  std::cout << nlohmann::json{{"sessions", listed}}.dump(2) << '\n';
+}
+
+void run_list(const GlobalOptions& global, const SessionOptions& options) {
   auto session = logged_in("sessions", global);
   auto sessions = value_or_fail("sessions", session.api->list_sessions());
+  if (options.json) return print_json(sessions);
   std::cout << std::left << std::setw(34) << "SESSION" << std::setw(18) << "CREATED" << std::setw(18) << "LAST USED"
             << "DEVICE\n";
   for (const auto& session : sessions) {
@@ -86,8 +99,9 @@ void add_session_commands(CLI::App& app, const GlobalOptions& global) {
   revoke->callback([&global, options] { run_revoke(global, *options); });
   // The list is the command's own work only when no subcommand was named (CLI11 runs a
   // parent's callback after its subcommand's).
-  sessions->callback([&global, sessions] {
-    if (sessions->get_subcommands().empty()) run_list(global);
+  sessions->add_flag("--json", options->json, "Print JSON (session_id, created_at, last_seen, device, current)");
+  sessions->callback([&global, sessions, options] {
+    if (sessions->get_subcommands().empty()) run_list(global, *options);
   });
 }
 

@@ -77,6 +77,10 @@ class AccountCliTest(unittest.TestCase):
         self.assertEqual(len(mine), 1, lines)
         self.assertTrue(mine[0].endswith("laptop-profile  (this profile)"), mine)
         self.assertEqual(sum("(this profile)" in line for line in lines), 1, lines)
+        listed = json.loads(laptop.coffer("sessions", "--json").stdout)["sessions"]
+        self.assertEqual(len(listed), 3, listed)
+        self.assertEqual([s["device"] for s in listed if s["current"]], ["laptop-profile"])
+        self.assertIn(session_id_of(phone), {s["session_id"] for s in listed})
 
         ended = laptop.coffer("sessions", "revoke", session_id_of(phone))
         self.assertEqual(ended.stdout, f"Ended session {session_id_of(phone)}.\n")
