@@ -137,13 +137,17 @@ void print_login(const profile::ProfilePaths& paths, const profile::LoginInfo& i
 // The usage as the server counts it: GET /v1/usage, the same number `coffer-admin user list`
 // shows. One attempt, at most network.foreground_timeout, so that status answers soon when the
 // server is away or does not answer.
-void print_usage(const profile::LoginInfo& info, const profile::ClientConfig& config) {
+auto fetch_usage(const profile::LoginInfo& info, const profile::ClientConfig& config) {
   auto options = http_options(info.server_url, config);
   options.pinned_fingerprint = info.tls_fingerprint;
   options.retry.max_attempts = 1;
   auto http = std::make_shared<client::HttpClient>(options);
   http->set_bearer_token(info.token);
-  auto usage = client::ApiClient(http, config.foreground_timeout).usage();
+  return client::ApiClient(http, config.foreground_timeout).usage();
+}
+
+void print_usage(const profile::LoginInfo& info, const profile::ClientConfig& config) {
+  auto usage = fetch_usage(info, config);
   if (!usage) {
     std::cout << "Usage:    unknown (" << usage.error().message << ")\n";
     return;
@@ -219,20 +223,46 @@ void print_conflicts(const nlohmann::json& answer) {
   std::cout << "Conflicts: " << count << (count == 1 ? " local edit" : " local edits")
             << " kept beside the server's version, newest first:\n";
   for (const auto& entry : answer.value("conflicts_latest", nlohmann::json::array())) {
-    const std::time_t at = entry.value("at", std::int64_t{0});
-    std::tm local{};
-    localtime_r(&at, &local);
-    char when[32];
-    std::strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &local);
+    const std::string when = local_time(entry.value("at", std::int64_t{0}));
     const bool deleted = entry.value("kind", std::string()) == "deleted";
     std::cout << "  " << when << "  " << entry.value("name", std::string())
               << (deleted ? "  (the file was deleted on another device)\n" : "  (the file changed on another device)\n");
   }
 }
 
-void run_status(const GlobalOptions& global) {
+// `coffer status --json`: the same facts for scripts; "daemon" is the running daemon's own
+// answer, "journal" the journal's when no daemon runs (man/coffer.1).
+void print_status_json(const profile::ProfilePaths& paths, const profile::Login& login) {
+  nlohmann::json status{{"profile", paths.root().string()},
+                        {"server", login.info.server_url},
+                        {"user", login.info.user},
+                        {"device", login.info.device},
+                        {"tls_pin", login.info.tls_fingerprint}};
+  if (auto usage = fetch_usage(login.info, config_of("status", paths)); usage) {
+    status["usage"] = {{"used", usage->used}, {"quota", usage->quota ? nlohmann::json(*usage->quota) : nlohmann::json()}};
+    if (usage->split) {
+      status["usage"].update({{"current", usage->split->current}, {"versions", usage->split->versions},
+                              {"trash", usage->split->trash}, {"other", usage->split->other}});
+    }
+  } else {
+    status["usage"] = {{"error", usage.error().message}};
+  }
+  auto answer = daemon_request(paths, "status", std::chrono::seconds(5));
+  status["mounted"] = static_cast<bool>(answer);
+  if (answer) {
+    status["daemon"] = *answer;
+  } else if (auto journal = journal_status(paths, login.keys); journal) {
+    status["journal"] = *journal;
+  } else {
+    status["journal"] = {{"error", journal.error().message}};
+  }
+  std::cout << status.dump(2) << '\n';
+}
+
+void run_status(const GlobalOptions& global, bool json) {
   auto paths = paths_of(global);
   auto login = value_or_fail("status", profile::load_login(paths));
+  if (json) return print_status_json(paths, login);
   print_login(paths, login.info);
   print_usage(login.info, config_of("status", paths));
   auto answer = daemon_request(paths, "status", std::chrono::seconds(5));
@@ -333,7 +363,9 @@ void add_mount_commands(CLI::App& app, const GlobalOptions& global) {
 
   auto* status = app.add_subcommand(
       "status", "Show the login, the mount, whether the server answers, and the changes not yet uploaded");
-  status->callback([&global] { run_status(global); });
+  auto status_json = std::make_shared<bool>(false);
+  status->add_flag("--json", *status_json, "Print JSON: login, usage, and the daemon's (or the journal's) state");
+  status->callback([&global, status_json] { run_status(global, *status_json); });
 
   auto* sync = app.add_subcommand(
       "sync", "Upload every pending change now and wait until the server has it (progress on a terminal)");

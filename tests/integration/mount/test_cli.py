@@ -45,6 +45,10 @@ class CliTest(unittest.TestCase):
             after = run([bin_path("coffer"), "status", "--profile", device.profile], check=False)
             self.assertEqual(after.returncode, 0, after.stderr)
             self.assertIn("Mounted:  " + device.mountpoint, after.stdout)
+            as_json = json.loads(device.coffer("status", "--json").stdout)
+            self.assertEqual((as_json["user"], as_json["mounted"]), ("alice", True))
+            self.assertEqual(as_json["daemon"]["mountpoint"], device.mountpoint)
+            self.assertGreater(as_json["usage"]["used"], 0)
             wrong = os.path.join(cloud.root, "wrong")
             with open(wrong, "w") as f:
                 f.write("not the password\n")
