@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "cli/daemon_link.hpp"
+#include "protocol/formats.hpp"
 #include "config/units.hpp"
 #include "history/history_names.hpp"
 
@@ -35,12 +36,6 @@ std::string mountpoint_of(const char* command, const profile::ProfilePaths& path
   auto status = daemon_request(paths, "status", std::chrono::seconds(5));
   if (!status) fail(command, "no mount runs for this profile: start one with `coffer mount MOUNTPOINT`");
   return status->value("mountpoint", std::string());
-}
-
-bool is_node_id(const std::string& text) {
-  return text.size() == 32 && std::all_of(text.begin(), text.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-         });
 }
 
 // PATH as a path from the cloud's root: a path inside the mount (absolute, or relative to the
@@ -198,7 +193,7 @@ void run_trash_restore(const GlobalOptions& global, const HistoryOptions& option
   auto paths = paths_of(global);
   std::string mountpoint = mountpoint_of("trash restore", paths);
   nlohmann::json request = {{"request", "trash_restore"},
-                            {"item", is_node_id(options.path) ? options.path : cloud_path(mountpoint, options.path)}};
+                            {"item", protocol::is_hex(options.path, protocol::kNodeIdLength) ? options.path : cloud_path(mountpoint, options.path)}};
   if (options.to) request["to"] = cloud_path(mountpoint, *options.to);
   auto answer = ask("trash restore", paths, request);
   auto nodes = answer.value("nodes", std::uint64_t{0});

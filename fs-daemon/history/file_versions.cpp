@@ -1,23 +1,11 @@
 #include <algorithm>
 
 #include "history/history.hpp"
+#include "vfs/cloud_path.hpp"
 
 // A file's versions: listed with the plaintext size each manifest names, restored as a new
 // version of the same file or as a new file.
 namespace coffer::history {
-namespace {
-
-// "/docs/a.txt" -> ("/docs", "a.txt").
-std::pair<std::string, std::string> split_path(const std::string& path) {
-  std::string trimmed = path;
-  while (trimmed.size() > 1 && trimmed.back() == '/') trimmed.pop_back();
-  auto slash = trimmed.rfind('/');
-  if (slash == std::string::npos) return {"/", trimmed};
-  return {slash == 0 ? "/" : trimmed.substr(0, slash), trimmed.substr(slash + 1)};
-}
-
-}  // namespace
-
 Result<vfs::NodeRef> History::file_at(const std::string& path) {
   auto node = services_.vfs.resolve_path(path);
   if (!node) return node;
@@ -73,7 +61,7 @@ Result<std::string> History::restore_to(const std::string& path, std::uint64_t v
   if (!file) return std::move(file).error();
   auto old = manifest(file->id, file->key, version);
   if (!old) return std::move(old).error();
-  auto [folder_path, name] = split_path(to_path);
+  auto [folder_path, name] = vfs::cloud_parent_and_name(to_path);
   auto folder = services_.vfs.resolve_path(folder_path);
   if (!folder) return std::move(folder).error();
   if (folder->type != remote::NodeType::folder) return make_error(Errc::not_a_directory, folder_path + " is not a folder");

@@ -6,7 +6,9 @@
 #include "crypto/entry_seal.hpp"
 #include "history/history.hpp"
 #include "history/history_names.hpp"
+#include "protocol/formats.hpp"
 #include "sync/folder_listing.hpp"
+#include "vfs/cloud_path.hpp"
 #include "vfs/entry_codec.hpp"
 
 // Restoring from the trash: the item is linked back (its old entry reused when it goes back
@@ -18,12 +20,6 @@ namespace coffer::history {
 namespace {
 
 constexpr std::size_t kOpsPerBatch = 4000;  // below the batch route's 10,000, so records stay small
-
-bool is_node_id(const std::string& text) {
-  return text.size() == 32 && std::all_of(text.begin(), text.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-         });
-}
 
 std::string normalized(std::string path) {
   while (path.size() > 1 && path.back() == '/') path.pop_back();
@@ -105,7 +101,7 @@ Result<std::size_t> find_item(const std::vector<TrashEntry>& entries, const std:
   const std::string path = normalized(what);
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const TrashEntry& entry = entries[i];
-    bool match = is_node_id(what) ? entry.item.node.node_id == what : !entry.path.empty() && entry.path == path;
+    bool match = protocol::is_hex(what, protocol::kNodeIdLength) ? entry.item.node.node_id == what : !entry.path.empty() && entry.path == path;
     if (match && (!found || entry.item.trashed_at > entries[*found].item.trashed_at)) found = i;
   }
   if (!found) return make_error(Errc::not_found, "nothing in the trash is " + what + " (see `coffer trash list`)");
@@ -139,9 +135,9 @@ Result<TrashRestore> History::restore_from_trash(const std::string& what, const 
     if (existing && existing->type == remote::NodeType::folder) {
       folder = existing;
     } else if (existing || existing.error().code == Errc::not_found) {
-      auto slash = target.rfind('/');
-      folder = services_.vfs.resolve_path(slash == 0 ? "/" : target.substr(0, slash));
-      name = target.substr(slash + 1);
+      auto [parent, last] = vfs::cloud_parent_and_name(target);
+      folder = services_.vfs.resolve_path(parent);
+      name = std::move(last);
     } else {
       return std::move(existing).error();
     }

@@ -17,4 +17,11 @@ Result<std::vector<std::string>> cloud_path_names(const std::string& path) {
   return names;
 }
 
+std::pair<std::string, std::string> cloud_parent_and_name(std::string path) {
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  auto slash = path.rfind('/');
+  if (slash == std::string::npos) return {"/", path};
+  return {slash == 0 ? "/" : path.substr(0, slash), path.substr(slash + 1)};
+}
+
 }  // namespace coffer::vfs
