@@ -137,7 +137,7 @@ def edits_restic(args, plan, root):
         apply_edit(path, offset, data)
         restic.backup(folder)
     after = restic.size() - empty
-    return before, after, len(plan) + 1
+    return before, after, len(json.loads(restic.run("snapshots", "--json").stdout))
 
 
 def run_edits(args, root):
