@@ -12,6 +12,7 @@
 #include "control/control_socket.hpp"
 #include "daemon/heap_tuning.hpp"
 #include "daemon/history_answers.hpp"
+#include "daemon/share_answers.hpp"
 #include "feed/change_follower.hpp"
 #include "history/coffer_view.hpp"
 #include "fuse/fuse_mount.hpp"
@@ -60,13 +61,14 @@ void start_logging(const MountRequest& request) {
 }
 
 // The control socket's answers: status, sync (retry now, then wait) and drain (wait); a line
-// holding a JSON object is a history request (history_answers.hpp).
+// holding a JSON object is a history or share request (history_answers.hpp, share_answers.hpp).
 std::string answer(const MountRequest& request, mount::MountRuntime& runtime, history::History& history,
-                   std::atomic<bool>& unmounting, const std::string& line) {
+                   sharing::ShareManager& shares, std::atomic<bool>& unmounting, const std::string& line) {
   if (!line.empty() && line.front() == '{') {
     auto parsed = nlohmann::json::parse(line, nullptr, false);
-    nlohmann::json reply = parsed.is_object() ? answer_history(history, parsed)
-                                              : nlohmann::json{{"error", "malformed request"}, {"code", "invalid_argument"}};
+    nlohmann::json reply = !parsed.is_object()         ? nlohmann::json{{"error", "malformed request"}, {"code", "invalid_argument"}}
+                           : is_share_request(parsed) ? answer_shares(shares, parsed)
+                                                      : answer_history(history, parsed);
     return reply.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
   std::istringstream in(line);
@@ -135,15 +137,19 @@ std::optional<cache::MetadataState> open_metadata(cache::MetadataCache& metadata
 }
 
 void serve(const MountRequest& request, mount::ProfileStores& stores, std::shared_ptr<vfs::Node> root,
-           fuse::FuseMount& mount) {
+           const crypto::X25519KeyPair& identity, fuse::FuseMount& mount) {
   mount::MountRuntime runtime(remotes_of(request), stores, request.config);
   runtime.open_root(std::move(root));
   history::History history({*request.foreground_remote, *request.remote, *request.history_remote, runtime.vfs(), runtime.guard(),
                             runtime.queue(), request.config.fsync_timeout});
   history::CofferView view(history, runtime.vfs());
+  profile::KnownKeys known_keys(request.paths.known_keys_file(), request.login.info.server_url);
+  sharing::ServerIncomingShares incoming(*request.share_remote, known_keys, identity, request.login.info.user);
+  sharing::ShareManager shares({runtime.vfs(), *request.foreground_remote, *request.share_remote, known_keys, incoming,
+                                identity, request.login.info.user});
   std::atomic<bool> unmounting{false};
   auto control = control::ControlServer::listen(request.paths.control_socket(), [&](const std::string& line) {
-    return answer(request, runtime, history, unmounting, line);
+    return answer(request, runtime, history, shares, unmounting, line);
   });
   if (!control) spdlog::warn("no control socket: {}", control.error().message);
   runtime.vfs().set_notifier(&mount);
@@ -174,6 +180,8 @@ Status run_mount(const MountRequest& request) {
   auto stores = mount::ProfileStores::open(request.paths, request.config, request.login);
   if (!stores) return std::move(stores).error();
   COFFER_TRY_STATUS(replay_journal(request, *stores));
+  auto identity = crypto::X25519KeyPair::from_private(request.login.keys.identity_private_key);
+  if (!identity) return make_error(Errc::integrity, "the profile's identity key does not open: " + identity.error().message);
   auto root = mount::load_root(*request.remote, *stores->guard, request.login.info, request.login.keys.master_key);
   if (!root) return make_error(root.error().code, "cannot open the root folder: " + root.error().message);
   fuse::MountOptions options{request.mountpoint, request.fuse_options,
@@ -182,7 +190,7 @@ Status run_mount(const MountRequest& request) {
   if (!mount) return std::move(mount).error();
   start_logging(request);
   (*mount)->daemonize(request.foreground);
-  serve(request, *stores, std::move(root).value(), **mount);
+  serve(request, *stores, std::move(root).value(), *identity, **mount);
   return {};
 }
 
