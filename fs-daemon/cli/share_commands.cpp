@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli/daemon_commands.hpp"
+#include "cli/share_rotation.hpp"
 #include "crypto/keys.hpp"
 #include "profile/known_keys.hpp"
 
@@ -21,9 +22,11 @@ struct ShareOptions {
   bool write = false;
   bool manage = false;
   bool json = false;
+  bool rotate = false;
 };
 
 void run_share(const GlobalOptions& global, const ShareOptions& options) {
+  if (options.path.empty() || options.user.empty()) fail("share", "name a PATH and a USER (see `coffer share --help`)");
   const char* role = options.manage ? "manage" : options.write ? "write" : "read";
   if (static_cast<int>(options.read) + options.write + options.manage != 1) {
     fail("share", "name one role: --read, --write or --manage");
@@ -46,10 +49,22 @@ void run_share(const GlobalOptions& global, const ShareOptions& options) {
 
 void run_unshare(const GlobalOptions& global, const ShareOptions& options) {
   auto paths = paths_of(global);
-  const std::string path = cloud_path(mountpoint_of("unshare", paths), options.path);
+  const std::string mountpoint = mountpoint_of("unshare", paths);
+  const std::string path = cloud_path(mountpoint, options.path);
   ask_daemon("unshare", paths, {{"request", "unshare"}, {"path", path}, {"user", options.user}});
-  std::cout << options.user << " can no longer reach " << path
-            << ". What they copied before stays theirs; `coffer share rotate` keeps new versions from the old keys.\n";
+  std::cout << options.user << " can no longer reach " << path << ". What they copied before stays theirs";
+  if (!options.rotate) {
+    std::cout << "; `coffer share rotate` keeps what changes from now on from the keys they had.\n";
+    return;
+  }
+  std::cout << ".\n";
+  rotate_share("unshare", paths, mountpoint, path);
+}
+
+void run_rotate(const GlobalOptions& global, const ShareOptions& options) {
+  auto paths = paths_of(global);
+  const std::string mountpoint = mountpoint_of("share rotate", paths);
+  rotate_share("share rotate", paths, mountpoint, cloud_path(mountpoint, options.path));
 }
 
 void print_lines(const char* title, const nlohmann::json& lines, bool outgoing) {
@@ -167,18 +182,28 @@ void add_share_commands(CLI::App& app, const GlobalOptions& global) {
   const char* path_help = "A path inside the mount (absolute or relative), or a path from the cloud's root";
 
   auto* share = app.add_subcommand("share", "Share a folder or file with another user (read, write or manage)");
-  share->add_option("PATH", options->path, path_help)->required();
-  share->add_option("USER", options->user, "The user to share with")->required();
+  // Not marked required, so that `share rotate PATH` parses; run_share checks them.
+  share->add_option("PATH", options->path, path_help);
+  share->add_option("USER", options->user, "The user to share with");
   auto* read = share->add_flag("--read", options->read, "They may read it");
   auto* write = share->add_flag("--write", options->write, "They may read and change it");
   auto* manage = share->add_flag("--manage", options->manage, "They may read, change and share it further");
   read->excludes(write)->excludes(manage);
   write->excludes(manage);
-  share->callback([&global, options] { run_share(global, *options); });
+  auto* rotate = share->add_subcommand(
+      "rotate", "Give a shared folder or file new keys: a re-encrypted copy takes its place, grants made again");
+  rotate->add_option("PATH", options->path, path_help)->required();
+  rotate->callback([&global, options] { run_rotate(global, *options); });
+  // CLI11 runs a parent's callback after its subcommand's: sharing is the command's own work
+  // only when no subcommand was named.
+  share->callback([&global, share, options] {
+    if (share->get_subcommands().empty()) run_share(global, *options);
+  });
 
   auto* unshare = app.add_subcommand("unshare", "Stop sharing a folder or file with a user (or leave a share: name yourself)");
   unshare->add_option("PATH", options->path, path_help)->required();
   unshare->add_option("USER", options->user, "The user who loses access")->required();
+  unshare->add_flag("--rotate", options->rotate, "Then give PATH new keys, as `coffer share rotate` does");
   unshare->callback([&global, options] { run_unshare(global, *options); });
 
   auto* shares = app.add_subcommand("shares", "List what you share and what others share with you, with roles");
