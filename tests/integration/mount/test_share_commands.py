@@ -17,6 +17,17 @@ def db(cloud):
     return sqlite3.connect(os.path.join(cloud.server.data_dir, "coffer.db"), timeout=10)
 
 
+def server_holds(cloud, needles):
+    """Which of `needles` (bytes) appear anywhere in the server's data dir: database, WAL, blobs."""
+    found = set()
+    for folder, _, files in os.walk(cloud.server.data_dir):
+        for name in files:
+            with open(os.path.join(folder, name), "rb") as f:
+                data = f.read()
+            found.update(needle for needle in needles if needle in data)
+    return found
+
+
 def node_ids_below(cloud, folder_id):
     """The node ids of a folder's live subtree, from the server's database."""
     with db(cloud) as conn:
@@ -119,6 +130,12 @@ class ShareCommandsTest(unittest.TestCase):
             self.assertEqual(sorted(os.listdir(alice.path("Projects"))), ["Garden"], "no temporary name is left")
             eventually(self, "bob reads the rotated share",
                        lambda: read(bob.path("Shared with me", "alice", "Garden", "budget.txt")) == b"seeds 40\n", 10)
+            write(bob.path("Shared with me", "alice", "Garden", "notes from bob.txt"), b"water on sundays\n")
+            bob.sync()
+            alice.sync()
+            self.assertEqual(server_holds(cloud, [b"Garden", b"tomatoes by the wall", b"budget", b"beds.txt",
+                                                  b"plans", b"notes from bob", b"water on sundays"]), set(),
+                             "the server holds no name or content of the share in the clear")
 
 
 if __name__ == "__main__":
