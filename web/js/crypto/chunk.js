@@ -47,6 +47,14 @@ export function maxDataBlocks(length) {
 }
 
 /**
+ * A stored chunk's id: SHA-256 of the stored token, 64 lowercase hex characters.
+ * @param {Uint8Array} stored
+ */
+export async function chunkId(stored) {
+  return hexEncode(await sha256(stored));
+}
+
+/**
  * @param {import('./fernet.js').FernetKey} fileKey imported once per file
  * @param {Uint8Array} piece
  * @param {number} dataBlocks
@@ -54,7 +62,7 @@ export function maxDataBlocks(length) {
  */
 async function encryptCounted(fileKey, piece, dataBlocks) {
   const stored = await fernetEncryptRaw(fileKey, piece);
-  return { id: hexEncode(await sha256(stored)), stored, mac: stored.slice(stored.length - MAC_SIZE), dataBlocks };
+  return { id: await chunkId(stored), stored, mac: stored.slice(stored.length - MAC_SIZE), dataBlocks };
 }
 
 /**
