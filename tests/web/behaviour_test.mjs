@@ -247,3 +247,22 @@ test('the folder commitment counts entries, replaces leaves and refuses malforme
   await assertRefused(() => set.set('AB'.repeat(32), new Uint8Array(32)), 'invalid_argument');
   await assertRefused(() => set.set(tag, new Uint8Array(31)), 'invalid_argument');
 });
+
+test('data blocks: the word-wise count equals a byte-wise one for sparse bytes at every alignment', () => {
+  const byteWise = (bytes) => {
+    let blocks = 0;
+    for (let at = 0; at < bytes.length; at += 4096) blocks += bytes.subarray(at, at + 4096).some((b) => b !== 0) ? 1 : 0;
+    return blocks;
+  };
+  const buffer = new Uint8Array(5 * 4096 + 11);
+  for (const at of [0, 3, 4095, 4096, 8191, 5 * 4096 + 10]) {
+    buffer.fill(0);
+    buffer[at] = 7;
+    for (const offset of [0, 1, 2, 3, 4]) {
+      const view = buffer.subarray(offset);
+      assert.equal(countDataBlocks(view), byteWise(view), `byte ${at}, offset ${offset}`);
+    }
+  }
+  assert.equal(countDataBlocks(new Uint8Array(0)), 0);
+  assert.equal(countDataBlocks(new Uint8Array(4097).fill(1)), 2);
+});
