@@ -89,8 +89,8 @@ export function writeAttributes(out, attributes) {
 }
 
 /**
- * Names must be strictly increasing; the count is bounded by the bytes left (each xattr takes
- * at least seven), so a malformed count cannot make a long loop.
+ * Names must be strictly increasing. The loop ends at the first failed read, so a malformed
+ * count cannot make a long loop: each xattr takes at least seven bytes.
  * @param {import('./byte_reader.js').ByteReader} reader
  * @returns {Array<[Uint8Array, Uint8Array]>}
  */
