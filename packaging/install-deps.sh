@@ -12,12 +12,16 @@ PACKAGES=(
   clang libclang-rt-14-dev
   libbenchmark-dev
   curl rsync git tar attr
+  nodejs
 )
 
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
+# npm installs the web dashboard's pinned tools (web/package-lock.json). Asked for by command,
+# not by package: a NodeSource nodejs bundles npm and conflicts with Debian's npm package.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 
 if [ "${#missing[@]}" -eq 0 ]; then
   echo "install-deps: all ${#PACKAGES[@]} packages present"
