@@ -176,6 +176,12 @@ TEST_CASE("revoking: by a manager or by the grantee leaving; others are refused"
   CHECK(w.services->shares.revoke(w.alice, w.docs, "nobody").error().code == Errc::not_found);
   REQUIRE(w.services->shares.revoke(w.bob, w.docs, "bob"));  // leaving
   CHECK_FALSE(w.reads(w.bob, w.file));
+  // Every device of bob's drops the share, the one that left too: no grant row is `own`.
+  auto page = w.services->changes.changes(w.bob, 0, std::chrono::seconds(0));
+  REQUIRE(page);
+  for (const auto& change : page->changes) {
+    if (change.kind == "unshared") CHECK_FALSE(change.own);
+  }
   REQUIRE(w.services->shares.revoke(w.alice, w.docs, "carol"));
   CHECK_FALSE(w.reads(w.carol, w.file));
   CHECK(w.grant_kinds(w.bob, w.docs) == std::vector<std::string>{"shared", "unshared"});
