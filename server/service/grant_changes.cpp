@@ -11,10 +11,14 @@ std::string grant_detail(const std::string& node_id, const std::string& grantee,
   return "node=" + node_id + " grantee=" + grantee + " role=" + storage::access_name(role) + " by=" + by;
 }
 
-Status remove_grant(storage::Transaction& txn, const Caller& by, const std::string& node_id, std::int64_t grantee_id,
-                    std::int64_t now) {
+Status record_grant_change(storage::Transaction& txn, std::int64_t grantee_id, const std::string& node_id,
+                           const char* kind, std::int64_t now) {
+  return record_change(txn, Caller{}, grantee_id, node_id, std::nullopt, kind, now);
+}
+
+Status remove_grant(storage::Transaction& txn, const std::string& node_id, std::int64_t grantee_id, std::int64_t now) {
   COFFER_TRY_STATUS(txn.grants().remove(node_id, grantee_id));
-  return record_change(txn, by, grantee_id, node_id, std::nullopt, kUnsharedKind, now);
+  return record_grant_change(txn, grantee_id, node_id, kUnsharedKind, now);
 }
 
 Status revoke_grants_of(storage::Transaction& txn, const storage::UserRecord& user, bool made_too,
@@ -26,7 +30,7 @@ Status revoke_grants_of(storage::Transaction& txn, const storage::UserRecord& us
     const bool involved = grant.grantee_id == user.id || listing.owner_id == user.id ||
                           (made_too && grant.granted_by == user.id);
     if (!involved) continue;
-    COFFER_TRY_STATUS(remove_grant(txn, Caller{}, grant.node_id, grant.grantee_id, now));
+    COFFER_TRY_STATUS(remove_grant(txn, grant.node_id, grant.grantee_id, now));
     const std::string detail = grant_detail(grant.node_id, listing.grantee, grant.access, by);
     COFFER_TRY_STATUS(txn.audit().append(storage::AuditRecord{0, now, "share_revoked", user.name, address, detail}));
   }

@@ -16,10 +16,13 @@ namespace coffer::server::service {
 std::string grant_detail(const std::string& node_id, const std::string& grantee, storage::Access role,
                          const std::string& by);
 
-// Removes the grant and appends an `unshared` change to the grantee's feed, made by `by`'s
-// session (none for an admin or the server).
-Status remove_grant(storage::Transaction& txn, const Caller& by, const std::string& node_id, std::int64_t grantee_id,
-                    std::int64_t now);
+// Appends a `shared` or `unshared` change to the grantee's feed. It names no session, so it is
+// never `own`: every device of the grantee acts on it, the one that left a share too.
+Status record_grant_change(storage::Transaction& txn, std::int64_t grantee_id, const std::string& node_id,
+                           const char* kind, std::int64_t now);
+
+// Removes the grant and tells the grantee (record_grant_change).
+Status remove_grant(storage::Transaction& txn, const std::string& node_id, std::int64_t grantee_id, std::int64_t now);
 
 // Revokes every grant `user` receives or that is on a node `user` owns, and with `made_too` every
 // grant `user` made on others' nodes (an account that goes cannot stay their granter), each as

@@ -189,7 +189,7 @@ Outcome<ShareService::Granted> ShareService::grant(const Caller& caller, const p
       auto refused = quota_exceeded(txn, caller.user_id);
       return Outcome<Granted>(refused.error(), refused.details());
     }
-    COFFER_TRY_STATUS(record_change(txn, caller, grantee->id, request.node_id, std::nullopt, kSharedKind, now));
+    COFFER_TRY_STATUS(record_grant_change(txn, grantee->id, request.node_id, kSharedKind, now));
     const std::string detail = grant_detail(request.node_id, grantee->name, role, caller.user);
     COFFER_TRY_STATUS(txn.audit().append(
         storage::AuditRecord{0, now, *created ? "share_granted" : "share_changed", caller.user, caller.address, detail}));
@@ -215,7 +215,7 @@ Outcome<Done> ShareService::revoke(const Caller& caller, const std::string& node
     auto grant = txn.grants().find(node_id, (*grantee)->id);
     if (!grant) return grant.error();
     if (!*grant) return no_such_grant();
-    COFFER_TRY_STATUS(remove_grant(txn, caller, node_id, (*grantee)->id, now));
+    COFFER_TRY_STATUS(remove_grant(txn, node_id, (*grantee)->id, now));
     const std::string detail = grant_detail(node_id, grantee_name, (*grant)->access, caller.user);
     COFFER_TRY_STATUS(
         txn.audit().append(storage::AuditRecord{0, now, "share_revoked", caller.user, caller.address, detail}));
@@ -259,7 +259,7 @@ Outcome<Done> ShareService::admin_revoke(const Actor& actor, const std::string& 
     auto grant = txn.grants().find(node_id, (*grantee)->id);
     if (!grant) return grant.error();
     if (!*grant) return make_error(Errc::not_found, "no grant of node " + node_id + " to " + grantee_name);
-    COFFER_TRY_STATUS(remove_grant(txn, Caller{}, node_id, (*grantee)->id, now));
+    COFFER_TRY_STATUS(remove_grant(txn, node_id, (*grantee)->id, now));
     const std::string detail = grant_detail(node_id, grantee_name, (*grant)->access, actor.name);
     COFFER_TRY_STATUS(
         txn.audit().append(storage::AuditRecord{0, now, "admin_share_revoke", grantee_name, actor.address, detail}));

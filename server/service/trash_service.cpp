@@ -1,5 +1,7 @@
 #include "server/service/trash_service.hpp"
 
+#include <map>
+
 #include "server/acl/access_check.hpp"
 #include "server/service/transactions.hpp"
 #include "server/service/tree_ops.hpp"
@@ -17,7 +19,25 @@ constexpr std::size_t kPurgeBatch = 200;
 protocol::TrashItem trash_item(const storage::TrashItem& item, const std::string& owner) {
   const auto& entry = item.trash.last_entry;
   return protocol::TrashItem{node_view(item.node, owner, 0), item.trash.trashed_at, entry.parent_id, entry.name,
-                             entry.name_tag, entry.wrapped_key, item.parent_in_trash};
+                             entry.name_tag, entry.wrapped_key, item.parent_in_trash, owner};
+}
+
+// A node in another owner's trash is listed to a grantee who may read it: one whose last folder
+// is in a share of theirs (acl::check_access walks up through the trash row).
+Result<bool> listed_for(Transaction& txn, const Caller& caller, const storage::TrashItem& item) {
+  if (item.node.owner_id == caller.user_id) return true;
+  auto node = acl::check_access(txn, caller.user_id, item.node.id, storage::Access::read);
+  if (node) return true;
+  if (node.error().code == Errc::not_found) return false;
+  return node.error();
+}
+
+// Owners' names, each read once per listing.
+Result<std::string> owner_name(Transaction& txn, std::map<std::int64_t, std::string>& names, std::int64_t owner_id) {
+  if (auto known = names.find(owner_id); known != names.end()) return known->second;
+  auto owner = txn.users().find_by_id(owner_id);
+  if (!owner) return owner.error();
+  return names[owner_id] = *owner ? (*owner)->name : std::string();
 }
 
 // Purges the trees of `roots` and writes a `purged` change for every node that went.
@@ -52,8 +72,18 @@ Outcome<protocol::TrashPage> TrashService::list(const Caller& caller, const std:
     auto items = txn.trash().list(caller.user_id, after, limit + 1);
     if (!items) return items.error();
     protocol::TrashPage page;
-    for (std::size_t i = 0; i < items->size() && i < limit; ++i) page.items.push_back(trash_item((*items)[i], caller.user));
-    if (items->size() > limit) page.next = page.items.back().node.node_id;
+    std::map<std::int64_t, std::string> owners{{caller.user_id, caller.user}};
+    for (std::size_t i = 0; i < items->size() && i < limit; ++i) {
+      const auto& item = (*items)[i];
+      auto listed = listed_for(txn, caller, item);
+      if (!listed) return listed.error();
+      if (!*listed) continue;
+      auto owner = owner_name(txn, owners, item.node.owner_id);
+      if (!owner) return owner.error();
+      page.items.push_back(trash_item(item, *owner));
+    }
+    // The last row looked at: rows of others the caller may not read are skipped, not counted.
+    if (items->size() > limit) page.next = (*items)[limit - 1].node.id;
     return page;
   });
 }

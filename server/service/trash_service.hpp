@@ -12,14 +12,17 @@
 
 namespace coffer::server::service {
 
-// The trash of a user's own nodes (docs/api.md, "Trash"): listed, purged one tree at a time or
-// emptied. Every node route reads a node in the trash as it reads a live one (its owner may
-// look before restoring); a restore is a link (NodeService::link). Every operation here asks
-// acl::check_own_trash or lists only the caller's own nodes.
+// The trash (docs/api.md, "Trash"): listed, purged one tree at a time or emptied. Every node
+// route reads a node in the trash as it reads a live one (its owner, or a grantee of the folder
+// it was in, may look before restoring); a restore is a link (NodeService::link). The listing
+// holds the caller's nodes and the nodes of others the caller may read; purging and emptying
+// ask acl::check_own_trash or take only the caller's own nodes.
 class TrashService {
  public:
   explicit TrashService(Context& context) : context_(context) {}
 
+  // A page of at most `limit` items; `next` is the last node looked at, so a page may hold fewer
+  // items than `limit` and still have a next one.
   Outcome<protocol::TrashPage> list(const Caller& caller, const std::string& after, std::size_t limit);
   // Removes the node and the nodes in the trash below it for good; Errc::not_found unless it is
   // the caller's and in the trash.

@@ -123,8 +123,10 @@ class ContentTable {
 class TrashTable {
  public:
   virtual ~TrashTable() = default;
-  // The user's nodes in the trash ordered by node id, after `after` (exclusive), at most `limit`.
-  virtual Result<std::vector<TrashItem>> list(std::int64_t owner_id, const std::string& after, std::size_t limit) = 0;
+  // The nodes in the trash of the user and of the owners who shared a node with the user (the
+  // caller keeps those the user may read), ordered by node id, after `after` (exclusive), at
+  // most `limit`.
+  virtual Result<std::vector<TrashItem>> list(std::int64_t user_id, const std::string& after, std::size_t limit) = 0;
   // Nodes in the trash trashed before `before` (all when none), oldest first, at most `limit`;
   // only the user's when `owner_id` is given.
   virtual Result<std::vector<std::string>> trashed_before(std::optional<std::int64_t> owner_id,

@@ -12,6 +12,7 @@ Result<TrashItem> TrashItem::from_json(const Json& value, const std::string& pat
   in.text("name_tag", out.name_tag, name_tag_rule());
   in.text("wrapped_key", out.wrapped_key, wrapped_key_rule());
   in.boolean("parent_in_trash", out.parent_in_trash);
+  in.text("owner", out.owner, TextRule::user_name());
   COFFER_TRY_STATUS(in.finish());
   return out;
 }
@@ -19,7 +20,7 @@ Result<TrashItem> TrashItem::from_json(const Json& value, const std::string& pat
 void to_json(Json& out, const TrashItem& value) {
   out = Json{{"node", value.node},         {"trashed_at", value.trashed_at},   {"parent_id", value.parent_id},
              {"name", value.name},         {"name_tag", value.name_tag},       {"wrapped_key", value.wrapped_key},
-             {"parent_in_trash", value.parent_in_trash}};
+             {"parent_in_trash", value.parent_in_trash}, {"owner", value.owner}};
 }
 
 Result<TrashPage> TrashPage::from_json(const Json& value, const std::string& path) {

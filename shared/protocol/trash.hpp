@@ -20,6 +20,7 @@ struct TrashItem {
   std::string name_tag;
   std::string wrapped_key;
   bool parent_in_trash = false;  // that folder is in the trash, or purged
+  std::string owner;  // the node's owner: the caller, or one who shared the folder it was in
   static Result<TrashItem> from_json(const Json& value, const std::string& path = "");
 };
 void to_json(Json& out, const TrashItem& value);

@@ -99,7 +99,7 @@ class SqliteContent final : public ContentTable {
 class SqliteTrash final : public TrashTable {
  public:
   explicit SqliteTrash(Connection& db) : db_(db) {}
-  Result<std::vector<TrashItem>> list(std::int64_t owner_id, const std::string& after, std::size_t limit) override;
+  Result<std::vector<TrashItem>> list(std::int64_t user_id, const std::string& after, std::size_t limit) override;
   Result<std::vector<std::string>> trashed_before(std::optional<std::int64_t> owner_id,
                                                   std::optional<std::int64_t> before, std::size_t limit) override;
   Result<PurgeResult> purge(const std::vector<std::string>& node_ids) override;

@@ -54,15 +54,17 @@ Status remove_node_rows(Connection& db, const std::string& node_id, std::set<std
 
 }  // namespace
 
-Result<std::vector<TrashItem>> SqliteTrash::list(std::int64_t owner_id, const std::string& after, std::size_t limit) {
+Result<std::vector<TrashItem>> SqliteTrash::list(std::int64_t user_id, const std::string& after, std::size_t limit) {
   COFFER_QUERY(query, db_,
                "SELECT " COFFER_NODE_COLUMNS ", t_at, t_parent, t_tag, t_name, t_key, t_orphan FROM "
                "(SELECT n.*, t.trashed_at AS t_at, t.parent_id AS t_parent, t.name_tag AS t_tag, t.name AS t_name, "
                "t.wrapped_key AS t_key, "
                "NOT EXISTS (SELECT 1 FROM nodes p WHERE p.id = t.parent_id AND p.trashed_at IS NULL) AS t_orphan "
-               "FROM trash t JOIN nodes n ON n.id = t.node_id WHERE n.owner_id = ?1 AND t.node_id > ?2 "
+               "FROM trash t JOIN nodes n ON n.id = t.node_id WHERE (n.owner_id = ?1 OR n.owner_id IN "
+               "(SELECT s.owner_id FROM grants g JOIN nodes s ON s.id = g.node_id WHERE g.grantee_id = ?1)) "
+               "AND t.node_id > ?2 "
                "ORDER BY t.node_id LIMIT ?3) ORDER BY id");
-  query.bind(1, owner_id).bind(2, after).bind(3, static_cast<std::int64_t>(limit));
+  query.bind(1, user_id).bind(2, after).bind(3, static_cast<std::int64_t>(limit));
   std::vector<TrashItem> items;
   while (query.next()) {
     TrashItem item{read_node(query), {}, query.boolean(16)};

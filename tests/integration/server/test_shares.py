@@ -5,8 +5,11 @@ every node of the share and nothing changes; a write grantee creates, commits, m
 removes, and the owner holds what was committed; only owner and managers share, and every
 refusal of the contract is its status; the outsider gets 403 or 404 on every route for every id
 of the share; revocation and leaving take effect on the next request; the feed carries
-`shared` and `unshared` to the grantee only, and each side's changes to the other."""
+`shared` and `unshared` to the grantee only, and each side's changes to the other. Then the
+trash of a share for its grantees, the admin's views and `coffer-admin share`, and the grants
+that disabling, deleting and an account's own deletion take away."""
 
+import json
 import os
 import sys
 
@@ -323,6 +326,107 @@ def check_revocation(w):
     print("revocation and leaving: access ends with the next request; unshared reaches the grantee only")
 
 
+def trash_ids(account):
+    items = account.client.expect(200, "GET", "/v1/trash")["items"]
+    return {item["node"]["node_id"]: item for item in items}
+
+
+def check_grantee_trash(w):
+    """GET /v1/trash lists what was deleted in a share to its grantees; they restore it with a
+    link (write needed) and may neither purge nor empty it."""
+    a, b = w.alice, w.bob
+    share(a.client, w.docs, "bob", "write", 201)
+    old = a.create(w.docs, "old.txt")["node"]["node_id"]
+    hidden = a.create(w.private, "hidden.txt")["node"]["node_id"]
+    a.client.expect(204, "DELETE", f"/v1/nodes/{w.docs}/entries/{w.tag(w.docs, 'old.txt')}")
+    a.client.expect(204, "DELETE", f"/v1/nodes/{w.private}/entries/{w.tag(w.private, 'hidden.txt')}")
+    mine = trash_ids(a)
+    assert {old, hidden} <= set(mine) and mine[old]["owner"] == "alice", mine
+    listed = trash_ids(b)
+    assert old in listed and hidden not in listed, listed
+    assert listed[old]["owner"] == "alice" and listed[old]["node"]["owner"] == "alice"
+    assert listed[old]["parent_id"] == w.docs and not listed[old]["parent_in_trash"]
+    assert old not in trash_ids(w.carol) and hidden not in trash_ids(w.carol)
+    assert b.client.get(f"/v1/nodes/{old}")[0] == 200
+    assert b.client.get(f"/v1/nodes/{hidden}")[0] == 404
+    assert b.client.request("DELETE", f"/v1/trash/{old}")[0] == 404
+    assert b.client.expect(200, "POST", "/v1/trash/empty", {"older_than": None})["purged"] == 0
+    assert old in trash_ids(a)
+    item = listed[old]
+    restore = {"parent_id": item["parent_id"], "name": item["name"], "name_tag": item["name_tag"],
+               "wrapped_key": item["wrapped_key"]}
+    share(a.client, w.docs, "bob", "read", 200)
+    assert b.client.request("POST", f"/v1/nodes/{old}/links", restore)[0] == 403, "a reader cannot restore"
+    share(a.client, w.docs, "bob", "write", 200)
+    b.client.expect(201, "POST", f"/v1/nodes/{old}/links", restore)
+    assert a.client.expect(200, "GET", f"/v1/nodes/{old}")["nlink"] == 1
+    assert old not in trash_ids(a) and old not in trash_ids(b)
+    print("trash: a grantee lists what was deleted in the share (owner named), restores it with write, purges nothing")
+
+
+def check_admin_views(w, server):
+    server.add_user("root", "root password", admin=True)
+    root = server.login("root", "root password")
+    everything = root.expect(200, "GET", "/v1/admin/shares")["shares"]
+    assert [(s["node_id"], s["grantee"]) for s in everything] == [(w.docs, "bob")], everything
+    assert set(everything[0]) == {"node_id", "owner", "grantee", "role", "granted_by", "created_at"}, everything
+    assert root.expect(200, "GET", "/v1/admin/shares?user=bob")["shares"] == everything
+    assert root.expect(200, "GET", "/v1/admin/shares?user=carol")["shares"] == []
+    assert root.request("GET", "/v1/admin/shares?user=nobody")[0] == 404
+    assert root.request("GET", "/v1/admin/shares?user=B!")[0] == 400
+    assert w.bob.client.request("GET", "/v1/admin/shares")[0] == 403
+    listed = json.loads(server.admin("share", "list", "--json").stdout)["shares"]
+    assert listed == everything, listed
+    table = server.admin("share", "list", "alice").stdout
+    assert table.split("\n")[0].split() == ["OWNER", "NODE", "GRANTEE", "ROLE", "GRANTED", "BY", "CREATED"], table
+    assert table.split("\n")[1].split()[:5] == ["alice", w.docs, "bob", "write", "alice"], table
+    for args in (["share", "--help"], ["share", "list", "--help"], ["share", "revoke", "--help"]):
+        assert server.admin(*args).returncode == 0
+    cursor = w.bob.client.expect(200, "GET", "/v1/changes?cursor=latest")["cursor"]
+    assert server.admin("share", "revoke", w.docs.upper(), "bob", check=False).returncode == 1
+    assert server.admin("share", "revoke", w.docs, "carol", check=False).returncode == 1
+    server.admin("share", "revoke", w.docs, "bob")
+    assert w.bob.client.get(f"/v1/nodes/{w.report}")[0] == 404
+    assert [c["kind"] for c in feed(w.bob, cursor)] == ["unshared"]
+    events = json.loads(server.admin("--json", "audit").stdout)["events"]
+    revoked = [e for e in events if e["event"] == "admin_share_revoke"]
+    assert len(revoked) == 1 and revoked[0]["detail"].startswith(f"node={w.docs} grantee=bob role=write by="), revoked
+    print("admin: GET /v1/admin/shares and share list show names and roles only; share revoke ends the grant")
+
+
+def share_revocations(server, by):
+    events = json.loads(server.admin("--json", "audit").stdout)["events"]
+    return [e for e in events if e["event"] == "share_revoked" and e["detail"].endswith("by=" + by)]
+
+
+def check_accounts(w, server):
+    """Disabling, deleting and an account's own deletion revoke grants, each told to its grantee."""
+    a, b, c = w.alice, w.bob, w.carol
+    share(a.client, w.docs, "bob", "manage", 201)
+    share(b.client, w.sub, "carol", "read", 201)
+    share(a.client, w.report, "dave", "read", 201)
+    server.admin("user", "disable", "dave")
+    assert json.loads(server.admin("share", "list", "dave", "--json").stdout)["shares"] == []
+    server.admin("user", "enable", "dave")
+    assert json.loads(server.admin("share", "list", "dave", "--json").stdout)["shares"] == []
+    assert [e["detail"] for e in share_revocations(server, "admin")] == \
+        [f"node={w.report} grantee=dave role=read by=admin"]
+    fsck = server.admin("fsck")
+    assert "no problem" in fsck.stdout, fsck.stdout
+    cursor = c.client.expect(200, "GET", "/v1/changes?cursor=latest")["cursor"]
+    b.client.expect(204, "DELETE", "/v1/account", {"current_auth_key": b64(b.client.auth_key), "confirm_user": "bob"})
+    assert c.client.get(f"/v1/nodes/{w.sub}")[0] == 404, "a deleted manager's grants go with them"
+    assert [(ch["kind"], ch["node_id"]) for ch in feed(c, cursor)] == [("unshared", w.sub)]
+    assert len(share_revocations(server, "account_deletion")) == 2
+    share(a.client, w.docs, "carol", "read", 201)
+    server.admin("user", "delete", "alice")
+    assert [ch["kind"] for ch in feed(c, cursor)][-1:] == ["unshared"]
+    assert json.loads(server.admin("share", "list", "--json").stdout)["shares"] == []
+    fsck = server.admin("fsck")
+    assert "no problem" in fsck.stdout, fsck.stdout
+    print("accounts: disable, delete and account deletion revoke grants (unshared to each grantee); fsck clean")
+
+
 def main():
     with CofferServer() as server:
         w = World(server)
@@ -333,6 +437,9 @@ def main():
         check_manage(w)
         check_refusals(w, server)
         check_revocation(w)
+        check_grantee_trash(w)
+        check_admin_views(w, server)
+        check_accounts(w, server)
     print("ok")
 
 

@@ -176,6 +176,12 @@ TEST_CASE("revoking: by a manager or by the grantee leaving; others are refused"
   CHECK(w.services->shares.revoke(w.alice, w.docs, "nobody").error().code == Errc::not_found);
   REQUIRE(w.services->shares.revoke(w.bob, w.docs, "bob"));  // leaving
   CHECK_FALSE(w.reads(w.bob, w.file));
+  // Every device of bob's drops the share, the one that left too: no grant row is `own`.
+  auto page = w.services->changes.changes(w.bob, 0, std::chrono::seconds(0));
+  REQUIRE(page);
+  for (const auto& change : page->changes) {
+    if (change.kind == "unshared") CHECK_FALSE(change.own);
+  }
   REQUIRE(w.services->shares.revoke(w.alice, w.docs, "carol"));
   CHECK_FALSE(w.reads(w.carol, w.file));
   CHECK(w.grant_kinds(w.bob, w.docs) == std::vector<std::string>{"shared", "unshared"});
@@ -305,4 +311,36 @@ TEST_CASE("the admin lists grants by user without keys, and revokes one") {
   CHECK(w.grant_kinds(w.dave, w.file) == std::vector<std::string>{"shared", "unshared"});
   auto events = w.audit_events();
   CHECK(events.back() == "admin_share_revoke node=" + w.file + " grantee=dave role=write by=test");
+}
+
+TEST_CASE("the trash lists to a grantee what was deleted in the share, with its owner, and nothing else") {
+  World w;
+  REQUIRE(w.grant(w.alice, w.sub, "bob", "write"));
+  auto in_sub = w.node("file", hex_id('2'), '2');
+  in_sub.parent_id = w.sub;
+  REQUIRE(w.services->nodes.create(w.alice, in_sub, w.folder_update(w.sub)));
+  REQUIRE(w.services->nodes.remove(w.alice, w.sub, hex_id('2', 64), w.folder_update(w.sub)));
+  // Beside the share, and first in node-id order.
+  auto beside = w.node("file", hex_id('1'), '1');
+  beside.parent_id = w.docs;
+  REQUIRE(w.services->nodes.create(w.alice, beside, w.folder_update(w.docs)));
+  REQUIRE(w.services->nodes.remove(w.alice, w.docs, hex_id('1', 64), w.folder_update(w.docs)));
+  auto listed = w.services->trash.list(w.bob, "", 10);
+  REQUIRE(listed);
+  REQUIRE(listed->items.size() == 1);
+  CHECK(listed->items[0].node.node_id == hex_id('2'));
+  CHECK(listed->items[0].owner == "alice");
+  CHECK(w.services->trash.list(w.alice, "", 10)->items.size() == 2);
+  CHECK(w.services->trash.list(w.carol, "", 10)->items.empty());
+  // A page that skips what bob may not read still says where to go on.
+  auto first = w.services->trash.list(w.bob, "", 1);
+  REQUIRE(first);
+  CHECK(first->items.empty());
+  REQUIRE(first->next == hex_id('1'));
+  CHECK(w.services->trash.list(w.bob, *first->next, 1)->items.size() == 1);
+  CHECK(w.services->trash.purge(w.bob, hex_id('2')).error().code == Errc::not_found);
+  CHECK(w.services->trash.empty(w.bob, std::nullopt)->purged == 0);
+  REQUIRE(w.services->nodes.link(w.bob, hex_id('2'), protocol::LinkRequest{w.sub, "gAAAAA==", hex_id('2', 64), kKey},
+                                 w.folder_update(w.sub)));
+  CHECK(w.services->trash.list(w.bob, "", 10)->items.empty());
 }
