@@ -13,6 +13,7 @@
 #include "daemon/heap_tuning.hpp"
 #include "daemon/history_answers.hpp"
 #include "feed/change_follower.hpp"
+#include "feed/share_refresher.hpp"
 #include "history/coffer_view.hpp"
 #include "fuse/fuse_mount.hpp"
 #include "log/logging.hpp"
@@ -106,6 +107,7 @@ std::string answer(const MountRequest& request, mount::MountRuntime& runtime, hi
                                {"queued_at", unix_seconds(oldest.queued_at)},
                                {"earlier_run", oldest.earlier_run}};
   }
+  reply["shares"] = runtime.vfs().share_count();
   reply["conflicts"] = status.conflicts;
   reply["conflicts_latest"] = nlohmann::json::array();
   for (const auto& conflict : status.latest_conflicts) {
@@ -134,6 +136,22 @@ std::optional<cache::MetadataState> open_metadata(cache::MetadataCache& metadata
   return std::nullopt;
 }
 
+// `Shared with me` (docs/client.md): listed once before the kernel's first request, then again
+// whenever the feed, the Vfs or the upload queue has a reason to think it changed.
+void start_shares(sharing::IncomingShares& incoming, mount::MountRuntime& runtime, feed::ChangeFollower& follower,
+                  std::optional<feed::ShareRefresher>& shares) {
+  runtime.vfs().enable_shares();
+  auto& refresher = shares.emplace(incoming, runtime.vfs());
+  runtime.vfs().set_share_listener([&refresher] { refresher.poke(); });
+  runtime.queue().set_share_listener([&refresher](const std::string&) { refresher.poke(); });
+  follower.on_shares_changed([&refresher] { refresher.poke(); });
+  if (auto loaded = refresher.load(); !loaded) {
+    spdlog::warn("shares: not listed at mount ({}); `Shared with me` fills once the server answers",
+                 loaded.error().message);
+  }
+  refresher.start();
+}
+
 void serve(const MountRequest& request, mount::ProfileStores& stores, std::shared_ptr<vfs::Node> root,
            fuse::FuseMount& mount) {
   mount::MountRuntime runtime(remotes_of(request), stores, request.config);
@@ -152,11 +170,17 @@ void serve(const MountRequest& request, mount::ProfileStores& stores, std::share
   // Started before the kernel's first request, so that nothing the mount reads can change unseen.
   feed::ChangeFollower follower(*request.remote, runtime.vfs());
   follower.on_current([&writer](std::uint64_t cursor) { writer.feed_current(cursor); });
+  std::optional<feed::ShareRefresher> shares;
+  if (request.incoming_shares) start_shares(*request.incoming_shares, runtime, follower, shares);
   writer.start(open_metadata(*stores.metadata, follower, runtime.vfs()));
   follower.start();
   spdlog::info("mounted {} for {} on {}", request.mountpoint, request.login.info.user, request.login.info.server_url);
   if (auto served = mount.run(runtime.vfs(), &view); !served) spdlog::error("{}", served.error().message);
   follower.stop();
+  if (shares) {  // the queue goes on draining below, after which the refresher is gone
+    runtime.queue().set_share_listener(nullptr);
+    shares->stop();
+  }
   runtime.vfs().set_notifier(nullptr);
   auto wait = unmounting ? std::chrono::seconds(0) : request.config.unmount_timeout;
   auto drained = runtime.drain(Clock::now() + wait);
