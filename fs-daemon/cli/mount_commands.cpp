@@ -47,7 +47,7 @@ void run_mount(const GlobalOptions& global, const MountOptions& options) {
   auto paths = paths_of(global);
   daemon::MountRequest request{paths, config_of("mount", paths), value_or_fail("mount", profile::load_login(paths)),
                                absolute_folder("mount", options.mountpoint), options.fuse_options,
-                               options.foreground, nullptr, nullptr, nullptr, nullptr};
+                               options.foreground, nullptr, nullptr, nullptr, nullptr, nullptr};
   if (daemon_running(paths)) fail("mount", "this profile is mounted already; `coffer status` says where");
   request.connectivity = std::make_shared<remote::Connectivity>();
   auto http = session_http(request.login.info, request.config, request.connectivity);
