@@ -11,6 +11,7 @@
 #include "cli/history_commands.hpp"
 #include "cli/mount_commands.hpp"
 #include "cli/session_commands.hpp"
+#include "cli/share_commands.hpp"
 #include "coffer/version.hpp"
 #include "log/logging.hpp"
 
@@ -40,6 +41,7 @@ int main(int argc, char** argv) {
   coffer::cli::add_account_delete_command(app, global);
   coffer::cli::add_mount_commands(app, global);
   coffer::cli::add_history_commands(app, global);
+  coffer::cli::add_share_commands(app, global);
   coffer::cli::add_fernet_command(app);
 
   try {

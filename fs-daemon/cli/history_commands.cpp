@@ -9,7 +9,7 @@
 #include <iomanip>
 #include <iostream>
 
-#include "cli/daemon_link.hpp"
+#include "cli/daemon_commands.hpp"
 #include "protocol/formats.hpp"
 #include "config/units.hpp"
 #include "history/history_names.hpp"
@@ -18,9 +18,6 @@
 // keys, the tree and the caches (docs/client.md "Versions and trash").
 namespace coffer::cli {
 namespace {
-
-// A restore of a large tree or a long history takes a while: the daemon answers when done.
-constexpr std::chrono::seconds kHistoryWait{3600};
 
 struct HistoryOptions {
   std::string path;
@@ -31,40 +28,6 @@ struct HistoryOptions {
   bool json = false;
 };
 
-// The daemon's mount point; without a daemon, the command cannot run.
-std::string mountpoint_of(const char* command, const profile::ProfilePaths& paths) {
-  auto status = daemon_request(paths, "status", std::chrono::seconds(5));
-  if (!status) fail(command, "no mount runs for this profile: start one with `coffer mount MOUNTPOINT`");
-  return status->value("mountpoint", std::string());
-}
-
-// PATH as a path from the cloud's root: a path inside the mount (absolute, or relative to the
-// working directory) loses the mount point; anything else already is one ("docs/a.txt" and
-// "/docs/a.txt" alike).
-std::string cloud_path(const std::string& mountpoint, const std::string& path) {
-  namespace fs = std::filesystem;
-  const fs::path mount = fs::path(mountpoint).lexically_normal();
-  std::error_code ec;
-  fs::path absolute = fs::absolute(path, ec).lexically_normal();
-  if (!ec) {
-    fs::path inside = absolute.lexically_relative(mount);
-    if (!inside.empty() && *inside.begin() != "..") {
-      std::string rest = inside.generic_string();
-      return rest == "." ? "/" : "/" + rest;
-    }
-  }
-  std::string cloud = fs::path("/" + path).lexically_normal().generic_string();
-  while (cloud.size() > 1 && cloud.back() == '/') cloud.pop_back();
-  return cloud;
-}
-
-nlohmann::json ask(const char* command, const profile::ProfilePaths& paths, const nlohmann::json& request) {
-  auto answer = daemon_request(paths, request.dump(), kHistoryWait);
-  if (!answer) fail(command, answer.error().message);
-  if (answer->contains("error")) fail(command, answer->value("error", std::string()));
-  return *answer;
-}
-
 std::string size_text(const nlohmann::json& size) {
   if (!size.is_number()) return "?";
   return config::format_size_approx(size.get<std::uint64_t>());
@@ -73,7 +36,7 @@ std::string size_text(const nlohmann::json& size) {
 void run_versions(const GlobalOptions& global, const HistoryOptions& options) {
   auto paths = paths_of(global);
   std::string path = cloud_path(mountpoint_of("versions", paths), options.path);
-  auto answer = ask("versions", paths, {{"request", "versions"}, {"path", path}});
+  auto answer = ask_daemon("versions", paths, {{"request", "versions"}, {"path", path}});
   if (options.json) {
     std::cout << answer.dump(2) << '\n';
     return;
@@ -97,7 +60,7 @@ void run_restore(const GlobalOptions& global, const HistoryOptions& options) {
   nlohmann::json request = {{"request", "restore"}, {"path", cloud_path(mountpoint, options.path)},
                             {"version", *options.version}};
   if (options.to) request["to"] = cloud_path(mountpoint, *options.to);
-  auto answer = ask("restore", paths, request);
+  auto answer = ask_daemon("restore", paths, request);
   if (options.to) {
     std::cout << "Restored version " << *options.version << " as the new file " << answer.value("restored", std::string())
               << ".\n";
@@ -147,7 +110,7 @@ void run_ls(const GlobalOptions& global, const HistoryOptions& options) {
   std::string path = cloud_path(mountpoint, options.path.empty() ? "." : options.path);
   if (!options.at) return list_now(mountpoint, path, options.json);
   auto at = value_or_fail("ls", history::parse_time(*options.at));
-  auto answer = ask("ls", paths, {{"request", "ls_at"}, {"path", path}, {"at", at}});
+  auto answer = ask_daemon("ls", paths, {{"request", "ls_at"}, {"path", path}, {"at", at}});
   if (options.json) {
     answer["path"] = path;
     answer["at"] = at;
@@ -168,7 +131,7 @@ void run_ls(const GlobalOptions& global, const HistoryOptions& options) {
 void run_trash_list(const GlobalOptions& global, const HistoryOptions& options) {
   auto paths = paths_of(global);
   mountpoint_of("trash list", paths);
-  auto answer = ask("trash list", paths, {{"request", "trash_list"}});
+  auto answer = ask_daemon("trash list", paths, {{"request", "trash_list"}});
   if (options.json) {
     std::cout << answer.dump(2) << '\n';
     return;
@@ -195,7 +158,7 @@ void run_trash_restore(const GlobalOptions& global, const HistoryOptions& option
   nlohmann::json request = {{"request", "trash_restore"},
                             {"item", protocol::is_hex(options.path, protocol::kNodeIdLength) ? options.path : cloud_path(mountpoint, options.path)}};
   if (options.to) request["to"] = cloud_path(mountpoint, *options.to);
-  auto answer = ask("trash restore", paths, request);
+  auto answer = ask_daemon("trash restore", paths, request);
   auto nodes = answer.value("nodes", std::uint64_t{0});
   std::cout << "Restored " << answer.value("restored", std::string());
   if (nodes > 1) std::cout << " with " << nodes - 1 << " trashed items inside it";
@@ -210,7 +173,7 @@ void run_trash_empty(const GlobalOptions& global, const HistoryOptions& options)
     auto age = value_or_fail("trash empty", history::parse_age(*options.older_than));
     request["older_than"] = static_cast<std::int64_t>(std::time(nullptr)) - age;
   }
-  auto answer = ask("trash empty", paths, request);
+  auto answer = ask_daemon("trash empty", paths, request);
   auto purged = answer.value("purged", std::uint64_t{0});
   std::cout << "Purged " << purged << (purged == 1 ? " item" : " items")
             << " for good; the server frees their space at its next garbage collection.\n";

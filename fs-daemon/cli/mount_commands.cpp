@@ -61,6 +61,7 @@ void run_mount(const GlobalOptions& global, const MountOptions& options) {
   auto foreground = std::make_shared<client::ApiClient>(http, request.config.foreground_timeout);
   request.foreground_remote = foreground;
   request.history_remote = foreground;
+  request.share_remote = foreground;
   check("mount", daemon::run_mount(request));
 }
 

@@ -10,6 +10,7 @@
 #include "client/http_client.hpp"
 #include "remote/history_api.hpp"
 #include "remote/remote_api.hpp"
+#include "remote/share_api.hpp"
 
 namespace coffer::client {
 
@@ -17,7 +18,7 @@ namespace coffer::client {
 // callers see values or coffer::Errc errors, never HTTP. `answer_within` (HttpRequest) applies
 // to every request: a mount's foreground client (network.foreground_timeout) shares the
 // background one's HttpClient, connections and connectivity.
-class ApiClient : public remote::RemoteApi, public remote::HistoryApi {
+class ApiClient : public remote::RemoteApi, public remote::HistoryApi, public remote::ShareApi {
  public:
   explicit ApiClient(std::shared_ptr<HttpClient> http, std::chrono::seconds answer_within = {})
       : http_(std::move(http)), answer_within_(answer_within) {}
@@ -63,6 +64,13 @@ class ApiClient : public remote::RemoteApi, public remote::HistoryApi {
   Result<std::uint64_t> empty_trash(std::optional<std::int64_t> older_than) override;
   Result<remote::EntryPage> list_entries_at(const std::string& folder_id, std::int64_t at,
                                             const std::optional<std::string>& after, unsigned limit) override;
+
+  // The sharing routes (api_client_shares.cpp).
+  Result<remote::ShareLists> list_shares() override;
+  Result<remote::ShareInfo> put_share(const std::string& node_id, const std::string& grantee, remote::ShareRole role,
+                                      ByteView sealed_key) override;
+  Status delete_share(const std::string& node_id, const std::string& grantee) override;
+  Result<Bytes> public_key(const std::string& user) override;
 
  private:
   // Sends a request and returns the decoded JSON body of a 2xx answer; an error answer becomes

@@ -12,6 +12,7 @@
 #include "control/control_socket.hpp"
 #include "daemon/heap_tuning.hpp"
 #include "daemon/history_answers.hpp"
+#include "daemon/share_answers.hpp"
 #include "feed/change_follower.hpp"
 #include "feed/share_refresher.hpp"
 #include "history/coffer_view.hpp"
@@ -61,13 +62,14 @@ void start_logging(const MountRequest& request) {
 }
 
 // The control socket's answers: status, sync (retry now, then wait) and drain (wait); a line
-// holding a JSON object is a history request (history_answers.hpp).
+// holding a JSON object is a history or share request (history_answers.hpp, share_answers.hpp).
 std::string answer(const MountRequest& request, mount::MountRuntime& runtime, history::History& history,
-                   std::atomic<bool>& unmounting, const std::string& line) {
+                   sharing::ShareManager& shares, std::atomic<bool>& unmounting, const std::string& line) {
   if (!line.empty() && line.front() == '{') {
     auto parsed = nlohmann::json::parse(line, nullptr, false);
-    nlohmann::json reply = parsed.is_object() ? answer_history(history, parsed)
-                                              : nlohmann::json{{"error", "malformed request"}, {"code", "invalid_argument"}};
+    nlohmann::json reply = !parsed.is_object()         ? nlohmann::json{{"error", "malformed request"}, {"code", "invalid_argument"}}
+                           : is_share_request(parsed) ? answer_shares(shares, parsed)
+                                                      : answer_history(history, parsed);
     return reply.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
   std::istringstream in(line);
@@ -138,10 +140,8 @@ std::optional<cache::MetadataState> open_metadata(cache::MetadataCache& metadata
 
 // `Shared with me` (docs/client.md): listed once before the kernel's first request, then again
 // whenever the feed, the Vfs or the upload queue has a reason to think it changed.
-void start_shares(sharing::IncomingShares& incoming, mount::MountRuntime& runtime, feed::ChangeFollower& follower,
-                  std::optional<feed::ShareRefresher>& shares) {
+void start_shares(feed::ShareRefresher& refresher, mount::MountRuntime& runtime, feed::ChangeFollower& follower) {
   runtime.vfs().enable_shares();
-  auto& refresher = shares.emplace(incoming, runtime.vfs());
   runtime.vfs().set_share_listener([&refresher] { refresher.poke(); });
   runtime.queue().set_share_listener([&refresher](const std::string&) { refresher.poke(); });
   follower.on_shares_changed([&refresher] { refresher.poke(); });
@@ -153,15 +153,19 @@ void start_shares(sharing::IncomingShares& incoming, mount::MountRuntime& runtim
 }
 
 void serve(const MountRequest& request, mount::ProfileStores& stores, std::shared_ptr<vfs::Node> root,
-           fuse::FuseMount& mount) {
+           const crypto::X25519KeyPair& identity, fuse::FuseMount& mount) {
   mount::MountRuntime runtime(remotes_of(request), stores, request.config);
   runtime.open_root(std::move(root));
   history::History history({*request.foreground_remote, *request.remote, *request.history_remote, runtime.vfs(), runtime.guard(),
                             runtime.queue(), request.config.fsync_timeout});
   history::CofferView view(history, runtime.vfs());
+  profile::KnownKeys known_keys(request.paths.known_keys_file(), request.login.info.server_url);
+  sharing::ServerIncomingShares incoming(*request.share_remote, known_keys, identity, request.login.info.user);
+  sharing::ShareManager shares({runtime.vfs(), *request.foreground_remote, *request.share_remote, known_keys, incoming,
+                                identity, request.login.info.user});
   std::atomic<bool> unmounting{false};
   auto control = control::ControlServer::listen(request.paths.control_socket(), [&](const std::string& line) {
-    return answer(request, runtime, history, unmounting, line);
+    return answer(request, runtime, history, shares, unmounting, line);
   });
   if (!control) spdlog::warn("no control socket: {}", control.error().message);
   runtime.vfs().set_notifier(&mount);
@@ -170,17 +174,15 @@ void serve(const MountRequest& request, mount::ProfileStores& stores, std::share
   // Started before the kernel's first request, so that nothing the mount reads can change unseen.
   feed::ChangeFollower follower(*request.remote, runtime.vfs());
   follower.on_current([&writer](std::uint64_t cursor) { writer.feed_current(cursor); });
-  std::optional<feed::ShareRefresher> shares;
-  if (request.incoming_shares) start_shares(*request.incoming_shares, runtime, follower, shares);
+  feed::ShareRefresher refresher(incoming, runtime.vfs());
+  start_shares(refresher, runtime, follower);
   writer.start(open_metadata(*stores.metadata, follower, runtime.vfs()));
   follower.start();
   spdlog::info("mounted {} for {} on {}", request.mountpoint, request.login.info.user, request.login.info.server_url);
   if (auto served = mount.run(runtime.vfs(), &view); !served) spdlog::error("{}", served.error().message);
   follower.stop();
-  if (shares) {  // the queue goes on draining below, after which the refresher is gone
-    runtime.queue().set_share_listener(nullptr);
-    shares->stop();
-  }
+  runtime.queue().set_share_listener(nullptr);  // the queue goes on draining below, after which the refresher is gone
+  refresher.stop();
   runtime.vfs().set_notifier(nullptr);
   auto wait = unmounting ? std::chrono::seconds(0) : request.config.unmount_timeout;
   auto drained = runtime.drain(Clock::now() + wait);
@@ -198,6 +200,8 @@ Status run_mount(const MountRequest& request) {
   auto stores = mount::ProfileStores::open(request.paths, request.config, request.login);
   if (!stores) return std::move(stores).error();
   COFFER_TRY_STATUS(replay_journal(request, *stores));
+  auto identity = crypto::X25519KeyPair::from_private(request.login.keys.identity_private_key);
+  if (!identity) return make_error(Errc::integrity, "the profile's identity key does not open: " + identity.error().message);
   auto root = mount::load_root(*request.remote, *stores->guard, request.login.info, request.login.keys.master_key);
   if (!root) return make_error(root.error().code, "cannot open the root folder: " + root.error().message);
   fuse::MountOptions options{request.mountpoint, request.fuse_options,
@@ -206,7 +210,7 @@ Status run_mount(const MountRequest& request) {
   if (!mount) return std::move(mount).error();
   start_logging(request);
   (*mount)->daemonize(request.foreground);
-  serve(request, *stores, std::move(root).value(), **mount);
+  serve(request, *stores, std::move(root).value(), *identity, **mount);
   return {};
 }
 

@@ -9,7 +9,7 @@
 #include "remote/connectivity.hpp"
 #include "remote/history_api.hpp"
 #include "remote/remote_api.hpp"
-#include "sharing/incoming_shares.hpp"
+#include "remote/share_api.hpp"
 
 namespace coffer::daemon {
 
@@ -24,7 +24,7 @@ struct MountRequest {
   std::shared_ptr<remote::RemoteApi> foreground_remote;  // the same session, network.foreground_timeout
   std::shared_ptr<remote::Connectivity> connectivity;    // what both remotes last found
   std::shared_ptr<remote::HistoryApi> history_remote;    // the history routes, foreground
-  std::shared_ptr<sharing::IncomingShares> incoming_shares;  // none: no `Shared with me` at the root
+  std::shared_ptr<remote::ShareApi> share_remote;        // the sharing routes, foreground
 };
 
 // `coffer mount`: uploads what an earlier run left in the journal, mounts the folder, detaches

@@ -19,6 +19,7 @@ class ProfilePaths {
   std::filesystem::path cache_dir() const { return root_ / "cache"; }
   std::filesystem::path state_db() const { return root_ / "state.db"; }
   std::filesystem::path metadata_db() const { return root_ / "metadata.db"; }
+  std::filesystem::path known_keys_file() const { return root_ / "known_keys.json"; }
   std::filesystem::path log_file() const { return root_ / "coffer.log"; }
   std::filesystem::path control_socket() const { return root_ / "control.sock"; }
 

@@ -46,14 +46,6 @@ struct UserKeyBundle {
 Bytes seal_key_bundle(const FernetKey& kek, const UserKeyBundle& bundle);
 Result<UserKeyBundle> open_key_bundle(const FernetKey& kek, ByteView sealed);
 
-// Wrapping a key for another user's X25519 public key: an ephemeral X25519 pair, the shared
-// secret through HKDF-SHA256 (info "coffer/v1/share", salt = eph_pub || recipient_pub) as a
-// Fernet key, and the result is eph_pub (32 bytes) || raw Fernet token of the key.
-// The recipient's public key comes from the server, so a malformed one (not 32 bytes, or a
-// low-order point giving an all-zero secret) is refused with Errc::invalid_argument.
-Result<Bytes> wrap_key_for_public_key(ByteView recipient_public_key, const FernetKey& key);
-Result<FernetKey> unwrap_key_with_private_key(const X25519KeyPair& recipient, ByteView wrapped);
-
 // A human-comparable fingerprint of a public key: the first 16 bytes of SHA-256 in hex,
 // grouped by 4 with spaces ("1a2b 3c4d ...").
 std::string key_fingerprint(ByteView public_key);

@@ -16,6 +16,8 @@ inline constexpr std::uint8_t kManifestRecordKind = 'M';
 inline constexpr std::uint8_t kAttributeRecordKind = 'A';
 inline constexpr std::uint8_t kEntryRecordKind = 'E';
 inline constexpr std::uint8_t kFolderRecordKind = 'F';
+// Sealed grants (crypto/grant_seal.hpp) started at version 2, with the other records.
+inline constexpr std::uint8_t kGrantRecordKind = 'G';
 // Attribute records, sealed entries and folder records are at version 2, manifests at version 3
 // (each stored chunk's data blocks); older versions are refused (crypto/record_header.hpp).
 inline constexpr std::uint8_t kRecordFormatVersion = 2;

@@ -7,6 +7,7 @@
 
 #include "crypto/encoding.hpp"
 #include "crypto/fernet.hpp"
+#include "crypto/grant_seal.hpp"
 #include "crypto/hash.hpp"
 #include "crypto/keys.hpp"
 
@@ -62,7 +63,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)fernet_decrypt_raw(fuzz_key(), input);
   (void)unwrap_key(fuzz_key(), input);
   (void)open_key_bundle(fuzz_key(), input);
-  (void)unwrap_key_with_private_key(fuzz_identity(), input);
+  (void)open_grant(fuzz_identity(), fuzz_identity().public_key, input, "fuzz", "fuzz");
   (void)decrypt_name(fuzz_key(), text);
   check_signed(input);
   require(fernet_decrypt_raw(fuzz_key(), fernet_encrypt_raw(fuzz_key(), input)).value() ==

@@ -30,7 +30,6 @@ bool same_key(const FernetKey& a, const FernetKey& b) {
 
 constexpr const char* kAlicePrivate = "77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a";
 constexpr const char* kAlicePublic = "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a";
-constexpr const char* kBobPrivate = "5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb";
 constexpr const char* kBobPublic = "de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f";
 
 }  // namespace
@@ -111,36 +110,6 @@ TEST_CASE("X25519 key pairs match RFC 7748 and derive the public key") {
   const X25519KeyPair generated = X25519KeyPair::generate();
   CHECK(generated.private_key.size() == 32);
   CHECK(X25519KeyPair::from_private(generated.private_key)->public_key == generated.public_key);
-}
-
-TEST_CASE("keys wrapped for a public key open only with its private key") {
-  const X25519KeyPair bob = X25519KeyPair::from_private(from_hex(kBobPrivate)).value();
-  CHECK(hex_encode(bob.public_key) == kBobPublic);
-  auto wrapped = wrap_key_for_public_key(bob.public_key, child_key());
-  REQUIRE(wrapped);
-  CHECK(wrapped->size() == 32 + fernet_raw_size(32));
-  CHECK(same_key(unwrap_key_with_private_key(bob, *wrapped).value(), child_key()));
-  const X25519KeyPair eve = X25519KeyPair::generate();
-  CHECK(unwrap_key_with_private_key(eve, *wrapped).error().code == Errc::integrity);
-  Bytes tampered = *wrapped;
-  tampered[3] ^= 1;  // the ephemeral public key
-  CHECK(unwrap_key_with_private_key(bob, tampered).error().code == Errc::integrity);
-  CHECK(unwrap_key_with_private_key(bob, ByteView(*wrapped).first(60)).error().code == Errc::integrity);
-}
-
-TEST_CASE("the share wrap matches an independent derivation (RFC 7748 keys, Python)") {
-  const X25519KeyPair bob = X25519KeyPair::from_private(from_hex(kBobPrivate)).value();
-  const Bytes golden = from_hex(
-      "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a80000000006553f10042424242424242424242424242"
-      "424242a2866a4e8082fb950852b4df9185d7f1136b207b3d29fb496973443f379e3ccb28ceb0cbb2cec5718d2a0b84bd3143e88fca"
-      "0576ab27fa4b18ed89c61052036e3e1a0625593533b428a42c9460c8bc76");
-  CHECK(same_key(unwrap_key_with_private_key(bob, golden).value(), child_key()));
-}
-
-TEST_CASE("malformed recipient public keys are refused") {
-  CHECK(wrap_key_for_public_key(Bytes(31, 9), child_key()).error().code == Errc::invalid_argument);
-  // u = 0 is a low-order point: the shared secret would be all zeros.
-  CHECK(wrap_key_for_public_key(Bytes(32, 0), child_key()).error().code == Errc::invalid_argument);
 }
 
 TEST_CASE("key bundles: round trip, golden token, refusal under another kek") {
