@@ -102,7 +102,7 @@ void Vfs::apply_shares(std::vector<sharing::IncomingShare> listed) {
     for (auto it = shares_.begin(); it != shares_.end();) {
       auto now = by_id.find(it->first);
       auto shown = known_node(it->first);
-      // A new key (the owner rotated it) opens nothing the old one did: the grant starts over.
+      // Another key for the same node opens nothing the old one did: the grant starts over.
       if (now != by_id.end() && shown && same_key(shown->key, now->second->key)) {
         it->second->writable = writable_role(now->second->role);
         ++it;
