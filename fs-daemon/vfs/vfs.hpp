@@ -257,12 +257,14 @@ class Vfs {
   // folder, a changed role applies at once, and one no longer listed (or whose key changed) is
   // revoked: its nodes answer EACCES and leave the tree and the kernel, its queued ops leave
   // the queue and the journal (each logged), its cached chunks are deleted. The listener
-  // (set before the kernel's first request; called under the tree lock, so it may only take a
-  // leaf lock) hears of every "not found" or "forbidden" the server answers about a node reached
+  // (called under the tree lock, so it may only take a leaf lock) hears of every "not found" or "forbidden" the server answers about a node reached
   // through a share: the grant may be gone. share_count(): the shares shown.
   void enable_shares();
   void apply_shares(std::vector<sharing::IncomingShare> shares);
-  void set_share_listener(std::function<void()> listener) { share_listener_ = std::move(listener); }
+  void set_share_listener(std::function<void()> listener) {
+    std::lock_guard lock(tree_);
+    share_listener_ = std::move(listener);
+  }
   std::size_t share_count() const;
 
   // The persistent metadata cache (vfs_persist.cpp; docs/client.md, "Metadata cache"). Attached
