@@ -2,6 +2,7 @@
 
 #include <deque>
 #include <unordered_set>
+#include <vector>
 
 namespace coffer::server::acl {
 namespace {
@@ -12,22 +13,37 @@ using storage::Access;
 // folder become its own ancestor.
 constexpr std::size_t kMaxNodesVisited = 100000;
 
+// The folders above `node_id`: the folder of each of its entries, or, for a node in the trash
+// (which has none), the folder that last held it, so a grantee reaches what was deleted in a
+// shared folder as the owner does (docs/server.md, "Sharing").
+Result<std::vector<std::string>> folders_above(storage::Transaction& txn, const std::string& node_id) {
+  auto entries = txn.nodes().entries_of(node_id);
+  if (!entries) return entries.error();
+  std::vector<std::string> folders;
+  for (auto& entry : *entries) folders.push_back(std::move(entry.parent_id));
+  if (!folders.empty()) return folders;
+  auto trash = txn.nodes().find_trash(node_id);
+  if (!trash) return trash.error();
+  if (*trash) folders.push_back(std::move((*trash)->last_entry.parent_id));
+  return folders;
+}
+
 // The strongest grant for `user_id` on `start` or any of its ancestors.
 Result<std::optional<Access>> strongest_grant(storage::Transaction& txn, std::int64_t user_id, const std::string& start) {
   std::optional<Access> best;
   std::deque<std::string> pending{start};
   std::unordered_set<std::string> visited{start};
-  while (!pending.empty() && best != Access::write) {
+  while (!pending.empty() && best != Access::manage) {
     if (visited.size() > kMaxNodesVisited) return make_error(Errc::internal, "the folder tree is too deep");
     const std::string node_id = std::move(pending.front());
     pending.pop_front();
     auto grant = txn.grants().find(node_id, user_id);
     if (!grant) return grant.error();
-    if (*grant && (!best || (*grant)->access == Access::write)) best = (*grant)->access;
-    auto parents = txn.nodes().entries_of(node_id);
+    if (*grant && (!best || storage::includes((*grant)->access, *best))) best = (*grant)->access;
+    auto parents = folders_above(txn, node_id);
     if (!parents) return parents.error();
-    for (auto& entry : *parents) {
-      if (visited.insert(entry.parent_id).second) pending.push_back(std::move(entry.parent_id));
+    for (auto& parent : *parents) {
+      if (visited.insert(parent).second) pending.push_back(std::move(parent));
     }
   }
   return best;
@@ -37,7 +53,7 @@ Result<std::optional<Access>> strongest_grant(storage::Transaction& txn, std::in
 
 Result<std::optional<Access>> effective_access(storage::Transaction& txn, std::int64_t user_id,
                                                const storage::NodeRecord& node) {
-  if (node.owner_id == user_id) return std::optional<Access>(Access::write);
+  if (node.owner_id == user_id) return std::optional<Access>(Access::manage);
   auto has_grants = txn.grants().has_any(user_id);
   if (!has_grants) return has_grants.error();
   if (!*has_grants) return std::optional<Access>();
@@ -52,8 +68,9 @@ Result<storage::NodeRecord> check_access(storage::Transaction& txn, std::int64_t
   auto access = effective_access(txn, user_id, **node);
   if (!access) return access.error();
   if (!*access) return make_error(Errc::not_found, "no such node");
-  if (need == Access::write && **access != Access::write) {
-    return make_error(Errc::permission_denied, "read-only access to this node");
+  if (!storage::includes(**access, need)) {
+    return make_error(Errc::permission_denied, **access == Access::read ? "read-only access to this node"
+                                                                          : "this needs the manage role on the node");
   }
   return std::move(**node);
 }

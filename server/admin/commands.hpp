@@ -13,5 +13,6 @@ void add_server_commands(CLI::App& app, Action& action);
 void add_backup_commands(CLI::App& app, Action& action);
 void add_maintenance_commands(CLI::App& app, Action& action);
 void add_retention_commands(CLI::App& app, Action& action);
+void add_share_commands(CLI::App& app, Action& action);
 
 }  // namespace coffer::server::admin

@@ -5,7 +5,7 @@
 #include "server/admin/commands.hpp"
 
 int main(int argc, char** argv) {
-  CLI::App app("coffer-admin: manage a Coffer server's accounts, sessions and certificates. Works beside a "
+  CLI::App app("coffer-admin: manage a Coffer server's accounts, sessions, sharing grants and certificates. Works beside a "
                "running cofferd.",
                "coffer-admin");
   coffer::server::admin::AdminOptions options;
@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   coffer::server::admin::Action action;
   coffer::server::admin::add_user_commands(app, action);
   coffer::server::admin::add_session_commands(app, action);
+  coffer::server::admin::add_share_commands(app, action);
   coffer::server::admin::add_server_commands(app, action);
   coffer::server::admin::add_backup_commands(app, action);
   coffer::server::admin::add_maintenance_commands(app, action);

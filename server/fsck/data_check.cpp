@@ -57,6 +57,15 @@ const RowCheck kRowChecks[] = {
        return "version " + r.text(1) + " of node " + r.text(0) + ": " + r.text(2) + " chunks counted, " + r.text(3) +
               " listed";
      }},
+    // Grants (schema step 11): what POST /v1/shares refuses to create.
+    {"SELECT g.node_id, u.name FROM grants g JOIN nodes n ON n.id = g.node_id JOIN users u ON u.id = g.grantee_id "
+     "WHERE n.type NOT IN (0, 1) OR EXISTS (SELECT 1 FROM users r WHERE r.root_node_id = g.node_id)",
+     [](const Query& r) {
+       return "grant of node " + r.text(0) + " to " + r.text(1) + ": only files and folders other than a root can be shared";
+     }},
+    {"SELECT g.node_id, u.name FROM grants g JOIN nodes n ON n.id = g.node_id JOIN users u ON u.id = g.grantee_id "
+     "WHERE g.grantee_id = n.owner_id",
+     [](const Query& r) { return "grant of node " + r.text(0) + " to its own owner " + r.text(1); }},
 };
 
 Status sqlite_checks(Connection& db, CheckReport& report) {

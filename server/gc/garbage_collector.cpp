@@ -24,12 +24,16 @@ Status in_write(Connection& db, Body&& body) {
   return db.exec("COMMIT");
 }
 
+// A holding is needed while a version of one of the holder's own nodes lists the blob: a commit
+// makes the node's owner hold every chunk it lists, so an upload a grantee committed into a
+// shared folder is the owner's once committed, and the grantee's holding goes here.
 Status release_holdings(Connection& db, std::chrono::seconds grace, GcReport& report) {
   // The usage_blob_release trigger gives each holder their bytes back.
   return in_write(db, [&]() -> Status {
     COFFER_QUERY(release, db,
                  "DELETE FROM user_blobs WHERE held_at <= unixepoch() - ?1 "
-                 "AND NOT EXISTS (SELECT 1 FROM version_chunks c WHERE c.blob_id = user_blobs.blob_id)");
+                 "AND NOT EXISTS (SELECT 1 FROM version_chunks c JOIN nodes n ON n.id = c.node_id "
+                 "WHERE c.blob_id = user_blobs.blob_id AND n.owner_id = user_blobs.user_id)");
     COFFER_TRY_STATUS(release.bind(1, static_cast<std::int64_t>(grace.count())).run());
     report.released_holdings += static_cast<std::uint64_t>(db.changes());
     return {};

@@ -72,6 +72,7 @@ class HttpServer::State {
     add_content_routes(routes_, services);
     add_feed_routes(routes_, services);
     add_trash_routes(routes_, services);
+    add_share_routes(routes_, services);
     add_admin_routes(routes_, services);
   }
 

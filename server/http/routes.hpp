@@ -11,6 +11,7 @@ void add_node_routes(RouteTable& routes, service::Services& services);
 void add_content_routes(RouteTable& routes, service::Services& services);
 void add_feed_routes(RouteTable& routes, service::Services& services);
 void add_trash_routes(RouteTable& routes, service::Services& services);
+void add_share_routes(RouteTable& routes, service::Services& services);
 void add_admin_routes(RouteTable& routes, service::Services& services);
 
 // Path patterns: parameters are matched loosely and checked by the handler, so a malformed

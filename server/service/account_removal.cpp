@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "server/service/change_notifier.hpp"
+#include "server/service/grant_changes.hpp"
 
 namespace coffer::server::service {
 namespace {
@@ -32,6 +33,7 @@ Result<std::vector<std::string>> remove_rows(Transaction& txn, const Caller& cal
                                           "(coffer-admin user add NAME --admin)");
     }
   }
+  COFFER_TRY_STATUS(revoke_grants_of(txn, **user, true, "account_deletion", caller.address, now));
   auto freed = txn.users().remove(caller.user_id);
   if (!freed) return freed.error();
   const std::string detail = "session " + caller.session_id + ", " + std::to_string(freed->size()) + " blobs freed";

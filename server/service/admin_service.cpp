@@ -3,6 +3,7 @@
 #include <map>
 
 #include "config/units.hpp"
+#include "server/service/grant_changes.hpp"
 #include "server/service/quota.hpp"
 #include "server/service/secrets.hpp"
 #include "server/service/transactions.hpp"
@@ -100,6 +101,7 @@ Outcome<Done> AdminService::set_disabled(const Actor& actor, const std::string& 
     if (disabled) {
       auto revoked = txn.sessions().revoke_all(user->id, std::nullopt, now);
       if (!revoked) return revoked.error();
+      COFFER_TRY_STATUS(revoke_grants_of(txn, *user, false, "admin", actor.address, now));
     }
     COFFER_TRY_STATUS(record(txn, now, actor, disabled ? "admin_user_disable" : "admin_user_enable", name, ""));
     return Done{};
@@ -117,6 +119,7 @@ Outcome<Done> AdminService::remove_user(const Actor& actor, const std::string& n
     } else {
       // The files of the blobs this frees stay for gc: coffer-admin runs beside cofferd, which
       // could publish the same bytes again between this commit and an unlink here.
+      COFFER_TRY_STATUS(revoke_grants_of(txn, *user, true, "admin", actor.address, now));
       COFFER_TRY_STATUS(txn.users().remove(user->id));
     }
     COFFER_TRY_STATUS(record(txn, now, actor, "admin_user_delete", name, ""));

@@ -37,7 +37,8 @@ class AdminService {
   Outcome<std::int64_t> add_user(const Actor& actor, const NewAccount& account);
   // A one-time code for `coffer register`; only its hash is stored.
   Outcome<std::string> invite(const Actor& actor, const std::string& name, bool admin);
-  // Disabling also revokes every session of the user.
+  // Disabling also revokes every session of the user and every grant to them or on their nodes
+  // (revoke_grants_of); enabling brings none back. Deleting revokes those and the grants they made.
   Outcome<Done> set_disabled(const Actor& actor, const std::string& name, bool disabled);
   Outcome<Done> remove_user(const Actor& actor, const std::string& name);
   Outcome<Done> set_quota(const Actor& actor, const std::string& name, std::optional<std::uint64_t> quota);

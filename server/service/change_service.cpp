@@ -4,6 +4,7 @@
 #include "server/acl/access_check.hpp"
 #include "server/service/change_notifier.hpp"
 #include "server/service/transactions.hpp"
+#include "server/service/tree_ops.hpp"
 
 namespace coffer::server::service {
 namespace {
@@ -11,9 +12,11 @@ namespace {
 using storage::Transaction;
 
 // A change is visible when the caller may read its node, or the folder whose entries changed
-// (a removed entry's node may be unreachable now).
+// (a removed entry's node may be unreachable now). `shared` and `unshared` rows are the
+// grantee's own (owner_id names the grantee) and only theirs, whoever else reads the node.
 Result<bool> visible(Transaction& txn, const Caller& caller, const storage::ChangeRecord& change) {
   if (change.owner_id == caller.user_id) return true;
+  if (change.kind == kSharedKind || change.kind == kUnsharedKind) return false;
   for (const auto* id : {&change.node_id, change.parent_id ? &*change.parent_id : nullptr}) {
     if (id == nullptr) continue;
     auto node = acl::check_access(txn, caller.user_id, *id, storage::Access::read);
@@ -27,10 +30,7 @@ Result<bool> visible(Transaction& txn, const Caller& caller, const storage::Chan
 
 Outcome<protocol::ChangePage> ChangeService::read_once(const Caller& caller, std::uint64_t cursor) {
   return in_read<protocol::ChangePage>(context_, [&](Transaction& txn) -> Outcome<protocol::ChangePage> {
-    auto has_grants = txn.grants().has_any(caller.user_id);
-    if (!has_grants) return has_grants.error();
-    const std::optional<std::int64_t> owner = *has_grants ? std::nullopt : std::optional(caller.user_id);
-    auto rows = txn.changes().list_after(cursor, owner, protocol::kMaxChangePage);
+    auto rows = txn.changes().list_after_for(cursor, caller.user_id, protocol::kMaxChangePage);
     if (!rows) return rows.error();
     protocol::ChangePage page;
     page.cursor = cursor;

@@ -41,6 +41,24 @@ Result<bool> blob_readable(Transaction& txn, std::int64_t user_id, const std::st
   return false;
 }
 
+// A chunk a commit lists must be readable by the committer; the file's owner then holds it, so
+// the owner is charged for what their versions list, whoever uploaded it (a grantee writing into
+// a shared folder), and gc releases the uploader's own holding (docs/server.md, "Quota"). False
+// when the committer may not read the chunk; Errc::quota_exceeded past the owner's quota.
+Result<bool> hold_for_owner(Transaction& txn, const Caller& caller, const storage::NodeRecord& node,
+                            const std::string& chunk) {
+  auto owner_holds = txn.content().holds_blob(node.owner_id, chunk);
+  if (!owner_holds || *owner_holds) return owner_holds;
+  auto readable = blob_readable(txn, caller.user_id, chunk);
+  if (!readable || !*readable) return readable;
+  auto charged = txn.content().hold_blob(node.owner_id, chunk);
+  if (!charged) {
+    if (charged.error().code == Errc::quota_exceeded) return make_error(Errc::quota_exceeded, "over the quota of the file's owner");
+    return charged.error();
+  }
+  return true;
+}
+
 // An upload of unknown length reserves quota this much at a time as its bytes arrive: the most a
 // refused upload has read past the quota.
 constexpr std::uint64_t kReserveStep = std::uint64_t{1} << 20;
@@ -215,9 +233,9 @@ Outcome<protocol::CommitResponse> ContentService::add_version(Transaction& txn, 
     auto chunk_size = txn.content().blob_size(chunk);
     if (!chunk_size) return chunk_size.error();
     if (*chunk_size && !checked.contains(chunk)) {
-      auto readable = blob_readable(txn, caller.user_id, chunk);
-      if (!readable) return readable.error();
-      if (!*readable) chunk_size->reset();
+      auto held = hold_for_owner(txn, caller, *node, chunk);
+      if (!held) return held.error();
+      if (!*held) chunk_size->reset();
     }
     if (!*chunk_size) return make_error(Errc::invalid_argument, "chunk " + chunk + " is not stored");
     checked.insert(chunk);

@@ -48,7 +48,7 @@ Result<std::vector<std::string>> FolderRecords::changed_folders() {
   std::set<std::string> folders;
   std::uint64_t cursor = start_cursor_;
   for (;;) {
-    auto changes = txn_.changes().list_after(cursor, std::nullopt, kChangePage);
+    auto changes = txn_.changes().list_after(cursor, kChangePage);
     if (!changes) return changes.error();
     for (const auto& change : *changes) {
       if (change.parent_id) folders.insert(*change.parent_id);

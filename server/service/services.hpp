@@ -9,6 +9,7 @@
 #include "server/service/context.hpp"
 #include "server/service/login_throttle.hpp"
 #include "server/service/node_service.hpp"
+#include "server/service/share_service.hpp"
 #include "server/service/trash_service.hpp"
 
 namespace coffer::server::service {
@@ -22,7 +23,7 @@ class Services {
       : throttle_(config.login_backoff),
         context_{metadata, blobs, config, notifier_, throttle_, std::move(clock)},
         auth(context_), nodes(context_), content(context_), batch(context_, nodes, content), changes(context_),
-        trash(context_), admin(context_) {}
+        trash(context_), admin(context_), shares(context_) {}
   Services(const Services&) = delete;
   Services& operator=(const Services&) = delete;
 
@@ -42,6 +43,7 @@ class Services {
   ChangeService changes;
   TrashService trash;
   AdminService admin;
+  ShareService shares;
 };
 
 }  // namespace coffer::server::service

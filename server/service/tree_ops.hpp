@@ -12,6 +12,11 @@ namespace coffer::server::service {
 
 // Steps that several tree operations share, inside the caller's transaction.
 
+// The change kinds of a grant given or changed, and taken away: rows of the grantee's feed
+// (owner_id names the grantee), only ever shown to them.
+inline constexpr const char* kSharedKind = "shared";
+inline constexpr const char* kUnsharedKind = "unshared";
+
 // Appends one change-feed entry for a node of `owner_id`, made by `by`'s session (the feed marks
 // it `own` for that session).
 Status record_change(storage::Transaction& txn, const Caller& by, std::int64_t owner_id, const std::string& node_id,

@@ -31,7 +31,8 @@ class UserTable {
                                     const std::string& key_bundle) = 0;
   virtual Status set_disabled(std::int64_t id, bool disabled) = 0;
   virtual Status set_quota(std::int64_t id, std::optional<std::uint64_t> quota) = 0;
-  // Deletes the user with everything they own: sessions, grants, nodes, entries, versions,
+  // Deletes the user with everything they own: sessions, grants (on their nodes, to them and by
+  // them), nodes, entries, versions,
   // blob holdings and the change feed's rows of their tree. The blob rows that nothing holds or
   // lists any more go too; their ids are returned, and their files are the caller's to remove
   // (docs/server.md, "Deleting an account"). Blobs another user holds or lists stay.
@@ -136,23 +137,35 @@ class TrashTable {
   virtual Result<PurgeResult> purge(const std::vector<std::string>& node_ids) = 0;
 };
 
+// Sharing grants (docs/server.md, "Sharing"). Listings are ordered by node id, then grantee name.
 class GrantTable {
  public:
   virtual ~GrantTable() = default;
-  virtual Status upsert(const GrantRecord& grant) = 0;
+  // Inserts the grant, or replaces the access, sealed grant and granter of the existing one
+  // (created_at kept); true when it is new. Charged to the node's owner like an entry.
+  virtual Result<bool> upsert(const GrantRecord& grant) = 0;
   virtual Result<std::optional<GrantRecord>> find(const std::string& node_id, std::int64_t grantee_id) = 0;
   virtual Status remove(const std::string& node_id, std::int64_t grantee_id) = 0;
   virtual Result<bool> has_any(std::int64_t grantee_id) = 0;
+  // Grants on nodes the user owns, and grants the user made on others' nodes; at most `limit`.
+  virtual Result<std::vector<GrantListing>> list_outgoing(std::int64_t user_id, std::size_t limit) = 0;
+  // Grants whose grantee is the user; at most `limit`.
+  virtual Result<std::vector<GrantListing>> list_incoming(std::int64_t user_id, std::size_t limit) = 0;
+  // Grants where the user is the node's owner, the grantee or the granter (every grant when
+  // none); at most `limit`.
+  virtual Result<std::vector<GrantListing>> list_involving(std::optional<std::int64_t> user_id, std::size_t limit) = 0;
 };
 
 class ChangeTable {
  public:
   virtual ~ChangeTable() = default;
   virtual Result<std::uint64_t> append(const ChangeRecord& change) = 0;
-  // Changes after `cursor` in order, at most `limit`: only those of nodes owned by `owner`
-  // when given, all otherwise (the caller filters by access).
-  virtual Result<std::vector<ChangeRecord>> list_after(std::uint64_t cursor, std::optional<std::int64_t> owner,
-                                                       std::size_t limit) = 0;
+  // Changes after `cursor` in order, at most `limit`, of every owner.
+  virtual Result<std::vector<ChangeRecord>> list_after(std::uint64_t cursor, std::size_t limit) = 0;
+  // The same, only of rows whose owner is the user or owns a node shared with the user: every
+  // row the user may see, and others the caller filters by access.
+  virtual Result<std::vector<ChangeRecord>> list_after_for(std::uint64_t cursor, std::int64_t user_id,
+                                                           std::size_t limit) = 0;
   virtual Result<std::uint64_t> latest_cursor() = 0;
 };
 

@@ -20,4 +20,20 @@ std::optional<NodeType> node_type_from_name(std::string_view name) {
   return std::nullopt;
 }
 
+const char* access_name(Access access) {
+  switch (access) {
+    case Access::read: return "read";
+    case Access::write: return "write";
+    case Access::manage: return "manage";
+  }
+  return "read";
+}
+
+std::optional<Access> access_from_name(std::string_view name) {
+  if (name == "read") return Access::read;
+  if (name == "write") return Access::write;
+  if (name == "manage") return Access::manage;
+  return std::nullopt;
+}
+
 }  // namespace coffer::server::storage

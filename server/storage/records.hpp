@@ -139,14 +139,31 @@ struct UsageSplit {
   std::uint64_t trash = 0;     // any version of a node in the trash
 };
 
-enum class Access { read, write };
+// A grant's role, weakest first: each includes the ones before it (manage = write + changing the
+// grants on the node and below it). Stored as its name (grants.access).
+enum class Access { read, write, manage };
+const char* access_name(Access access);
+std::optional<Access> access_from_name(std::string_view name);
+// Whether `have` includes `need`.
+inline bool includes(Access have, Access need) { return static_cast<int>(have) >= static_cast<int>(need); }
 
 struct GrantRecord {
   std::string node_id;
   std::int64_t grantee_id = 0;
   Access access = Access::read;
-  std::string wrapped_key;  // the node key wrapped for the grantee's public key
+  std::string wrapped_key;  // the sealed grant (docs/crypto.md): opaque to the server
   std::int64_t created_at = 0;
+  std::int64_t granted_by = 0;  // the user who made or last changed the grant
+};
+
+// A grant with the names that show it (the node's owner, the grantee, the granter).
+struct GrantListing {
+  GrantRecord grant;
+  std::int64_t owner_id = 0;
+  std::string owner;
+  std::string grantee;
+  std::string granted_by;
+  bool node_trashed = false;
 };
 
 struct ChangeRecord {

@@ -230,6 +230,37 @@ constexpr const char* kEntryHistory =
     "CREATE TRIGGER usage_history_delete AFTER DELETE ON entry_history BEGIN "
     COFFER_CHARGE("OLD.owner_id", "-" COFFER_ENTRY_BYTES("OLD")) " END;"
     "DROP TRIGGER quota_guard;"
+    "UPDATE users SET used = " COFFER_COUNTED_USAGE_BEFORE_GRANTS("users.id") ";" COFFER_QUOTA_GUARD_TRIGGER;
+
+// Sharing (docs/server.md, "Sharing"): SQLite cannot change a CHECK, so `grants` is rebuilt with
+// the manage role and the granter; a grant made before this step was its node owner's, the only
+// one who could have made it. `wrapped_key` keeps its name and holds the sealed grant. Grants
+// are charged to the node's owner like entries; the rows present are charged by a recount, with
+// the guard set aside as in step 10.
+constexpr const char* kSharing =
+    "CREATE TABLE grants_rebuilt ("
+    "  node_id TEXT NOT NULL REFERENCES nodes(id),"
+    "  grantee_id INTEGER NOT NULL REFERENCES users(id),"
+    "  access TEXT NOT NULL CHECK (access IN ('read', 'write', 'manage')),"
+    "  wrapped_key TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  granted_by INTEGER NOT NULL REFERENCES users(id),"
+    "  PRIMARY KEY (node_id, grantee_id)"
+    ") STRICT;"
+    "INSERT INTO grants_rebuilt (node_id, grantee_id, access, wrapped_key, created_at, granted_by) "
+    "SELECT g.node_id, g.grantee_id, g.access, g.wrapped_key, g.created_at, n.owner_id "
+    "FROM grants g JOIN nodes n ON n.id = g.node_id;"
+    "DROP TABLE grants;"
+    "ALTER TABLE grants_rebuilt RENAME TO grants;"
+    "CREATE INDEX grants_by_grantee ON grants(grantee_id);"
+    "CREATE INDEX grants_by_granter ON grants(granted_by);"
+    "CREATE TRIGGER usage_grant_insert AFTER INSERT ON grants BEGIN "
+    COFFER_CHARGE(COFFER_OWNER_OF("NEW.node_id"), COFFER_GRANT_BYTES("NEW")) " END;"
+    "CREATE TRIGGER usage_grant_update AFTER UPDATE OF wrapped_key ON grants BEGIN "
+    COFFER_CHARGE(COFFER_OWNER_OF("NEW.node_id"), COFFER_GRANT_BYTES("NEW") " - " COFFER_GRANT_BYTES("OLD")) " END;"
+    "CREATE TRIGGER usage_grant_delete AFTER DELETE ON grants BEGIN "
+    COFFER_CHARGE(COFFER_OWNER_OF("OLD.node_id"), "-" COFFER_GRANT_BYTES("OLD")) " END;"
+    "DROP TRIGGER quota_guard;"
     "UPDATE users SET used = " COFFER_COUNTED_USAGE("users.id") ";" COFFER_QUOTA_GUARD_TRIGGER;
 
 constexpr Migration kMigrations[] = {
@@ -254,6 +285,7 @@ constexpr Migration kMigrations[] = {
      "CREATE INDEX trash_by_parent ON trash(parent_id);"
      "CREATE INDEX trash_by_time ON trash(trashed_at);"},
     {10, "the entry history, kept by triggers and charged like entries", kEntryHistory},
+    {11, "grants with the manage role and their granter, charged to the node's owner", kSharing},
 };
 
 constexpr int kOldestReadable = 6;

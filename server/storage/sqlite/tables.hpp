@@ -111,10 +111,13 @@ class SqliteTrash final : public TrashTable {
 class SqliteGrants final : public GrantTable {
  public:
   explicit SqliteGrants(Connection& db) : db_(db) {}
-  Status upsert(const GrantRecord& grant) override;
+  Result<bool> upsert(const GrantRecord& grant) override;
   Result<std::optional<GrantRecord>> find(const std::string& node_id, std::int64_t grantee_id) override;
   Status remove(const std::string& node_id, std::int64_t grantee_id) override;
   Result<bool> has_any(std::int64_t grantee_id) override;
+  Result<std::vector<GrantListing>> list_outgoing(std::int64_t user_id, std::size_t limit) override;
+  Result<std::vector<GrantListing>> list_incoming(std::int64_t user_id, std::size_t limit) override;
+  Result<std::vector<GrantListing>> list_involving(std::optional<std::int64_t> user_id, std::size_t limit) override;
 
  private:
   Connection& db_;
@@ -124,8 +127,9 @@ class SqliteChanges final : public ChangeTable {
  public:
   explicit SqliteChanges(Connection& db) : db_(db) {}
   Result<std::uint64_t> append(const ChangeRecord& change) override;
-  Result<std::vector<ChangeRecord>> list_after(std::uint64_t cursor, std::optional<std::int64_t> owner,
-                                               std::size_t limit) override;
+  Result<std::vector<ChangeRecord>> list_after(std::uint64_t cursor, std::size_t limit) override;
+  Result<std::vector<ChangeRecord>> list_after_for(std::uint64_t cursor, std::int64_t user_id,
+                                                   std::size_t limit) override;
   Result<std::uint64_t> latest_cursor() override;
 
  private:

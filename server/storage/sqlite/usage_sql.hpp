@@ -32,12 +32,20 @@
   ") FROM trash t JOIN nodes n ON n.id = t.node_id WHERE n.owner_id = " user "), 0) + coalesce((SELECT sum(" \
   COFFER_VERSION_BYTES("v") ") FROM versions v JOIN nodes n ON n.id = v.node_id WHERE n.owner_id = " user "), 0))"
 
-// What users.used must be for the user whose id is the SQL expression `user`, counted from the
-// rows: everything above and the entry history's rows, which are charged like entries to the
-// owner they name (schema step 10).
-#define COFFER_COUNTED_USAGE(user)                                                                   \
+// The usage counted as schema step 10 counted it, before grants were charged (step 11): the
+// above and the entry history's rows, which are charged like entries to the owner they name.
+#define COFFER_COUNTED_USAGE_BEFORE_GRANTS(user)                                                   \
   "(" COFFER_COUNTED_USAGE_BEFORE_HISTORY(user) " + coalesce((SELECT sum(" COFFER_ENTRY_BYTES("h") \
   ") FROM entry_history h WHERE h.owner_id = " user "), 0))"
+
+// A grant keeps the node id and the sealed grant, charged to the node's owner (schema step 11).
+#define COFFER_GRANT_BYTES(r) "(length(" r ".node_id) + length(" r ".wrapped_key))"
+
+// What users.used must be for the user whose id is the SQL expression `user`, counted from the
+// rows: everything above and the grants on the user's nodes.
+#define COFFER_COUNTED_USAGE(user)                                                                  \
+  "(" COFFER_COUNTED_USAGE_BEFORE_GRANTS(user) " + coalesce((SELECT sum(" COFFER_GRANT_BYTES("g") \
+  ") FROM grants g JOIN nodes n ON n.id = g.node_id WHERE n.owner_id = " user "), 0))"
 
 // The quota guard's RAISE message, which sqlite_error (connection.cpp) maps to Errc::quota_exceeded.
 #define COFFER_QUOTA_GUARD_MESSAGE "coffer_quota_exceeded"

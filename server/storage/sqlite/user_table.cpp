@@ -128,7 +128,7 @@ Result<std::vector<std::string>> SqliteUsers::remove(std::int64_t id) {
   if (!candidates) return candidates.error();
   // Children before parents, for the foreign keys.
   static constexpr const char* kSteps[] = {
-      "DELETE FROM grants WHERE grantee_id = ?1 OR node_id IN (SELECT id FROM nodes WHERE owner_id = ?1)",
+      "DELETE FROM grants WHERE grantee_id = ?1 OR granted_by = ?1 OR node_id IN (SELECT id FROM nodes WHERE owner_id = ?1)",
       "DELETE FROM version_chunks WHERE node_id IN (SELECT id FROM nodes WHERE owner_id = ?1)",
       "DELETE FROM versions WHERE node_id IN (SELECT id FROM nodes WHERE owner_id = ?1)",
       "DELETE FROM entries WHERE node_id IN (SELECT id FROM nodes WHERE owner_id = ?1)",

@@ -39,11 +39,10 @@ class Scenario:
         return sqlite3.connect(os.path.join(self.server.data_dir, "coffer.db"), timeout=10)
 
     def grant(self, node_id, grantee, access):
-        """Inserts a grant straight into the database (the sharing routes come later)."""
-        with self.database() as db:
-            user_id = db.execute("SELECT id FROM users WHERE name = ?", (grantee,)).fetchone()[0]
-            db.execute("INSERT INTO grants (node_id, grantee_id, access, wrapped_key, created_at) "
-                       "VALUES (?, ?, ?, 'x', ?)", (node_id, user_id, access, int(time.time())))
+        """Shares a node of alice's with the grantee (POST /v1/shares; the server never opens
+        the sealed grant, so any bytes do)."""
+        body = {"node_id": node_id, "grantee": grantee, "role": access, "sealed_key": any_b64(64)}
+        self.alice.client.expect(201, "POST", "/v1/shares", body)
 
     def expire_session(self, session_id):
         with self.database() as db:

@@ -48,7 +48,7 @@ struct Tree {
   }
 
   void grant(const std::string& node, std::int64_t user, Access access) {
-    REQUIRE(txn->grants().upsert(GrantRecord{node, user, access, "wrapped", 1}));
+    REQUIRE(txn->grants().upsert(GrantRecord{node, user, access, "sealed", 1, alice}));
   }
 
   Errc refusal(std::int64_t user, const std::string& node, Access need) {
@@ -110,6 +110,33 @@ TEST_CASE("revoking the grant takes the access away") {
   Tree t;
   t.grant(t.docs, t.bob, Access::write);
   REQUIRE(check_access(*t.txn, t.bob, t.report, Access::write).ok());
+  REQUIRE(t.txn->grants().remove(t.docs, t.bob));
+  CHECK(t.refusal(t.bob, t.report, Access::read) == Errc::not_found);
+}
+
+TEST_CASE("roles are ordered read < write < manage; the owner has manage") {
+  Tree t;
+  CHECK(check_access(*t.txn, t.alice, t.report, Access::manage).ok());
+  t.grant(t.docs, t.bob, Access::write);
+  CHECK(t.refusal(t.bob, t.report, Access::manage) == Errc::permission_denied);
+  t.grant(t.root, t.bob, Access::manage);
+  CHECK(check_access(*t.txn, t.bob, t.report, Access::manage).ok());
+  CHECK(*effective_access(*t.txn, t.bob, **t.txn->nodes().find(t.docs)) == Access::manage);
+  CHECK(*effective_access(*t.txn, t.alice, **t.txn->nodes().find(t.docs)) == Access::manage);
+  t.grant(t.docs, t.carol, Access::manage);
+  CHECK(check_access(*t.txn, t.carol, t.report, Access::write).ok());
+  CHECK(t.refusal(t.carol, t.photos, Access::read) == Errc::not_found);
+}
+
+TEST_CASE("a node in the trash is reached through the folder that last held it") {
+  Tree t;
+  t.grant(t.docs, t.bob, Access::read);
+  const EntryRecord entry{t.docs, std::string(64, 'b'), t.report, "n", "k", 1};
+  REQUIRE(t.txn->nodes().remove_entry(entry.parent_id, entry.name_tag));
+  REQUIRE(t.txn->nodes().set_trashed(t.report, 5));
+  REQUIRE(t.txn->nodes().insert_trash(TrashRecord{t.report, 5, entry}));
+  CHECK(check_access(*t.txn, t.bob, t.report, Access::read).ok());
+  CHECK(t.refusal(t.carol, t.report, Access::read) == Errc::not_found);
   REQUIRE(t.txn->grants().remove(t.docs, t.bob));
   CHECK(t.refusal(t.bob, t.report, Access::read) == Errc::not_found);
 }

@@ -18,6 +18,14 @@ std::unique_ptr<Connection> open_db(const std::filesystem::path& file) {
   return std::move(*connection);
 }
 
+// The schema steps before `version`: a data directory as an older cofferd left it.
+std::span<const Migration> steps_before(int version) {
+  const auto all = schema_migrations();
+  std::size_t count = 0;
+  while (count < all.size() && all[count].version < version) ++count;
+  return all.first(count);
+}
+
 bool table_exists(Connection& db, const char* name) {
   auto query = db.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1");
   REQUIRE(query);
@@ -178,7 +186,7 @@ TEST_CASE("the entry history step starts from the entries present, charged, and 
   TempDir dir;
   auto db = open_db(dir.path() / "coffer.db");
   const auto all = schema_migrations();
-  REQUIRE(migrate(*db, all.first(all.size() - 1)));  // before the entry history
+  REQUIRE(migrate(*db, steps_before(10)));
   REQUIRE(db->exec(
       "INSERT INTO users (id, name, admin, created_at, kdf_algorithm, kdf_n, kdf_r, kdf_p, kdf_salt, auth_verifier, "
       "key_bundle, public_key, root_node_id, root_wrapped_key, quota, used) VALUES (1, 'alice', 0, 1, 'scrypt', 1, 1, "
@@ -205,5 +213,45 @@ TEST_CASE("the entry history step starts from the entries present, charged, and 
   REQUIRE(db->exec("INSERT INTO entries VALUES ('rootrootrootrootrootrootrootroot', 'tag', "
                    "'filefilefilefilefilefilefilefile', 'name', 'key', 900)"));
   CHECK(one("SELECT count(*) FROM entry_history WHERE added_at = 900 AND removed_at IS NULL") == 1);
+  CHECK(one("SELECT used FROM users WHERE id = 1") == one("SELECT " COFFER_COUNTED_USAGE("1")));
+}
+
+TEST_CASE("the sharing step rebuilds grants with the manage role and the granter, and charges them") {
+  TempDir dir;
+  auto db = open_db(dir.path() / "coffer.db");
+  const auto all = schema_migrations();
+  REQUIRE(migrate(*db, steps_before(11)));
+  REQUIRE(db->exec(
+      "INSERT INTO users (id, name, admin, created_at, kdf_algorithm, kdf_n, kdf_r, kdf_p, kdf_salt, auth_verifier, "
+      "key_bundle, public_key, root_node_id, root_wrapped_key, quota, used) VALUES "
+      "(1, 'alice', 0, 1, 'scrypt', 1, 1, 1, 's', 'v', 'b', 'p', 'rootrootrootrootrootrootrootroot', 'w', NULL, 0),"
+      "(2, 'bob', 0, 1, 'scrypt', 1, 1, 1, 's', 'v', 'b', 'p', 'bobrbobrbobrbobrbobrbobrbobrbobr', 'w', NULL, 0);"
+      "INSERT INTO nodes (id, owner_id, type, attributes, attributes_revision, created_at, folder_record) VALUES "
+      "('rootrootrootrootrootrootrootroot', 1, 1, 'AAAA', 1, 1, ''),"
+      "('bobrbobrbobrbobrbobrbobrbobrbobr', 2, 1, 'AAAA', 1, 1, ''),"
+      "('filefilefilefilefilefilefilefile', 1, 0, 'AAAA', 1, 1, '');"
+      "INSERT INTO entries VALUES ('rootrootrootrootrootrootrootroot', 'tag', 'filefilefilefilefilefilefilefile', "
+      "'name', 'key', 500);"
+      "INSERT INTO grants (node_id, grantee_id, access, wrapped_key, created_at) VALUES "
+      "('filefilefilefilefilefilefilefile', 2, 'write', 'sealedsealed', 7);"
+      "UPDATE users SET quota = 10;"));
+  REQUIRE(migrate(*db, all));  // over the quota: the recount still goes through
+  const auto one = [&db](const char* sql) {
+    auto query = db->query(sql);
+    REQUIRE(query);
+    REQUIRE(query->next());
+    return query->int64(0);
+  };
+  CHECK(one("SELECT count(*) FROM grants WHERE granted_by = 1 AND access = 'write' AND created_at = 7") == 1);
+  CHECK(one("SELECT used FROM users WHERE id = 1") == one("SELECT " COFFER_COUNTED_USAGE("1")));
+  CHECK(one("SELECT " COFFER_COUNTED_USAGE("1")) - one("SELECT " COFFER_COUNTED_USAGE_BEFORE_GRANTS("1")) ==
+        static_cast<std::int64_t>(std::string("filefilefilefilefilefilefilefile").size() + 12));
+  REQUIRE(db->exec("UPDATE users SET quota = NULL"));
+  CHECK(db->exec("UPDATE grants SET access = 'manage'"));
+  CHECK_FALSE(db->exec("UPDATE grants SET access = 'owner'"));
+  CHECK_FALSE(db->exec("UPDATE grants SET granted_by = 99"));  // a granter must exist
+  REQUIRE(db->exec("UPDATE grants SET wrapped_key = 'longersealedgrant'"));
+  CHECK(one("SELECT used FROM users WHERE id = 1") == one("SELECT " COFFER_COUNTED_USAGE("1")));
+  REQUIRE(db->exec("DELETE FROM grants"));
   CHECK(one("SELECT used FROM users WHERE id = 1") == one("SELECT " COFFER_COUNTED_USAGE("1")));
 }

@@ -144,3 +144,44 @@ TEST_CASE("deleting a user removes what they own") {
   CHECK(txn->content().nodes_referencing(std::string(64, 'b'), 10)->empty());
   REQUIRE(txn->commit());
 }
+
+TEST_CASE("grants: upsert keeps the first time, listings carry names, the feed reads the sharers' rows") {
+  TempDir dir;
+  auto store = open_store(dir);
+  auto txn = begin(*store);
+  auto alice = *txn->users().insert(sample_user("alice"));
+  auto bob = *txn->users().insert(sample_user("bob"));
+  auto carol = *txn->users().insert(sample_user("carol"));
+  const std::string folder(32, 'f');
+  REQUIRE(txn->nodes().insert(NodeRecord{folder, alice, NodeType::folder, "a", 1, 0, 0, 1, std::nullopt, 0, {}}));
+  CHECK(*txn->grants().upsert(GrantRecord{folder, bob, Access::read, "sealed1", 10, alice}));
+  CHECK_FALSE(*txn->grants().upsert(GrantRecord{folder, bob, Access::manage, "sealed2", 20, alice}));
+  auto grant = *txn->grants().find(folder, bob);
+  REQUIRE(grant);
+  CHECK(grant->access == Access::manage);
+  CHECK(grant->wrapped_key == "sealed2");
+  CHECK(grant->created_at == 10);
+  REQUIRE(*txn->grants().upsert(GrantRecord{folder, carol, Access::write, "sealed3", 30, bob}));
+  auto outgoing = *txn->grants().list_outgoing(alice, 100);
+  REQUIRE(outgoing.size() == 2);
+  CHECK(outgoing[0].grantee == "bob");
+  CHECK(outgoing[1].grantee == "carol");
+  CHECK(outgoing[1].granted_by == "bob");
+  CHECK(outgoing[1].owner == "alice");
+  CHECK(txn->grants().list_outgoing(bob, 100)->size() == 1);  // the one bob made
+  CHECK(txn->grants().list_incoming(carol, 100)->front().grant.access == Access::write);
+  CHECK(txn->grants().list_involving(bob, 100)->size() == 2);
+  CHECK(txn->grants().list_involving(std::nullopt, 1)->size() == 1);
+  // bob's feed: his own rows and alice's (she shares with him), never carol's.
+  for (const auto owner : {alice, bob, carol}) {
+    REQUIRE(txn->changes().append(ChangeRecord{0, owner, folder, std::nullopt, "attributes", 1, ""}));
+  }
+  auto rows = *txn->changes().list_after_for(0, bob, 100);
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].owner_id == alice);
+  CHECK(rows[1].owner_id == bob);
+  CHECK(txn->changes().list_after(0, 100)->size() == 3);
+  REQUIRE(txn->grants().remove(folder, bob));
+  CHECK(txn->grants().remove(folder, bob).error().code == Errc::not_found);
+  CHECK(txn->changes().list_after_for(0, bob, 100)->size() == 1);
+}
