@@ -174,12 +174,11 @@ class SharingTest(unittest.TestCase):
         nodes, blobs = subtree(self.cloud, self.garden_id)
         self.assertTrue(blobs & profile_files(carol, "cache"), "carol's chunk cache held the share")
         held = open(self.shared(carol, "plans", "beds.txt"), "rb")
-        self.addCleanup(held.close)
 
         alice.coffer("unshare", alice.path("Projects", "Garden"), "carol")
         eventually(self, "the share gone from carol's mount", lambda: os.listdir(carol.path(SHARED)) == [], 2)
         self.assertFalse(os.path.exists(self.shared(carol, "photo.raw")))
-        with self.assertRaises(OSError) as caught:
+        with held, self.assertRaises(OSError) as caught:
             held.read()
         self.assertIn(caught.exception.errno, (errno.EACCES, errno.EIO, errno.ENOENT))
         self.assertEqual(read(self.shared(self.bob, "photo.raw")), self.big, "bob's grant is untouched")
