@@ -27,6 +27,30 @@ bool same_key(const crypto::FernetKey& a, const crypto::FernetKey& b) {
   return std::ranges::equal(a.raw(), b.raw());
 }
 
+// A grant shown as "NAME (2)" takes its own name back once the grant that held it is gone:
+// `coffer share rotate` grants the new copy before it revokes the old one.
+void settle_names(Node& shared_root, const std::map<std::string, std::shared_ptr<ShareScope>>& shares,
+                  const std::map<std::string, std::string>& granted_names, KernelNotices& notices) {
+  for (const auto& [id, scope] : shares) {
+    auto granted = granted_names.find(id);
+    auto owner = shared_root.children->find(scope->owner);
+    if (granted == granted_names.end() || granted->second == scope->name || owner == shared_root.children->end()) continue;
+    Node& folder = *owner->second.node;
+    if (folder.children->contains(granted->second)) continue;
+    auto entry = folder.children->extract(scope->name);
+    if (entry.empty()) continue;
+    if (folder.ino != 0) {
+      notices.entries.emplace_back(folder.ino, scope->name);
+      notices.entries.emplace_back(folder.ino, granted->second);
+      notices.inodes.push_back(folder.ino);
+    }
+    entry.key() = granted->second;
+    entry.mapped().node->name = granted->second;
+    folder.children->insert(std::move(entry));
+    scope->name = granted->second;
+  }
+}
+
 bool suspicious(Errc code) { return code == Errc::not_found || code == Errc::permission_denied; }
 
 }  // namespace
@@ -111,9 +135,12 @@ void Vfs::apply_shares(std::vector<sharing::IncomingShare> listed) {
       revoke_share(it->second, notices, chunks);
       it = shares_.erase(it);
     }
+    std::map<std::string, std::string> granted_names;
     for (auto& share : listed) {
+      granted_names[share.node_id] = share.name;
       if (!shares_.contains(share.node_id)) add_share(std::move(share), notices);
     }
+    settle_names(*shared_root_, shares_, granted_names, notices);
   }
   notify(notices);
   for (const auto& id : chunks) services_.content.reader.forget(id);

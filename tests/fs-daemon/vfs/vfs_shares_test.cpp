@@ -242,7 +242,7 @@ TEST_CASE("renames and links between a share and anything else are EXDEV") {
   CHECK(code_of(vfs.link(theirs, kRootIno, "a.txt")) == Errc::cross_device);
 }
 
-TEST_CASE("two grants of one name from one owner are told apart") {
+TEST_CASE("two grants of one name from one owner are told apart, and the second takes the name once the first goes") {
   Sharing s;
   auto photos = s.alice.vfs().mkdir(kRootIno, "photos", 0755, kUser);
   REQUIRE(photos.ok());
@@ -255,6 +255,14 @@ TEST_CASE("two grants of one name from one owner are told apart") {
   std::sort(names.begin(), names.end());
   CHECK(names == std::vector<std::string>{".", "..", "docs", "docs (2)"});
   CHECK(s.bob.vfs().share_count() == 2);
+
+  // The first grant goes (as `coffer share rotate` revokes the old tree after granting the new):
+  // the second takes the name back.
+  const auto second = s.bob.lookup(alice, "docs (2)");
+  s.bob.vfs().apply_shares({grant_of(s.remote, s.alice, "/photos/docs", "docs", remote::ShareRole::read)});
+  CHECK(names_in(s.bob.vfs(), alice) == std::vector<std::string>{".", "..", "docs"});
+  CHECK(s.bob.lookup(alice, "docs") == second);
+  CHECK(s.bob.read_file(second) == Bytes{4, 5});
 }
 
 TEST_CASE("a revoked share leaves nothing in the mount, the queue, the journal or the chunk cache") {
