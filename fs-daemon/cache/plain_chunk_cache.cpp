@@ -24,4 +24,13 @@ void PlainChunkCache::put(const std::string& id, std::shared_ptr<const ChunkByte
   }
 }
 
+void PlainChunkCache::remove(const std::string& id) {
+  std::lock_guard lock(mutex_);
+  auto it = items_.find(id);
+  if (it == items_.end()) return;
+  used_ -= it->second.data->size();
+  order_.erase(it->second.position);
+  items_.erase(it);
+}
+
 }  // namespace coffer::cache

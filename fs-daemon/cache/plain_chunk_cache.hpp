@@ -20,6 +20,7 @@ class PlainChunkCache {
 
   std::shared_ptr<const ChunkBytes> get(const std::string& id);
   void put(const std::string& id, std::shared_ptr<const ChunkBytes> plaintext);
+  void remove(const std::string& id);
 
  private:
   struct Item {

@@ -285,6 +285,9 @@ void run_status(const GlobalOptions& global, bool json) {
             << describe_pending(answer->value("pending_ops", std::uint64_t{0}), answer->value("pending_bytes", std::uint64_t{0}))
             << '\n';
   print_oldest(*answer);
+  if (auto shares = answer->value("shares", std::uint64_t{0}); shares > 0) {
+    std::cout << "Shares:   " << shares << (shares == 1 ? " share" : " shares") << " in Shared with me\n";
+  }
   print_journal_problems(paths, *answer);
   print_conflicts(*answer);
   if (auto error = answer->value("last_error", std::string()); !error.empty()) std::cout << "Error:    " << error << '\n';

@@ -14,6 +14,7 @@
 #include "daemon/history_answers.hpp"
 #include "daemon/share_answers.hpp"
 #include "feed/change_follower.hpp"
+#include "feed/share_refresher.hpp"
 #include "history/coffer_view.hpp"
 #include "fuse/fuse_mount.hpp"
 #include "log/logging.hpp"
@@ -108,6 +109,7 @@ std::string answer(const MountRequest& request, mount::MountRuntime& runtime, hi
                                {"queued_at", unix_seconds(oldest.queued_at)},
                                {"earlier_run", oldest.earlier_run}};
   }
+  reply["shares"] = runtime.vfs().share_count();
   reply["conflicts"] = status.conflicts;
   reply["conflicts_latest"] = nlohmann::json::array();
   for (const auto& conflict : status.latest_conflicts) {
@@ -136,6 +138,20 @@ std::optional<cache::MetadataState> open_metadata(cache::MetadataCache& metadata
   return std::nullopt;
 }
 
+// `Shared with me` (docs/client.md): listed once before the kernel's first request, then again
+// whenever the feed, the Vfs or the upload queue has a reason to think it changed.
+void start_shares(feed::ShareRefresher& refresher, mount::MountRuntime& runtime, feed::ChangeFollower& follower) {
+  runtime.vfs().enable_shares();
+  runtime.vfs().set_share_listener([&refresher] { refresher.poke(); });
+  runtime.queue().set_share_listener([&refresher](const std::string&) { refresher.poke(); });
+  follower.on_shares_changed([&refresher] { refresher.poke(); });
+  if (auto loaded = refresher.load(); !loaded) {
+    spdlog::warn("shares: not listed at mount ({}); `Shared with me` fills once the server answers",
+                 loaded.error().message);
+  }
+  refresher.start();
+}
+
 void serve(const MountRequest& request, mount::ProfileStores& stores, std::shared_ptr<vfs::Node> root,
            const crypto::X25519KeyPair& identity, fuse::FuseMount& mount) {
   mount::MountRuntime runtime(remotes_of(request), stores, request.config);
@@ -158,11 +174,15 @@ void serve(const MountRequest& request, mount::ProfileStores& stores, std::share
   // Started before the kernel's first request, so that nothing the mount reads can change unseen.
   feed::ChangeFollower follower(*request.remote, runtime.vfs());
   follower.on_current([&writer](std::uint64_t cursor) { writer.feed_current(cursor); });
+  feed::ShareRefresher refresher(incoming, runtime.vfs());
+  start_shares(refresher, runtime, follower);
   writer.start(open_metadata(*stores.metadata, follower, runtime.vfs()));
   follower.start();
   spdlog::info("mounted {} for {} on {}", request.mountpoint, request.login.info.user, request.login.info.server_url);
   if (auto served = mount.run(runtime.vfs(), &view); !served) spdlog::error("{}", served.error().message);
   follower.stop();
+  runtime.queue().set_share_listener(nullptr);  // the queue goes on draining below, after which the refresher is gone
+  refresher.stop();
   runtime.vfs().set_notifier(nullptr);
   auto wait = unmounting ? std::chrono::seconds(0) : request.config.unmount_timeout;
   auto drained = runtime.drain(Clock::now() + wait);

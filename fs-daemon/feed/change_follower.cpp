@@ -44,6 +44,7 @@ Status ChangeFollower::catch_up(std::uint64_t cursor, bool own_included) {
     }
     auto page = remote_.changes(cursor, seconds(0), {});
     if (!page) return std::move(page).error();
+    note_share_changes(page->changes);
     for (auto change : page->changes) {
       if (own_included) change.own = false;
       pending_.add(change);
@@ -55,6 +56,13 @@ Status ChangeFollower::catch_up(std::uint64_t cursor, bool own_included) {
   cursor_ = cursor;
   applied_through(cursor);
   return {};
+}
+
+void ChangeFollower::note_share_changes(const std::vector<remote::Change>& changes) const {
+  if (!shares_changed_) return;
+  for (const auto& change : changes) {
+    if (change.kind == "shared" || change.kind == "unshared") return shares_changed_();
+  }
 }
 
 void ChangeFollower::applied_through(std::uint64_t cursor) {
@@ -120,6 +128,7 @@ void ChangeFollower::follow(std::stop_token stop) {
     error_pause = options_.first_error_pause;
     bool fresh = false;
     if (cursor_) {
+      note_share_changes(page->changes);
       for (const auto& change : page->changes) fresh = pending_.add(change) || fresh;
     }
     cursor_ = page->cursor;

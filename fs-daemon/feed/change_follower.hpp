@@ -46,6 +46,10 @@ class ChangeFollower {
   // deferred), each time the feed answers: the metadata cache records it with its rows
   // (vfs::MetadataWriter). Called on the follower's thread, or the caller's during catch_up().
   void on_current(std::function<void(std::uint64_t)> listener) { current_ = std::move(listener); }
+  // Before catch_up() and start(): told when the feed names a grant made to this user or taken
+  // back (`shared`, `unshared`, this session's own included: leaving a share is one), from the
+  // follower's thread or the caller's during catch_up().
+  void on_shares_changed(std::function<void()> listener) { shares_changed_ = std::move(listener); }
   Status catch_up(std::uint64_t cursor, bool own_included);
   // Takes the feed's current end unless catch_up() did, so that only what changes from now on
   // is applied (whatever the mount reads later is read fresh), then starts the thread. A server
@@ -58,6 +62,7 @@ class ChangeFollower {
   void run(std::stop_token stop);
   void follow(std::stop_token stop);
   void applied_through(std::uint64_t cursor);
+  void note_share_changes(const std::vector<remote::Change>& changes) const;
 
   remote::RemoteApi& remote_;
   vfs::Vfs& vfs_;
@@ -65,6 +70,7 @@ class ChangeFollower {
   std::optional<std::uint64_t> cursor_;  // the thread's once it runs
   PendingRefreshes pending_;             // likewise
   std::function<void(std::uint64_t)> current_;
+  std::function<void()> shares_changed_;
   std::jthread thread_;
 };
 

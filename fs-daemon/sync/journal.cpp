@@ -218,6 +218,33 @@ Status Journal::acknowledge(std::uint64_t seq) {
   return {};
 }
 
+Status Journal::drop(const std::set<std::uint64_t>& seqs) {
+  const auto path = dir_ / "ops.log";
+  std::unique_lock lock(mutex_);
+  synced_cv_.wait(lock, [&] { return !syncing_; });  // no fdatasync of the old file in flight
+  Bytes log(log_size_);
+  if (::pread(log_fd_, log.data(), log.size(), 0) != static_cast<ssize_t>(log.size())) return io_error(path, "cannot read");
+  Bytes rewritten = log_header();
+  for (const auto& op : scan_log(log, key_).ops) {
+    if (op.seq <= acked_seq_ || seqs.contains(op.seq)) continue;
+    std::string text = encode_op(op);
+    Bytes token = crypto::fernet_encrypt_raw(key_, as_bytes(text));
+    secure_zero(text.data(), text.size());
+    Bytes record = encode_record(op.seq, token);
+    rewritten.insert(rewritten.end(), record.begin(), record.end());
+  }
+  secure_zero(log.data(), log.size());
+  COFFER_TRY_STATUS(profile::write_private_file(path, to_string(rewritten)));
+  COFFER_TRY_STATUS(profile::sync_folder(dir_));
+  int fd = ::open(path.c_str(), O_RDWR | O_APPEND | O_CLOEXEC, 0600);
+  if (fd < 0) return io_error(path, "cannot open");
+  ::close(log_fd_);
+  log_fd_ = fd;
+  log_size_ = rewritten.size();
+  synced_seq_ = last_seq_;
+  return {};
+}
+
 Status Journal::write_acked(std::uint64_t seq) {
   char text[24] = {};
   auto [end, ec] = std::to_chars(text, text + 20, seq);

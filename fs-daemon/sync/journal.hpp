@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,9 @@ class Journal {
   // Makes everything written so far durable: blob files written without `durable`, then the log.
   Status flush();
   Status acknowledge(std::uint64_t seq);
+  // Rewrites ops.log without the records of `seqs` (a revoked share's ops): a new log with the
+  // other unacknowledged records, fsynced and renamed over the old one.
+  Status drop(const std::set<std::uint64_t>& seqs);
   std::uint64_t last_seq() const;
   std::uint64_t acked_seq() const;
 

@@ -47,6 +47,13 @@ Status SetAsideStore::keep(const JournalOp& op, const std::string& cause, const 
   return profile::sync_folder(dir_);
 }
 
+void SetAsideStore::forget(const JournalOp& op) const {
+  std::error_code ec;
+  for (const auto& id : op_blob_files(op.body)) std::filesystem::remove(dir_ / "blobs" / id, ec);
+  std::filesystem::remove(dir_ / file_name(op.seq), ec);
+  (void)profile::sync_folder(dir_);
+}
+
 std::vector<std::uint64_t> SetAsideStore::seqs() const {
   std::vector<std::uint64_t> found;
   std::error_code ec;

@@ -32,6 +32,8 @@ class SetAsideStore {
   Status prepare() const;
   // Durable when it returns, so the op may be acknowledged in the journal after it.
   Status keep(const JournalOp& op, const std::string& cause, const std::filesystem::path& blob_dir) const;
+  // Removes a kept op and the blob files it named (a revoked share's: nothing of it may stay).
+  void forget(const JournalOp& op) const;
   std::size_t count() const;
   // The `limit` highest seqs, newest first; a file that does not open is listed as such.
   std::vector<SetAsideEntry> latest(std::size_t limit) const;

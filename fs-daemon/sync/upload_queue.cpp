@@ -40,6 +40,11 @@ void UploadQueue::set_conflict_listener(ConflictListener listener) {
   conflict_listener_ = std::move(listener);
 }
 
+void UploadQueue::set_share_listener(std::function<void(const std::string&)> listener) {
+  std::lock_guard lock(listener_mutex_);
+  share_listener_ = std::move(listener);
+}
+
 void UploadQueue::set_listener(CommitListener listener) {
   std::lock_guard lock(listener_mutex_);
   listener_ = std::move(listener);
@@ -115,13 +120,14 @@ void UploadQueue::enqueue_locked(JournalOp op) {
   pending_.push_back(std::move(op));
 }
 
-Result<std::uint64_t> UploadQueue::submit(OpBody body) {
+Result<std::uint64_t> UploadQueue::submit(OpBody body, std::string share) {
   std::uint64_t seq = 0;
   {
     std::lock_guard lock(mutex_);
     auto appended = journal_.append(body);
     if (!appended) return std::move(appended).error();
     seq = *appended;
+    if (!share.empty()) share_of_[seq] = std::move(share);
     enqueue_locked(JournalOp{seq, std::move(body)});
   }
   work_ready_.notify_one();
@@ -138,22 +144,92 @@ JournalOp* UploadQueue::untaken_attributes_locked(const std::string& node_id) {
   return &*it;
 }
 
-Result<std::uint64_t> UploadQueue::submit_folder_times(SetAttributesOp op) {
+Result<std::uint64_t> UploadQueue::submit_folder_times(SetAttributesOp op, std::string share) {
   {
     std::lock_guard lock(mutex_);
-    if (stopping_) return submit(std::move(op));
+    if (stopping_) return submit(std::move(op), std::move(share));
     if (JournalOp* queued = untaken_attributes_locked(op.node_id)) {
       queued->body = std::move(op);
       coalesced_.insert(queued->seq);
       return queued->seq;
     }
   }
-  return submit(std::move(op));
+  return submit(std::move(op), std::move(share));
+}
+
+// A revoked grant's op leaves the queue unsent; its blob files are deleted.
+std::deque<JournalOp>::iterator UploadQueue::drop_pending_locked(std::deque<JournalOp>::iterator op) {
+  forget_pending_locked(*op);
+  release_blobs_locked(*op, false);
+  failures_.insert_or_assign(op->seq, Error(Errc::permission_denied, "the share was revoked"));
+  return pending_.erase(op);
+}
+
+// Ops of a revoked grant that the sender had taken, back in the queue after a failed attempt.
+void UploadQueue::discard_dropping_locked() {
+  for (auto it = pending_.begin(); it != pending_.end();) {
+    it = dropping_.contains(it->seq) ? drop_pending_locked(it) : std::next(it);
+  }
+  dropping_.clear();
+  progress_.notify_all();
+}
+
+// What the queue keeps about a pending op, for one that leaves it unsent.
+void UploadQueue::forget_pending_locked(const JournalOp& op) {
+  coalesced_.erase(op.seq);
+  queued_at_.erase(op.seq);
+  share_of_.erase(op.seq);
+  if (const auto* attributes = std::get_if<SetAttributesOp>(&op.body)) {
+    if (auto it = last_attributes_.find(attributes->node_id); it != last_attributes_.end() && it->second == op.seq) {
+      last_attributes_.erase(it);
+    }
+  }
+  pending_bytes_ -= std::min(pending_bytes_, op_bytes(op.body));
+}
+
+std::vector<JournalOp> UploadQueue::drop_share(const std::string& share) {
+  std::vector<JournalOp> dropped;
+  std::set<std::uint64_t> seqs;
+  {
+    std::lock_guard lock(mutex_);
+    // The sender's window is at the front and stays there (complete() pops it): only later ops
+    // leave the deque now.
+    for (auto it = pending_.begin(); it != pending_.end();) {
+      auto tag = share_of_.find(it->seq);
+      if (tag == share_of_.end() || tag->second != share) {
+        ++it;
+        continue;
+      }
+      seqs.insert(it->seq);
+      dropped.push_back(*it);
+      if (it->seq <= taken_through_) {
+        dropping_.insert(it->seq);
+        ++it;
+        continue;
+      }
+      it = drop_pending_locked(it);
+    }
+    for (auto it = set_aside_shares_.begin(); it != set_aside_shares_.end();) {
+      if (it->second.first != share) {
+        ++it;
+        continue;
+      }
+      journal_.set_aside_store().forget(it->second.second);
+      dropped.push_back(std::move(it->second.second));
+      it = set_aside_shares_.erase(it);
+    }
+  }
+  progress_.notify_all();
+  if (!seqs.empty()) {
+    if (auto rewritten = journal_.drop(seqs); !rewritten) spdlog::error("journal: {}", rewritten.error().message);
+  }
+  return dropped;
 }
 
 Status UploadQueue::wait_for(std::uint64_t seq, std::chrono::steady_clock::time_point deadline) {
   std::unique_lock lock(mutex_);
-  bool done = progress_.wait_until(lock, deadline, [&] { return acked_seq_ >= seq || stopping_ || halted_; });
+  bool done = progress_.wait_until(
+      lock, deadline, [&] { return acked_seq_ >= seq || failures_.contains(seq) || stopping_ || halted_; });
   if (auto it = failures_.find(seq); it != failures_.end()) return it->second;
   if (!done || acked_seq_ < seq) {
     std::string why = last_error_.empty() ? "" : " (" + last_error_ + ")";
@@ -243,6 +319,7 @@ void UploadQueue::run_rounds() {
     }
     lock.lock();
     taken_through_ = 0;  // the window goes back to the queue: the next round copies it afresh
+    if (!dropping_.empty()) discard_dropping_locked();
     last_error_ = results.error().message;
     spdlog::warn("upload: {}; retrying in {} ms", last_error_, backoff.count());
     retry_requested_ = false;
@@ -278,15 +355,32 @@ Result<std::vector<Status>> UploadQueue::send_guarded(std::span<const JournalOp>
 
 // Before the window is acknowledged: an op the server refused for good stays in the journal's
 // set-aside store (its blob files with it), never only in the log.
+// An op of a revoked grant is not kept (drop_share); one of a grant is remembered, to be dropped
+// if the grant turns out revoked.
 Status UploadQueue::set_aside(std::span<const JournalOp> window, const std::vector<Status>& results) {
   for (std::size_t i = 0; i < window.size(); ++i) {
     if (results[i]) continue;
     const JournalOp& op = window[i];
+    const Errc code = results[i].error().code;
+    std::string share;
+    {
+      std::lock_guard lock(mutex_);
+      if (dropping_.contains(op.seq)) continue;
+      if (auto tag = share_of_.find(op.seq); tag != share_of_.end()) share = tag->second;
+    }
     spdlog::error("upload: {} of node {} (journal seq {}) is set aside: {}", op_name(op.body), op_node_id(op.body), op.seq,
                   results[i].error().message);
     if (auto kept = journal_.set_aside(op, results[i].error().message); !kept) {
       return make_error(kept.error().code, "op " + std::to_string(op.seq) + " cannot be set aside: " + kept.error().message);
     }
+    if (share.empty()) continue;
+    {
+      std::lock_guard lock(mutex_);
+      set_aside_shares_.insert_or_assign(op.seq, std::make_pair(share, op));
+    }
+    if (code != Errc::not_found && code != Errc::permission_denied) continue;
+    std::lock_guard lock(listener_mutex_);
+    if (share_listener_) share_listener_(share);
   }
   return {};
 }
@@ -308,21 +402,20 @@ void UploadQueue::complete(std::span<const JournalOp> window, const std::vector<
     JournalOp op = std::move(pending_.front());
     pending_.pop_front();
     last = op.seq;
-    coalesced_.erase(op.seq);
-    queued_at_.erase(op.seq);
-    if (const auto* attributes = std::get_if<SetAttributesOp>(&op.body)) {
-      if (auto it = last_attributes_.find(attributes->node_id); it != last_attributes_.end() && it->second == op.seq) {
-        last_attributes_.erase(it);
-      }
+    forget_pending_locked(op);
+    const bool dropped = dropping_.erase(op.seq) > 0;
+    if (dropped && !results[i]) {
+      failures_.insert_or_assign(op.seq, Error(Errc::permission_denied, "the share was revoked"));
+      release_blobs_locked(op, false);
+      continue;
     }
-    pending_bytes_ -= std::min(pending_bytes_, op_bytes(op.body));
     if (!results[i]) {
       ++failed_ops_;
       last_error_ = results[i].error().message;
       failures_.emplace(op.seq, results[i].error());
       if (failures_.size() > kRememberedFailures) failures_.erase(failures_.begin());
     }
-    release_blobs_locked(op);
+    release_blobs_locked(op, !dropped);
   }
   acked_seq_ = last;
   if (pending_.empty() && failed_ops_ == 0) last_error_.clear();
@@ -331,13 +424,16 @@ void UploadQueue::complete(std::span<const JournalOp> window, const std::vector<
   progress_.notify_all();
 }
 
-// Blob files of an acknowledged op are on the server now; the cache keeps them for reads.
-void UploadQueue::release_blobs_locked(const JournalOp& op) {
+// Blob files of an acknowledged op are on the server now; the cache keeps them for reads
+// (`keep`), unless the op was a revoked grant's.
+void UploadQueue::release_blobs_locked(const JournalOp& op, bool keep) {
   for (const auto& id : op_blob_files(op.body)) {
     auto it = blob_refs_.find(id);
     if (it == blob_refs_.end() || --it->second > 0) continue;
     blob_refs_.erase(it);
-    if (journal_.has_blob(id)) cache_.adopt(id, journal_.blob_path(id));
+    if (!journal_.has_blob(id)) continue;
+    if (keep) cache_.adopt(id, journal_.blob_path(id));
+    else journal_.remove_blob(id);
   }
 }
 

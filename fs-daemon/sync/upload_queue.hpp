@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -63,7 +64,8 @@ class UploadQueue {
   void start();
   void stop();
 
-  Result<std::uint64_t> submit(OpBody body);
+  // `share`: the grant whose tree the op changes ("" for the user's own tree), for drop_share().
+  Result<std::uint64_t> submit(OpBody body, std::string share = {});
   // A folder's attributes after a change to its entries (its mtime and ctime moved). When the
   // queue still holds an attribute op of that folder that the sender has not taken, that op
   // takes these attributes (a record is whole, so the newer one says everything the older did)
@@ -71,7 +73,16 @@ class UploadQueue {
   // of 50 files used to write 50. The journal then holds the older times until the op is sent
   // or the queue stops (stop() writes them): a crash of the daemon meanwhile loses only the
   // folder's newest times, never an entry or content.
-  Result<std::uint64_t> submit_folder_times(SetAttributesOp op);
+  Result<std::uint64_t> submit_folder_times(SetAttributesOp op, std::string share = {});
+  // A revoked grant's ops (docs/client.md "Shared with me"): those the sender has not taken
+  // leave the queue and the journal, their blob files deleted; one being sent is dropped when
+  // its answer comes, whatever it is; ops of the grant set aside earlier in this run leave the
+  // set-aside store. All of them are returned (to be logged); wait_for() of a dropped op
+  // answers Errc::permission_denied.
+  std::vector<JournalOp> drop_share(const std::string& share);
+  // Told, without mutex_, of the grant of an op the server refused with not_found or
+  // permission_denied: the grant may be gone (the op is set aside as any, until drop_share).
+  void set_share_listener(std::function<void(const std::string&)> listener);
   // Until the server has acknowledged op `seq`: its own failure, or Errc::unavailable at the
   // deadline (the op stays queued).
   Status wait_for(std::uint64_t seq, std::chrono::steady_clock::time_point deadline);
@@ -93,7 +104,10 @@ class UploadQueue {
   JournalOp* untaken_attributes_locked(const std::string& node_id);
   void journal_coalesced_locked();
   void complete(std::span<const JournalOp> window, const std::vector<Status>& results);
-  void release_blobs_locked(const JournalOp& op);
+  void release_blobs_locked(const JournalOp& op, bool keep);
+  void forget_pending_locked(const JournalOp& op);
+  std::deque<JournalOp>::iterator drop_pending_locked(std::deque<JournalOp>::iterator op);
+  void discard_dropping_locked();
   std::uint64_t op_bytes(const OpBody& body) const;
 
   Journal& journal_;
@@ -104,6 +118,7 @@ class UploadQueue {
   std::mutex listener_mutex_;  // guards listener_ and conflict_listener_; taken before any lock they take
   CommitListener listener_;
   ConflictListener conflict_listener_;
+  std::function<void(const std::string&)> share_listener_;
 
   mutable std::mutex mutex_;  // guards everything below
   std::condition_variable work_ready_;
@@ -120,6 +135,9 @@ class UploadQueue {
   std::uint64_t pending_bytes_ = 0;
   std::uint64_t failed_ops_ = 0;
   std::string last_error_;
+  std::unordered_map<std::uint64_t, std::string> share_of_;  // pending op seq -> its grant (ops of shares only)
+  std::set<std::uint64_t> dropping_;  // ops of a revoked grant the sender is sending: dropped with their answer
+  std::map<std::uint64_t, std::pair<std::string, JournalOp>> set_aside_shares_;  // set aside this run: seq -> (grant, op)
   std::uint64_t isolate_through_ = 0;  // up to this seq windows hold one op: one of them threw
   bool retry_requested_ = false;
   bool stopping_ = false;

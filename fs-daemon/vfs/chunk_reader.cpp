@@ -8,6 +8,11 @@ void ChunkReader::remember(const crypto::ChunkId& id, std::shared_ptr<const Chun
   memory_.put(id.hex(), std::move(plaintext));
 }
 
+void ChunkReader::forget(const std::string& hex) {
+  memory_.remove(hex);
+  disk_.remove(hex);
+}
+
 Result<std::shared_ptr<const ChunkBytes>> ChunkReader::read(const crypto::FernetKey& key, const crypto::ChunkRef& chunk,
                                                        std::size_t expected_length) {
   const std::string hex = chunk.id.hex();

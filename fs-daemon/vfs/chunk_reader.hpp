@@ -41,6 +41,8 @@ class ChunkReader {
   void prefetch(const crypto::FernetKey& key, const std::vector<Wanted>& chunks);
   // Keeps the plaintext of a chunk just encrypted here.
   void remember(const crypto::ChunkId& id, std::shared_ptr<const ChunkBytes> plaintext);
+  // Deletes a chunk from both caches (a revoked share's, docs/client.md "Shared with me").
+  void forget(const std::string& hex);
 
  private:
   Result<std::shared_ptr<const ChunkBytes>> load(const crypto::FernetKey& key, const crypto::ChunkRef& chunk,

@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "crypto/attributes.hpp"
@@ -19,6 +20,19 @@ struct Node;
 struct ChildEntry {
   std::string name_tag;
   std::shared_ptr<Node> node;
+};
+
+// One grant of another user's node to this user, as the mount shows it under
+// `Shared with me/OWNER/NAME` (vfs_shares.cpp). Every node reached through it points at it;
+// `revoked` is set, under the tree lock, the moment the grant is found gone, so no change is
+// queued for it from then on.
+struct ShareScope {
+  std::string node_id;  // the granted node: the grant's identity, and the upload queue's tag of its ops
+  std::string owner;
+  std::string name;     // shown under the owner's folder
+  bool writable = false;  // role write or manage
+  bool revoked = false;
+  std::set<std::string> chunk_ids;  // chunks of its files this mount read or wrote (dropped with it)
 };
 
 // A folder's entries by plaintext name: complete once loaded, then kept current by every
@@ -55,6 +69,8 @@ struct Node {
   bool feed_changed = false;          // the change feed named a change not applied yet: open asks the server
   bool committing = false;            // a commit's content is being encrypted (one at a time per node)
   std::optional<Error> broken;        // tampering seen: every access fails with it
+  std::shared_ptr<ShareScope> share;  // in a tree another user shared with this one (none: the user's own)
+  bool fixed = false;                 // `Shared with me` or an owner's folder in it: made here, read-only
 };
 
 }  // namespace coffer::vfs

@@ -21,6 +21,7 @@
 #include "crypto/manifest.hpp"
 #include "remote/connectivity.hpp"
 #include "remote/remote_api.hpp"
+#include "sharing/incoming_shares.hpp"
 #include "sync/upload_queue.hpp"
 #include "vfs/file_content.hpp"
 #include "vfs/inode_table.hpp"
@@ -32,6 +33,9 @@ struct VerifiedFolder;
 }
 
 namespace coffer::vfs {
+
+// The name reserved at the mount's root for what other users shared with this one.
+inline constexpr const char* kSharedFolderName = "Shared with me";
 
 // Who asks: the kernel's view of the calling process.
 struct Caller {
@@ -247,6 +251,22 @@ class Vfs {
                               const Caller& caller, const ContentFiller& fill);
   ContentServices& content_services() { return services_.content; }
 
+  // "Shared with me" (vfs_shares.cpp; docs/client.md "Shared with me"). enable_shares(): the
+  // folder is at the root from now on (the daemon; a Vfs without it has none). apply_shares():
+  // the grants as sharing::IncomingShares lists them now: a new one appears under its owner's
+  // folder, a changed role applies at once, and one no longer listed (or whose key changed) is
+  // revoked: its nodes answer EACCES and leave the tree and the kernel, its queued ops leave
+  // the queue and the journal (each logged), its cached chunks are deleted. The listener
+  // (called under the tree lock, so it may only take a leaf lock) hears of every "not found" or "forbidden" the server answers about a node reached
+  // through a share: the grant may be gone. share_count(): the shares shown.
+  void enable_shares();
+  void apply_shares(std::vector<sharing::IncomingShare> shares);
+  void set_share_listener(std::function<void()> listener) {
+    std::lock_guard lock(tree_);
+    share_listener_ = std::move(listener);
+  }
+  std::size_t share_count() const;
+
   // The persistent metadata cache (vfs_persist.cpp; docs/client.md, "Metadata cache"). Attached
   // before the kernel's first request: from then on every verified listing, refresh and change
   // of this mount is marked to be written. serve_metadata(): folders load from the cache
@@ -323,6 +343,18 @@ class Vfs {
   // vfs_history.cpp
   NodeRef ref_of(const Node& node) const;
 
+  // vfs_shares.cpp
+  bool is_shared_name(const Node& folder, const std::string& name) const;
+  Status check_changeable(const Node& node) const;
+  Status check_same_tree(const Node& a, const Node& b) const;
+  void suspect_share(const Node& node, const Error& error) const;
+  void note_chunks(const Node& node, const ChunkList& chunks) const;
+  std::shared_ptr<Node> fixed_folder(const std::string& id, const Node& parent, const std::string& name);
+  void add_share(sharing::IncomingShare share, KernelNotices& notices);
+  void revoke_share(const std::shared_ptr<ShareScope>& scope, KernelNotices& notices, std::vector<std::string>& chunks);
+  void detach_share_root(const ShareScope& scope, KernelNotices& notices);
+  std::string path_locked(const std::string& node_id) const;
+
   // vfs_persist.cpp
   bool load_cached_listing(Node& folder);
   Status cached_children(const CachedListing& listing, std::vector<OpenedChild>& opened);
@@ -359,6 +391,9 @@ class Vfs {
   std::optional<remote::Usage> last_usage_;  // statfs while the server does not answer
   std::atomic<bool> feed_live_{false};
   MetadataMarks metadata_;
+  std::shared_ptr<Node> shared_root_;  // `Shared with me`, once enable_shares()
+  std::map<std::string, std::shared_ptr<ShareScope>> shares_;  // by granted node id
+  std::function<void()> share_listener_;
 };
 
 crypto::Timestamp now_timestamp();

@@ -57,7 +57,8 @@ Status Vfs::record_attributes(Node& node) {
 Status Vfs::record_folder_times(Node& folder) {
   auto seq = services_.queue.submit_folder_times(
       sync::SetAttributesOp{folder.id, raw_key(folder.key), attributes_to_record(folder), folder.committed_size,
-                            folder.server_version});
+                            folder.server_version},
+      folder.share ? folder.share->node_id : std::string());
   if (!seq) return std::move(seq).error();
   // An fsync of the folder waits for the entry op just queued too, which may be newer than the
   // attribute op that took these times.
@@ -71,6 +72,7 @@ Result<struct stat> Vfs::setattr(std::uint64_t ino, const SetAttrRequest& reques
   auto found = node_of(ino);
   if (!found) return std::move(found).error();
   std::shared_ptr<Node> node = *found;
+  COFFER_TRY_STATUS(check_changeable(*node));
   const auto now = now_timestamp();
   if (request.size) {
     if (node->type == remote::NodeType::folder) return make_error(Errc::is_a_directory, "a folder has no size");
@@ -117,6 +119,7 @@ Status Vfs::setxattr(std::uint64_t ino, const std::string& name, ByteView value,
   std::lock_guard lock(tree_);
   auto node = node_of(ino);
   if (!node) return std::move(node).error();
+  COFFER_TRY_STATUS(check_changeable(**node));
   auto& xattrs = (*node)->attrs.xattrs;
   bool exists = xattrs.contains(name);
   if (mode == XattrMode::create && exists) return make_error(Errc::already_exists, "the attribute exists");
@@ -154,6 +157,7 @@ Status Vfs::removexattr(std::uint64_t ino, const std::string& name) {
   std::lock_guard lock(tree_);
   auto node = node_of(ino);
   if (!node) return std::move(node).error();
+  COFFER_TRY_STATUS(check_changeable(**node));
   if (sync::is_reserved_xattr(name) || (*node)->attrs.xattrs.erase(name) == 0) {
     return make_error(Errc::no_attribute, "no such attribute");
   }

@@ -57,6 +57,10 @@ bool Vfs::has_unsent_changes(const Node& node) const {
 }
 
 Result<Vfs::Refresh> Vfs::refused(Node& node, Error error) {
+  {
+    std::lock_guard lock(tree_);
+    suspect_share(node, error);
+  }
   // Gone from the server: the change of the folder it left says so.
   if (error.code == Errc::not_found) return Refresh::done;
   if (error.code != Errc::integrity) return error;
@@ -204,6 +208,7 @@ void Vfs::show_kept_entry(const sync::ConflictNotice& notice, KernelNotices& not
   }
   node->parent_id = folder->id;
   node->name = added.name;
+  if (!node->share) node->share = folder->share;
   if (existing != folder->children->end() && existing->second.node->ino != 0) {
     notices.inodes.push_back(existing->second.node->ino);
   }

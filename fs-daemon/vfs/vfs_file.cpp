@@ -36,14 +36,19 @@ Result<std::shared_ptr<FileContent>> Vfs::content_of(Node& node, Lock& lock) {
     lock.unlock();
     auto manifest = fetch_manifest(id, key);
     lock.lock();
-    if (!manifest) return std::move(manifest).error();
+    if (!manifest) {
+      suspect_share(node, manifest.error());
+      return std::move(manifest).error();
+    }
     if (auto fresh = services_.guard.check_version(id, manifest->version); !fresh) {
       spdlog::error("{}", fresh.error().message);
       node.broken = fresh.error();
       return std::move(fresh).error();
     }
     if (node.content) return node.content;
+    if (node.broken) return *node.broken;  // its share was revoked meanwhile
     base = BaseContent{manifest->size, manifest->chunk_size, manifest->chunks};
+    note_chunks(node, base.chunks);
     node.server_version = manifest->version;
     node.size = node.committed_size = manifest->size;
     node.committed_stored = crypto::stored_bytes(*manifest);
@@ -79,7 +84,10 @@ Status Vfs::revalidate(const std::shared_ptr<Node>& node, Lock& lock, bool& chan
     spdlog::info("node {}: the server does not answer; opening the cached version ({})", id, info.error().message);
     return {};
   }
-  if (!info) return info.error().code == Errc::not_found ? Status{} : Status{std::move(info).error()};
+  if (!info) {
+    suspect_share(*node, info.error());
+    return info.error().code == Errc::not_found ? Status{} : Status{std::move(info).error()};
+  }
   Status fresh = services_.guard.check_version(id, info->version);
   if (fresh) fresh = services_.guard.check_revision(id, info->attributes_revision);
   if (!fresh) {
@@ -107,6 +115,7 @@ Result<OpenReply> Vfs::open(std::uint64_t ino, int flags) {
   // The kernel opens FIFOs, sockets and devices itself (init_special_inode) and never asks;
   // they have no content to reach here.
   if (node->type == remote::NodeType::special) return make_error(Errc::not_permitted, "a special file has no content");
+  if (writable(flags) || (flags & O_TRUNC)) COFFER_TRY_STATUS(check_changeable(*node));
   bool changed = false;
   COFFER_TRY_STATUS(revalidate(node, lock, changed));
   auto content = content_of(*node, lock);
@@ -152,7 +161,12 @@ Result<std::shared_ptr<FileContent>> Vfs::content_for_reading(std::uint64_t fh) 
 Result<std::size_t> Vfs::read(std::uint64_t fh, std::uint64_t offset, std::span<std::uint8_t> out) {
   auto content = content_for_reading(fh);
   if (!content) return std::move(content).error();
-  return (*content)->read(offset, out);
+  auto n = (*content)->read(offset, out);
+  if (!n) {
+    std::lock_guard lock(tree_);
+    if (auto handle = handle_of(fh)) suspect_share(*handle->node, n.error());
+  }
+  return n;
 }
 
 Result<std::size_t> Vfs::write(std::uint64_t fh, std::uint64_t offset, ByteView data, const Caller& caller) {
@@ -163,6 +177,7 @@ Result<std::size_t> Vfs::write(std::uint64_t fh, std::uint64_t offset, ByteView 
     auto handle = handle_of(fh);
     if (!handle) return std::move(handle).error();
     node = handle->node;
+    if (node->broken) return *node->broken;
     auto loaded = content_of(*node, lock);
     if (!loaded) return std::move(loaded).error();
     content = *loaded;
@@ -220,8 +235,12 @@ Status Vfs::commit_content(Node& node, Lock& lock) {
     node.size = (*content)->size();  // a write may have grown it meanwhile; the next commit has it
     node.committed_size = prepared->size;
     node.committed_stored = prepared->stored_bytes;
+    note_chunks(node, prepared->chunks);
     sync::EntryPlace place;
-    if (auto parent = known_node(node.parent_id)) place = {parent->id, raw_key(parent->key), node.name};
+    // A shared file's folder is the mount's own `Shared with me/OWNER`, not a folder on the
+    // server: a conflicted copy of it goes to the user's root (docs/client.md "Shared with me").
+    auto parent = known_node(node.parent_id);
+    if (parent && !parent->fixed) place = {parent->id, raw_key(parent->key), node.name};
     sync::CommitOp commit{node.id, raw_key(node.key), prepared->size, prepared->chunk_size, std::move(prepared->chunks),
                           attributes_to_record(node), std::move(prepared->inline_blobs), node.server_version,
                           std::move(place)};
@@ -293,7 +312,10 @@ Result<std::uint64_t> Vfs::opendir(std::uint64_t ino) {
   auto parent = parent_it == nodes_.end() ? nullptr : parent_it->second.lock();
   handle.entries.emplace_back(".", *folder);
   handle.entries.emplace_back("..", parent ? parent : *folder);
-  for (const auto& [name, child] : *(*folder)->children) handle.entries.emplace_back(name, child.node);
+  for (const auto& [name, child] : *(*folder)->children) {
+    if (!is_shared_name(**folder, name)) handle.entries.emplace_back(name, child.node);
+  }
+  if (*folder == root_ && shared_root_) handle.entries.emplace_back(kSharedFolderName, shared_root_);
   std::uint64_t fh = next_handle_++;
   dir_handles_[fh] = std::move(handle);
   return fh;

@@ -55,7 +55,10 @@ Result<std::vector<std::string>> Vfs::folder_names(const std::string& folder_id)
   if (!folder || folder->type != remote::NodeType::folder) return make_error(Errc::not_found, "no live folder " + folder_id);
   COFFER_TRY_STATUS(ensure_listed(folder, lock));
   std::vector<std::string> names;
-  for (const auto& [name, child] : *folder->children) names.push_back(name);
+  for (const auto& [name, child] : *folder->children) {
+    if (!is_shared_name(*folder, name)) names.push_back(name);
+  }
+  if (folder == root_ && shared_root_) names.emplace_back(kSharedFolderName);
   return names;
 }
 
@@ -66,6 +69,7 @@ Status Vfs::restore_content(const std::string& node_id, BaseContent base) {
     auto node = known_node(node_id);
     if (!node || node->nlink == 0) return make_error(Errc::not_found, "the file is not in the mount any more");
     if (node->broken) return *node->broken;
+    COFFER_TRY_STATUS(check_changeable(*node));
     if (node->content && node->content->dirty()) {
       return make_error(Errc::conflict, "a program has unsaved writes to the file open; close it and try again");
     }

@@ -41,9 +41,12 @@ bool is_device(std::uint32_t mode) { return S_ISCHR(mode) || S_ISBLK(mode); }
 
 }  // namespace
 
+// The one way into the upload queue: an op of a share is tagged with its grant, so a revocation
+// finds it, and none is queued once the grant is revoked.
 Status Vfs::record_op(Node& node, sync::OpBody op) {
+  if (node.share && node.share->revoked) return check_changeable(node);
   persist_op(node, op);
-  auto seq = services_.queue.submit(std::move(op));
+  auto seq = services_.queue.submit(std::move(op), node.share ? node.share->node_id : std::string());
   if (!seq) return std::move(seq).error();
   node.last_op_seq = *seq;
   return {};
@@ -53,7 +56,10 @@ Result<std::shared_ptr<Node>> Vfs::make_node(Node& parent, const std::string& na
                                              const Caller& caller) {
   const remote::NodeType type = spec.type;
   if (name.size() > kMaxName) return make_error(Errc::name_too_long, "a name is longer than 255 bytes");
-  if (parent.children->contains(name)) return make_error(Errc::already_exists, "the name exists");
+  if (parent.children->contains(name) || is_shared_name(parent, name)) {
+    return make_error(Errc::already_exists, "the name exists");
+  }
+  COFFER_TRY_STATUS(check_changeable(parent));
   auto node = std::make_shared<Node>(crypto::hex_encode(crypto::random_bytes(16)), type, crypto::FernetKey::generate());
   const auto now = now_timestamp();
   auto& attrs = node->attrs;
@@ -69,6 +75,7 @@ Result<std::shared_ptr<Node>> Vfs::make_node(Node& parent, const std::string& na
   attrs.symlink_target = std::move(spec.symlink_target);
   node->size = node->committed_size = attrs.symlink_target.size();
   if (type == remote::NodeType::folder) node->children.emplace();
+  node->share = parent.share;
   node->parent_id = parent.id;
   node->name = name;
   auto entry = seal_entry(parent, name, node->id, node->key);
@@ -125,7 +132,12 @@ Result<EntryReply> Vfs::link(std::uint64_t ino, std::uint64_t new_parent, const 
   auto folder = folder_of(new_parent, lock);
   if (!folder) return std::move(folder).error();
   if (new_name.size() > kMaxName) return make_error(Errc::name_too_long, "a name is longer than 255 bytes");
-  if ((*folder)->children->contains(new_name)) return make_error(Errc::already_exists, "the name exists");
+  if ((*folder)->children->contains(new_name) || is_shared_name(**folder, new_name)) {
+    return make_error(Errc::already_exists, "the name exists");
+  }
+  COFFER_TRY_STATUS(check_changeable(**folder));
+  COFFER_TRY_STATUS(check_changeable(**node));
+  COFFER_TRY_STATUS(check_same_tree(**node, **folder));
   auto entry = seal_entry(**folder, new_name, (*node)->id, (*node)->key);
   std::string tag = entry.name_tag;
   COFFER_TRY_STATUS(record_op(**node, sync::LinkOp{{(*node)->id, std::move(entry)}, raw_key((*folder)->key)}));
@@ -151,6 +163,8 @@ Status Vfs::remove_entry(const std::shared_ptr<Node>& parent, const std::string&
   for (;;) {
     auto child = child_of(parent, name, lock);
     if (!child) return std::move(child).error();
+    COFFER_TRY_STATUS(check_changeable(*parent));
+    COFFER_TRY_STATUS(check_changeable(**child));
     bool is_folder = (*child)->type == remote::NodeType::folder;
     if (folder && !is_folder) return make_error(Errc::not_a_directory, "not a folder");
     if (!folder && is_folder) return make_error(Errc::is_a_directory, "a folder");
@@ -229,7 +243,13 @@ Status Vfs::rename(std::uint64_t parent, const std::string& name, std::uint64_t 
     if (!from) return std::move(from).error();
     auto to = folder_of(new_parent, lock);
     if (!to) return std::move(to).error();
-    COFFER_TRY_STATUS(child_of(*from, name, lock));  // listed: the lock stays held from here
+    auto moving = child_of(*from, name, lock);  // listed: the lock stays held from here
+    if (!moving) return std::move(moving).error();
+    COFFER_TRY_STATUS(check_changeable(**from));
+    COFFER_TRY_STATUS(check_changeable(**to));
+    COFFER_TRY_STATUS(check_changeable(**moving));  // `Shared with me` itself, in the root
+    if (is_shared_name(**to, new_name)) return check_changeable(*shared_root_);
+    COFFER_TRY_STATUS(check_same_tree(**from, **to));
     const ChildEntry source = (*from)->children->at(name);
     auto target_it = (*to)->children->find(new_name);
     const ChildEntry* target = target_it == (*to)->children->end() ? nullptr : &target_it->second;

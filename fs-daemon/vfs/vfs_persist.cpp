@@ -44,8 +44,10 @@ void Vfs::detach_metadata() {
   metadata_ = MetadataMarks{};
 }
 
+// Nothing of a share is written (docs/client.md "Shared with me"): its folders are listed from
+// the server at each mount, and a revoked grant leaves no row behind.
 void Vfs::persist_listing(const Node& folder) {
-  if (!metadata_.cache) return;
+  if (!metadata_.cache || folder.share || folder.fixed) return;
   metadata_.listings.insert(folder.id);
   metadata_.dropped_listings.erase(folder.id);
   for (const auto& [name, child] : *folder.children) persist_node(child.node->id);
@@ -54,6 +56,7 @@ void Vfs::persist_listing(const Node& folder) {
 // The root's own record comes from the server at every mount (mount::load_root): not kept.
 void Vfs::persist_node(const std::string& node_id) {
   if (!metadata_.cache || node_id == root_->id) return;
+  if (auto node = known_node(node_id); node && (node->share || node->fixed)) return;
   metadata_.nodes.insert(node_id);
   metadata_.dropped_nodes.erase(node_id);
 }
@@ -74,7 +77,7 @@ void Vfs::forget_node(const std::string& node_id) {
 // changes (the same ones the change feed names for it, so a row missed by a crash is named
 // again when the op reaches the server).
 void Vfs::persist_op(const Node& node, const sync::OpBody& op) {
-  if (!metadata_.cache) return;
+  if (!metadata_.cache || node.share) return;
   persist_node(node.id);
   auto listing = [this](const std::string& folder_id) {
     metadata_.listings.insert(folder_id);

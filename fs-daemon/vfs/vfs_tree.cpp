@@ -93,7 +93,10 @@ Status Vfs::ensure_listed(const std::shared_ptr<Node>& folder, Lock& lock) {
     Status loaded;
     if (!fetched) {  // logged where it becomes EIO
       if (fetched.error().code == Errc::integrity) folder->broken = fetched.error();
+      suspect_share(*folder, fetched.error());
       loaded = std::move(fetched).error();
+    } else if (folder->broken) {  // its share was revoked meanwhile
+      loaded = *folder->broken;
     } else {
       folder->children = adopt_children(*folder, std::move(fetched).value());
       persist_listing(*folder);
@@ -138,6 +141,7 @@ Listing Vfs::adopt_children(const Node& folder, std::vector<OpenedChild> opened)
   for (auto& child : opened) {
     // A broken entry's node is not adopted: the id it names may be a sound node elsewhere.
     auto node = child.node->broken ? std::move(child.node) : adopt(std::move(child.node));
+    if (!node->share) node->share = folder.share;
     if (!child.fresh && !node->broken) node->broken = child.fresh.error();
     node->parent_id = folder.id;
     node->name = child.name;
@@ -148,6 +152,7 @@ Listing Vfs::adopt_children(const Node& folder, std::vector<OpenedChild> opened)
 
 Result<std::shared_ptr<Node>> Vfs::child_of(const std::shared_ptr<Node>& folder, const std::string& name, Lock& lock) {
   if (name.size() > kMaxName) return make_error(Errc::name_too_long, "a name is longer than 255 bytes");
+  if (is_shared_name(*folder, name)) return shared_root_;  // hides an entry of that name in the cloud's root
   COFFER_TRY_STATUS(ensure_listed(folder, lock));
   auto it = folder->children->find(name);
   if (it == folder->children->end()) return make_error(Errc::not_found, "no such entry");
@@ -203,6 +208,8 @@ struct stat Vfs::stat_of(const Node& node) const {
   struct stat st {};
   st.st_ino = node.ino;
   st.st_mode = node.attrs.mode;
+  // A read-only share shows no write bit, so the kernel's permission check refuses first.
+  if (node.share && !node.share->writable) st.st_mode &= ~static_cast<mode_t>(0222);
   st.st_nlink = node.nlink;
   if (node.type == remote::NodeType::folder) {
     st.st_nlink = 1;
@@ -264,6 +271,7 @@ void Vfs::on_committed(const std::string& node_id, std::uint64_t version) {
 // Folders name their one parent; the name is the entry of the parent's listing that holds it.
 std::optional<std::string> Vfs::folder_path(const Node& folder) const {
   if (folder.id == root_->id) return "";
+  if (&folder == shared_root_.get()) return std::string("/") + kSharedFolderName;
   auto parent = known_node(folder.parent_id);
   if (!parent || !parent->children) return std::nullopt;
   for (const auto& [name, child] : *parent->children) {
@@ -276,6 +284,10 @@ std::optional<std::string> Vfs::folder_path(const Node& folder) const {
 
 std::string Vfs::path_of(const std::string& node_id) const {
   std::lock_guard lock(tree_);
+  return path_locked(node_id);
+}
+
+std::string Vfs::path_locked(const std::string& node_id) const {
   if (node_id == root_->id) return "/";
   for (const auto& [id, known] : nodes_) {
     auto folder = known.lock();

@@ -60,7 +60,7 @@ profile::Login login_for(const TestAccount& account) {
 
 }  // namespace
 
-TestMount::TestMount(MemoryRemote& remote, const TestAccount& account, const std::filesystem::path& profile,
+TestMount::TestMount(remote::RemoteApi& remote, const TestAccount& account, const std::filesystem::path& profile,
                      profile::ClientConfig config)
     : paths_(profile), config_(config), login_(login_for(account)) {
   std::filesystem::create_directories(profile);

@@ -38,7 +38,7 @@ profile::ClientConfig small_chunk_config();
 // running Vfs over the remote.
 class TestMount {
  public:
-  TestMount(MemoryRemote& remote, const TestAccount& account, const std::filesystem::path& profile,
+  TestMount(remote::RemoteApi& remote, const TestAccount& account, const std::filesystem::path& profile,
             profile::ClientConfig config = small_chunk_config());
   ~TestMount();
 
