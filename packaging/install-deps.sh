@@ -12,6 +12,7 @@ PACKAGES=(
   clang libclang-rt-14-dev
   libbenchmark-dev
   curl rsync git tar attr
+  lintian bash-completion systemd adduser
 )
 
 missing=()
