@@ -13,6 +13,7 @@ PACKAGES=(
   libbenchmark-dev
   curl rsync git tar attr
   nodejs
+  lintian bash-completion systemd adduser
 )
 
 missing=()

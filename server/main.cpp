@@ -23,6 +23,8 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   app.add_option("--data", data_dir, "data directory (database and blobs); overrides data_dir of the file");
   app.add_option("--listen", listen, "address and port to listen on, ADDR:PORT (port 0: any free port)");
+  app.add_flag("--check", options.check_only,
+               "read and check the configuration (and --data, --listen), say whether it is valid, and exit");
   app.set_version_flag("--version", std::string("cofferd ") + coffer::kVersion);
   try {
     app.parse(argc, argv);

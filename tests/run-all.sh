@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# The whole test suite on a fresh Debian 12 machine: installs dependencies, builds with
-# warnings as errors, runs every CTest test (unit and integration, with real cofferd and real
-# FUSE mounts), fuzzes the token and record parsers briefly (libFuzzer, clang), then builds the
-# unit tests under AddressSanitizer + UndefinedBehaviorSanitizer and runs them again.
+# The whole test suite on a fresh Debian 12 machine: installs dependencies, makes ONE Release
+# build with warnings as errors, runs every CTest test from it (unit, integration with real
+# cofferd and real FUSE mounts, and packaging: include boundaries, bash completions, and the
+# Debian packages built from that same build, linted, installed, run and purged when run as
+# root), fuzzes the token and record parsers briefly (libFuzzer: the clang build), then builds
+# the unit tests under AddressSanitizer + UndefinedBehaviorSanitizer and runs them again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 jobs=$(nproc)
 ./packaging/install-deps.sh
 
-cmake -S . -B build -DCOFFER_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake -S . -B build -DCOFFER_WERROR=ON -DCMAKE_BUILD_TYPE=Release
 cmake --build build -j"$jobs"
 ctest --test-dir build --output-on-failure --timeout 900
 

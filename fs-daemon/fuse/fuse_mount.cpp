@@ -3,6 +3,7 @@
 #include <csignal>
 #include <filesystem>
 
+#include "fuse/fuse_ops.hpp"
 #include "fuse/kernel_readahead.hpp"
 
 namespace coffer::fuse {

@@ -4,8 +4,10 @@
 #include <string>
 #include <vector>
 
-#include "fuse/fuse_ops.hpp"
+#include "fuse/fuse_context.hpp"
 #include "util/result.hpp"
+
+struct fuse_session;
 
 namespace coffer::fuse {
 

@@ -176,7 +176,8 @@ Result<std::uint64_t> Journal::append(OpBody body) {
   if (!write_all(log_fd_, record.data(), record.size())) {
     auto error = io_error(dir_ / "ops.log", "cannot append");
     // A part of a record (disk full) would be damage in the middle once the next one follows.
-    (void)::ftruncate(log_fd_, static_cast<off_t>(log_size_));
+    // If cutting it off fails too, the append's error is still the one to report.
+    [[maybe_unused]] const int truncated = ::ftruncate(log_fd_, static_cast<off_t>(log_size_));
     return error;
   }
   log_size_ += record.size();

@@ -9,6 +9,7 @@
 
 #include "coffer/version.hpp"
 #include "log/logging.hpp"
+#include "log/thread_barrier.hpp"
 #include "server/daemon/backup_scheduler.hpp"
 #include "server/daemon/data_dir.hpp"
 #include "server/daemon/periodic_task.hpp"
@@ -32,17 +33,51 @@ Result<ServerConfig> effective_config(const ServerOptions& options) {
   return config;
 }
 
-// SIGTERM and SIGINT are blocked in every thread and taken by sigwait() in one, so a signal
-// never interrupts a request half-way; that thread stops the listener.
-sigset_t stop_signals() {
+// SIGTERM, SIGINT and SIGHUP are blocked in every thread and taken by sigwait() in one, so a
+// signal never interrupts a request half-way; that thread stops the listener or reloads.
+sigset_t handled_signals() {
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
   return signals;
 }
 
-int serve(const ServerConfig& config) {
+// SIGHUP: the file is read and checked as at start; a bad one changes nothing. Only log_level
+// is applied: limits, addresses and policies are copied into the listener, the services and
+// the periodic tasks when they start, so they change with a restart.
+void reload(const ServerOptions& options) {
+  auto config = effective_config(options);
+  if (!config) {
+    spdlog::error("reload: {}; keeping the running configuration", config.error().message);
+    return;
+  }
+  log::set_level(config->log_level);
+  spdlog::info("reload: log_level {}; other options apply at the next start", config->log_level);
+}
+
+// Waits for signals until one asks to stop, then stops the listener.
+void take_signals(const ServerOptions& options, http::HttpServer& http) {
+  const sigset_t signals = handled_signals();
+  for (;;) {
+    int received = 0;
+    sigwait(&signals, &received);
+    if (received == SIGHUP) {
+      auto reloaded = log::barrier("reload", [&]() -> Status {
+        reload(options);
+        return {};
+      });
+      if (!reloaded) spdlog::error("reload: {}", reloaded.error().message);
+      continue;
+    }
+    spdlog::info("signal {}: finishing requests in flight", received);
+    http.stop();
+    return;
+  }
+}
+
+int serve(const ServerOptions& options, const ServerConfig& config) {
   auto data = DataDir::open(config.data_dir, DataDir::Role::server, static_cast<std::size_t>(config.limits.threads) + 4);
   if (!data) {
     spdlog::critical("{}", data.error().message);
@@ -92,13 +127,7 @@ int serve(const ServerConfig& config) {
                  collected->removed_files);
     return {};
   });
-  const sigset_t signals = stop_signals();
-  std::thread stopper([&] {
-    int received = 0;
-    sigwait(&signals, &received);
-    spdlog::info("signal {}: finishing requests in flight", received);
-    (*http)->stop();
-  });
+  std::thread stopper([&] { take_signals(options, **http); });
   spdlog::info("cofferd {} listening on {}://{}:{} with data in {}", kVersion, config.uses_tls() ? "https" : "http",
                config.listen.host, *port, config.data_dir.string());
   auto served = (*http)->serve();
@@ -112,15 +141,19 @@ int serve(const ServerConfig& config) {
 }  // namespace
 
 int run_server(const ServerOptions& options) {
-  const sigset_t signals = stop_signals();
+  const sigset_t signals = handled_signals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   auto config = effective_config(options);
   if (!config) {
     std::cerr << "cofferd: " << config.error().message << "\n";
     return 1;
   }
+  if (options.check_only) {
+    std::cout << "cofferd: the configuration is valid\n";
+    return 0;
+  }
   log::init("cofferd", config->log_level);
-  return serve(*config);
+  return serve(options, *config);
 }
 
 }  // namespace coffer::server::daemon
