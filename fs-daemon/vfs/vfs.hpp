@@ -345,6 +345,7 @@ class Vfs {
 
   // vfs_shares.cpp
   bool is_shared_name(const Node& folder, const std::string& name) const;
+  bool shows_shares() const { return shared_root_ && !shared_root_->children->empty(); }
   Status check_changeable(const Node& node) const;
   Status check_same_tree(const Node& a, const Node& b) const;
   void suspect_share(const Node& node, const Error& error) const;

@@ -315,7 +315,7 @@ Result<std::uint64_t> Vfs::opendir(std::uint64_t ino) {
   for (const auto& [name, child] : *(*folder)->children) {
     if (!is_shared_name(**folder, name)) handle.entries.emplace_back(name, child.node);
   }
-  if (*folder == root_ && shared_root_) handle.entries.emplace_back(kSharedFolderName, shared_root_);
+  if (*folder == root_ && shows_shares()) handle.entries.emplace_back(kSharedFolderName, shared_root_);
   std::uint64_t fh = next_handle_++;
   dir_handles_[fh] = std::move(handle);
   return fh;

@@ -58,7 +58,7 @@ Result<std::vector<std::string>> Vfs::folder_names(const std::string& folder_id)
   for (const auto& [name, child] : *folder->children) {
     if (!is_shared_name(*folder, name)) names.push_back(name);
   }
-  if (folder == root_ && shared_root_) names.emplace_back(kSharedFolderName);
+  if (folder == root_ && shows_shares()) names.emplace_back(kSharedFolderName);
   return names;
 }
 

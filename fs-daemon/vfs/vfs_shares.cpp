@@ -121,6 +121,7 @@ void Vfs::apply_shares(std::vector<sharing::IncomingShare> listed) {
   {
     std::lock_guard lock(tree_);
     if (!shared_root_) return;
+    const bool showed = shows_shares();
     std::map<std::string, const sharing::IncomingShare*> by_id;
     for (const auto& share : listed) by_id[share.node_id] = &share;
     for (auto it = shares_.begin(); it != shares_.end();) {
@@ -141,6 +142,10 @@ void Vfs::apply_shares(std::vector<sharing::IncomingShare> listed) {
       if (!shares_.contains(share.node_id)) add_share(std::move(share), notices);
     }
     settle_names(*shared_root_, shares_, granted_names, notices);
+    if (showed != shows_shares()) {  // the root lists it while it holds a share
+      notices.entries.emplace_back(kRootIno, kSharedFolderName);
+      notices.inodes.push_back(kRootIno);
+    }
   }
   notify(notices);
   for (const auto& id : chunks) services_.content.reader.forget(id);

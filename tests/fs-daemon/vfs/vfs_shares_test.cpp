@@ -143,6 +143,7 @@ Errc code_of(const Status& status) {
 
 TEST_CASE("a writable share is read byte-exact, and its changes reach the owner") {
   Sharing s;
+  CHECK_FALSE(lists(s.bob.vfs(), kRootIno, vfs::kSharedFolderName));  // listed while it holds a share
   s.share(remote::ShareRole::write);
   CHECK(lists(s.bob.vfs(), kRootIno, vfs::kSharedFolderName));
   const auto docs = s.bob_docs();
