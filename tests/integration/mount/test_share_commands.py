@@ -2,7 +2,8 @@
 sight and `coffer trust` confirms one; a server that swaps a user's public key is caught by
 `whois`, by `share` (nothing is shared) and by the grantee's mount (the grant is left out);
 `coffer share` and `coffer shares` on both sides with roles and paths; `coffer share rotate`
-gives the shared tree new nodes and keys, makes the grants again and trashes the old tree."""
+gives the shared tree new nodes and keys, makes the grants again and trashes the old tree; a
+grantee lists, restores and trashes versions of a shared file and restores it from the trash."""
 
 import base64
 import json
@@ -136,6 +137,30 @@ class ShareCommandsTest(unittest.TestCase):
             self.assertEqual(server_holds(cloud, [b"Garden", b"tomatoes by the wall", b"budget", b"beds.txt",
                                                   b"plans", b"notes from bob", b"water on sundays"]), set(),
                              "the server holds no name or content of the share in the clear")
+
+    def test_versions_and_trash_reach_into_a_share(self):
+        with MountedCloud() as cloud:
+            alice = cloud.device
+            bob = self.user_device(cloud, "bob")
+            os.mkdir(alice.path("G"))
+            for data in (b"one", b"second"):
+                write(alice.path("G", "f.txt"), data)
+                alice.sync()
+            alice.coffer("share", alice.path("G"), "bob", "--write")
+            shared = bob.path("Shared with me", "alice", "G", "f.txt")
+            eventually(self, "bob reads the share", lambda: os.path.exists(shared) and read(shared) == b"second", 10)
+            listed = json.loads(bob.coffer("versions", shared, "--json").stdout)["versions"]
+            self.assertEqual([(v["version"], v["size"], v["error"]) for v in listed], [(1, 3, ""), (2, 6, "")])
+            bob.coffer("restore", shared, "--version", 1)
+            self.assertEqual(read(shared), b"one")
+            os.remove(shared)
+            bob.sync()
+            items = json.loads(bob.coffer("trash", "list", "--json").stdout)["items"]
+            self.assertEqual([(i["path"], i["error"]) for i in items], [("/Shared with me/alice/G/f.txt", "")])
+            bob.coffer("trash", "restore", "/Shared with me/alice/G/f.txt")
+            self.assertEqual(read(shared), b"one")
+            eventually(self, "alice sees it back", lambda: os.path.exists(alice.path("G", "f.txt"))
+                       and read(alice.path("G", "f.txt")) == b"one", 10)
 
 
 if __name__ == "__main__":
