@@ -1,5 +1,7 @@
 #include "sharing/share_manager.hpp"
 
+#include <algorithm>
+
 #include "crypto/entry_seal.hpp"
 #include "crypto/grant_seal.hpp"
 
@@ -64,8 +66,8 @@ Status ShareManager::unshare(const std::string& path, const std::string& grantee
   return removed;
 }
 
-std::string ShareManager::open_path(const remote::ShareInfo& share, const std::vector<IncomingShare>& incoming,
-                                    std::string& error) {
+std::string ShareManager::open_path(const remote::ShareInfo& share, const vfs::NodeRef& root,
+                                    const std::vector<IncomingShare>& incoming, std::string& error) {
   if (share.path.empty() || share.path.back().node.node_id != share.node_id) {
     error = "the server listed no path to the shared node";
     return {};
@@ -73,15 +75,13 @@ std::string ShareManager::open_path(const remote::ShareInfo& share, const std::v
   std::optional<crypto::FernetKey> key;
   std::string path;
   const std::string& top = share.path.front().parent_id;
-  if (auto root = services_.vfs.resolve_path("/"); root && root->id == top) {
-    key = root->key;
-  } else {
-    for (const auto& mine : incoming) {
-      if (mine.node_id == top) {
-        key = mine.key;
-        path = "/Shared with me/" + mine.owner + "/" + mine.name;
-      }
-    }
+  if (root.id == top) {
+    key = root.key;
+  } else if (const auto mine = std::find_if(incoming.begin(), incoming.end(),
+                                            [&](const IncomingShare& share) { return share.node_id == top; });
+             mine != incoming.end()) {
+    key = mine->key;
+    path = "/Shared with me/" + mine->owner + "/" + mine->name;
   }
   if (!key) {
     error = "the path starts in a folder this profile has no key for";
@@ -110,20 +110,22 @@ Result<ShareListing> ShareManager::list() {
   if (!lists) return std::move(lists).error();
   auto incoming = services_.incoming.list();
   if (!incoming) return std::move(incoming).error();
+  auto root = services_.vfs.resolve_path("/");
+  if (!root) return std::move(root).error();
   ShareListing listing;
   for (auto& share : lists->outgoing) {
     ShareLine line{std::move(share), {}, {}};
-    line.path = open_path(line.share, *incoming, line.error);
+    line.path = open_path(line.share, *root, *incoming, line.error);
     listing.outgoing.push_back(std::move(line));
   }
   for (auto& share : lists->incoming) {
     ShareLine line{std::move(share), {}, {}};
-    line.error = "the grant did not open (see the log)";
-    for (const auto& opened : *incoming) {
-      if (opened.node_id == line.share.node_id) {
-        line.path = "/Shared with me/" + opened.owner + "/" + opened.name;
-        line.error.clear();
-      }
+    const auto opened = std::find_if(incoming->begin(), incoming->end(),
+                                     [&](const IncomingShare& mine) { return mine.node_id == line.share.node_id; });
+    if (opened == incoming->end()) {
+      line.error = "the grant did not open (see the log)";
+    } else {
+      line.path = "/Shared with me/" + opened->owner + "/" + opened->name;
     }
     listing.incoming.push_back(std::move(line));
   }

@@ -55,8 +55,8 @@ class ShareManager {
   Result<ShareListing> list();
 
  private:
-  std::string open_path(const remote::ShareInfo& share, const std::vector<IncomingShare>& incoming,
-                        std::string& error);
+  std::string open_path(const remote::ShareInfo& share, const vfs::NodeRef& root,
+                        const std::vector<IncomingShare>& incoming, std::string& error);
 
   ShareManagerServices services_;
 };
