@@ -46,6 +46,10 @@ int main(int argc, char** argv) {
 
   try {
     app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version end here with 0; a wrong command line is 2, as for cofferd and
+    // coffer-admin (CLI11's own codes would be 105 to 115).
+    return app.exit(e) == 0 ? 0 : 2;
   } catch (const CLI::Error& e) {
     return app.exit(e);
   }
