@@ -46,6 +46,9 @@ int main(int argc, char** argv) {
 
   try {
     app.parse(argc, argv);
+  } catch (const CLI::RuntimeError& e) {
+    // A command's own failure: its status as it chose it (CLI11 derives this from ParseError).
+    return e.get_exit_code();
   } catch (const CLI::ParseError& e) {
     // --help and --version end here with 0; a wrong command line is 2, as for cofferd and
     // coffer-admin (CLI11's own codes would be 105 to 115).
