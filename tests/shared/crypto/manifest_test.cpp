@@ -182,7 +182,10 @@ TEST_CASE("a stored chunk's data blocks round-trip, and must be 1 to the blocks 
     manifest.chunks[2]->data_blocks = blocks;
     CHECK(open_manifest(record_key(), kNodeId, seal_manifest(record_key(), manifest)).value() == manifest);
   }
-  for (auto [index, blocks] : {std::pair{0, 0u}, std::pair{0, 257u}, std::pair{2, 0u}, std::pair{2, 100u}}) {
+  // Named copies, not a structured binding: clang 14 cannot capture one in CAPTURE's lambda.
+  for (auto spoil : {std::pair{0, 0u}, std::pair{0, 257u}, std::pair{2, 0u}, std::pair{2, 100u}}) {
+    const int index = spoil.first;
+    const std::uint32_t blocks = spoil.second;
     CAPTURE(index);
     CAPTURE(blocks);
     Manifest spoiled = sample_manifest();
