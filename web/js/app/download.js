@@ -91,7 +91,7 @@ function saveThroughWorker(worker, name, size, stream) {
     let frame = /** @type {HTMLIFrameElement | null} */ (null);
     const finish = (/** @type {unknown} */ error) => {
       channel.port1.close();
-      setTimeout(() => frame?.remove(), 1000);
+      setTimeout(() => frame?.remove(), 10_000);
       if (error) reject(error);
       else resolve(undefined);
     };

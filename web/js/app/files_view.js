@@ -39,7 +39,10 @@ export async function showFiles(ctx, view, place) {
   const { session } = ctx;
   const folder = currentFolder(place);
   const heading = h('h1', { id: 'files-title', tabindex: '-1' }, place.path.length ? place.path[place.path.length - 1].name : place.rootLabel);
-  const reopen = () => showFiles(ctx, view, place);
+  // Shown again after a change, unless the user went to another view meanwhile.
+  const reopen = async () => {
+    if (view.contains(zone)) await showFiles(ctx, view, place);
+  };
   const go = (/** @type {import('../model/listing.js').Entry[]} */ path) => showFiles(ctx, view, { ...place, path });
 
   const crumbs = h('ol');
