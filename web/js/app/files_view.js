@@ -23,8 +23,6 @@ import { versionsDialog } from './versions_dialog.js';
  * @property {{ label: string, open: () => void } | null} [above] a crumb before the root
  */
 
-const KIND_MARK = { folder: '📁', file: '📄', symlink: '↪', special: '◆' };
-
 /** @param {Place} place */
 function currentFolder(place) {
   return place.path.length ? place.path[place.path.length - 1] : place.root;
@@ -130,14 +128,14 @@ export async function showFiles(ctx, view, place) {
         ? h('button', { type: 'button', className: 'link', title: 'Download', onclick: () => download(entry) }, entry.name)
         : h('span', {}, entry.name);
     return h('tr', { 'data-name': entry.name },
-      h('td', {}, h('span', { className: 'kind', 'aria-label': entry.kind }, KIND_MARK[entry.kind] ?? '?'), ' ', open),
+      h('td', {}, h('span', { className: `kind kind-${entry.kind}`, role: 'img', 'aria-label': entry.kind }), ' ', open),
       h('td', { className: 'num' }, entry.kind === 'file' ? formatBytes(entry.size) : ''),
       h('td', { className: 'num wide' }, formatDate(entry.mtime)),
       h('td', { className: 'actions' }, h('button', { type: 'button', className: 'secondary', 'aria-label': `Actions for ${entry.name}`, onclick: () => actions(entry) }, '⋯')));
   });
   render(table, h('table', { className: 'listing' },
     h('caption', { className: 'hint' }, `${sorted.length} item${sorted.length === 1 ? '' : 's'}`),
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Name'), h('th', { scope: 'col', className: 'num' }, 'Size'), h('th', { scope: 'col', className: 'wide' }, 'Modified'), h('th', { scope: 'col' }, h('span', { className: 'hint' }, 'Actions')))),
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Name'), h('th', { scope: 'col', className: 'num' }, 'Size'), h('th', { scope: 'col', className: 'num wide' }, 'Modified'), h('th', { scope: 'col', className: 'num' }, h('span', { className: 'hint' }, 'Actions')))),
     h('tbody', {}, ...rows)));
 
   /** @param {import('../model/listing.js').Entry} entry */

@@ -100,12 +100,12 @@ async function showFolder(session, root, path) {
   }
   entries.sort((a, b) => (a.kind === 'folder' ? 0 : 1) - (b.kind === 'folder' ? 0 : 1) || (a.name < b.name ? -1 : 1));
   replace(box, h('table', { className: 'listing' },
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Name'), h('th', { scope: 'col', className: 'num' }, 'Size'), h('th', { scope: 'col', className: 'wide' }, 'Modified'))),
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Name'), h('th', { scope: 'col', className: 'num' }, 'Size'), h('th', { scope: 'col', className: 'num wide' }, 'Modified'))),
     h('tbody', {}, ...entries.map((entry) => h('tr', { 'data-name': entry.name },
       h('td', {}, entry.kind === 'folder'
-        ? h('button', { type: 'button', className: 'link', onclick: () => showFolder(session, root, [...path, entry]) }, `📁 ${entry.name}`)
+        ? h('button', { type: 'button', className: 'link', onclick: () => showFolder(session, root, [...path, entry]) }, h('span', { className: 'kind kind-folder', role: 'img', 'aria-label': 'folder' }), ' ', entry.name)
         : entry.kind === 'file'
-          ? h('button', { type: 'button', className: 'link', 'aria-label': `Download ${entry.name}`, onclick: () => download(session, entry) }, `📄 ${entry.name}`)
+          ? h('button', { type: 'button', className: 'link', 'aria-label': `Download ${entry.name}`, onclick: () => download(session, entry) }, h('span', { className: 'kind kind-file', role: 'img', 'aria-label': 'file' }), ' ', entry.name)
           : entry.name),
       h('td', { className: 'num' }, entry.kind === 'file' ? formatBytes(entry.size) : ''),
       h('td', { className: 'num wide' }, formatDate(entry.mtime)))))));
