@@ -48,6 +48,12 @@ def main():
                    COFFER_DATA=server.data_dir,
                    COFFER_COFFER=bin_path("coffer"))
         result = subprocess.run([node, "--test"] + [os.path.join(HERE, f) for f in files], env=env, timeout=1200)
+        refused = [line for line in device.log().splitlines() if "refused tampered data" in line]
+        if refused:
+            # Nothing the tests do is visible to the mount as tampering: what the model wrote
+            # must open in the C++ client.
+            print("web_model: the mount refused what the model wrote:\n" + "\n".join(refused), file=sys.stderr)
+            return 1
         if result.returncode != 0:
             print("---- coffer.log (alice's mount) ----\n" + device.log()[-6000:], file=sys.stderr)
             print("---- cofferd log ----\n" + server.log()[-6000:], file=sys.stderr)

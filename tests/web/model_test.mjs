@@ -47,6 +47,10 @@ test('a file uploaded by the model reads identical through the mount (holes, a p
   assert.equal(entry.size, BigInt(data.length));
   assert.equal(entry.kind, 'file');
   await mountHolds(inMount('from-model.bin'), data);
+  const seen = await stat(inMount('from-model.bin'));
+  assert.equal(seen.mode & 0o7777, 0o644);
+  assert.equal(seen.uid, process.getuid()); // the root folder's owner, as the mount made it
+  assert.equal(seen.blocks, (2 * MiB + 4 * 4096) / 512); // the hole stores nothing (st_blocks from coffer.stored)
   await model.uploadFile(alice, null, 'empty', new Blob([]));
   await mountHolds(inMount('empty'), new Uint8Array(0));
   const listed = await find(alice, null, 'from-model.bin');
