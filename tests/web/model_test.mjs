@@ -38,12 +38,20 @@ test('login opens the keys; a wrong password is a 401', async () => {
   assert.ok(sessions.some((s) => s.current && s.device === 'web model test'));
   const usage = await model.usage(alice);
   assert.equal(typeof usage.used, 'number');
+  const other = await model.login(api, 'alice', env.password, { device: 'to be revoked' });
+  const listed = (await model.listSessions(alice)).find((s) => s.device === 'to be revoked');
+  assert.ok(listed && !listed.current);
+  await model.revokeSession(alice, listed.sessionId);
+  await assert.rejects(model.openFolder(other), (e) => e instanceof ApiError && e.status === 401);
 });
 
 test('a file uploaded by the model reads identical through the mount (holes, a partial last chunk, empty)', async () => {
   const data = randomData(3 * MiB + 12345);
   data.fill(0, MiB, 2 * MiB); // the second chunk is a hole: nothing stored
-  const entry = await model.uploadFile(alice, null, 'from-model.bin', new Blob([data]));
+  const progress = [];
+  const entry = await model.uploadFile(alice, null, 'from-model.bin', new Blob([data]), { onProgress: (done, total) => progress.push([done, total]) });
+  assert.equal(progress.length, 4);
+  assert.deepEqual(progress.at(-1), [data.length, data.length]);
   assert.equal(entry.size, BigInt(data.length));
   assert.equal(entry.kind, 'file');
   await mountHolds(inMount('from-model.bin'), data);
@@ -83,6 +91,9 @@ test('make a folder, rename, move and remove, seen by the mount; restore from th
   await mountHolds(inMount('box', 'b.bin'), data);
   await mountLacks(inMount('box', 'a.bin'));
 
+  await model.uploadFile(alice, null, 'b.bin', new Blob(['taken']));
+  await assert.rejects(model.move(alice, file, null), (e) => e instanceof ApiError && e.code === 'already_exists');
+  await model.remove(alice, await find(alice, null, 'b.bin'));
   file = await model.move(alice, file, null);
   await mountHolds(inMount('b.bin'), data);
   await mountLacks(inMount('box', 'b.bin'));
@@ -91,7 +102,7 @@ test('make a folder, rename, move and remove, seen by the mount; restore from th
   await model.remove(alice, file);
   await mountLacks(inMount('b.bin'));
   const trash = await model.listTrash(alice);
-  const item = trash.find((i) => i.entry?.name === 'b.bin');
+  const item = trash.find((i) => i.nodeId === file.nodeId);
   assert.ok(item, 'b.bin is in the trash');
   assert.equal(item.entry?.size, BigInt(data.length));
   const name = await model.restoreFromTrash(alice, item, { items: trash });
