@@ -44,8 +44,9 @@ async function storeChunks(session, key, blob, options) {
   const chunks = new Array(count).fill(null);
   let next = 0;
   let done = 0;
+  let failed = false;
   const worker = async () => {
-    while (next < count) {
+    while (next < count && !failed) {
       const index = next++;
       options.signal?.throwIfAborted();
       const start = index * CHUNK_SIZE;
@@ -59,11 +60,15 @@ async function storeChunks(session, key, blob, options) {
       options.onProgress?.(done, blob.size);
     }
   };
+  const guarded = () => worker().catch((error) => {
+    failed = true; // the other workers stop after the piece they hold
+    throw error;
+  });
   const workers = [];
-  for (let i = 0; i < Math.max(1, options.concurrency ?? IN_FLIGHT); i++) workers.push(worker());
+  for (let i = 0; i < Math.max(1, options.concurrency ?? IN_FLIGHT); i++) workers.push(guarded());
   const results = await Promise.allSettled(workers);
-  const failed = results.find((r) => r.status === 'rejected');
-  if (failed) throw /** @type {PromiseRejectedResult} */ (failed).reason;
+  const rejected = results.find((r) => r.status === 'rejected');
+  if (rejected) throw /** @type {PromiseRejectedResult} */ (rejected).reason;
   return chunks;
 }
 

@@ -1,0 +1,72 @@
+"""web_model: the dashboard's model (web/js/model) under Node against a real cofferd and a
+real FUSE mount of the C++ client (docs/web.md, "The model").
+
+Starts cofferd on a free port with a temporary data directory, makes alice and bob with
+coffer-admin, logs alice in and mounts her cloud with `coffer`, then runs
+`node --test tests/web/model_test.mjs` (and the files named on the command line instead, if
+any) with the server's URL, the mount, the profile and the data directory in the environment.
+The mount and the server are torn down whatever the tests did.
+
+Run by CTest (COFFER_BIN_DIR set); by hand:
+  COFFER_BIN_DIR=build/bin PYTHONPATH=tests/integration/lib:tests/integration/mount \
+    /usr/bin/python3 tests/web/model_driver.py
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:0] = [os.path.join(HERE, "..", "integration", "lib"), os.path.join(HERE, "..", "integration", "mount")]
+
+from coffer_harness import CofferServer, bin_path  # noqa: E402
+from mount_helper import PASSWORD, Device  # noqa: E402
+
+
+def main():
+    files = sys.argv[1:] or ["model_test.mjs"]
+    node = shutil.which("node")
+    if not node:
+        print("web_model: node is not installed (run packaging/install-deps.sh)", file=sys.stderr)
+        return 1
+    root = tempfile.mkdtemp(prefix="coffer-web-model-")
+    os.chmod(root, 0o755)
+    server = CofferServer()
+    device = None
+    try:
+        server.start()
+        server.add_user("alice", PASSWORD)
+        server.add_user("bob", PASSWORD)
+        device = Device(server, "alice", root, "alice").login().mount()
+        env = dict(os.environ,
+                   COFFER_URL=f"http://127.0.0.1:{server.port}",
+                   COFFER_PASSWORD=PASSWORD,
+                   COFFER_MOUNT=device.mountpoint,
+                   COFFER_PROFILE=device.profile,
+                   COFFER_DATA=server.data_dir,
+                   COFFER_COFFER=bin_path("coffer"))
+        result = subprocess.run([node, "--test"] + [os.path.join(HERE, f) for f in files], env=env, timeout=1200)
+        refused = [line for line in device.log().splitlines() if "refused tampered data" in line]
+        if refused:
+            # Nothing the tests do is visible to the mount as tampering: what the model wrote
+            # must open in the C++ client.
+            print("web_model: the mount refused what the model wrote:\n" + "\n".join(refused), file=sys.stderr)
+            return 1
+        if result.returncode != 0:
+            print("---- coffer.log (alice's mount) ----\n" + device.log()[-6000:], file=sys.stderr)
+            print("---- cofferd log ----\n" + server.log()[-6000:], file=sys.stderr)
+        return result.returncode
+    finally:
+        if device:
+            try:
+                device.unmount()
+            except Exception:
+                device.force_unmount()
+        server.close()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
