@@ -212,6 +212,42 @@ test('a listing edited in flight is refused as integrity', async () => {
   await assert.rejects(model.readAll({ ...alice, api: older }, file), isIntegrity);
 });
 
+test('links: a file link and a password folder link open into read-only sessions; wrong key, used up, revoked', async () => {
+  const data = randomData(MiB + 9);
+  const folder = await model.makeFolder(alice, null, 'linked');
+  const file = await model.uploadFile(alice, folder, 'doc.bin', new Blob([data]));
+  const made = await model.createLink(alice, file, { maxDownloads: 2, path: '/linked/doc.bin' });
+  assert.ok(made.url.startsWith(`${env.url}/l/`));
+  const link = model.parseLinkUrl(made.url);
+  assert.equal(link.linkId, made.linkId);
+  const anonymous = new ApiClient(env.url);
+  const info = await model.linkInfo(anonymous, link.linkId);
+  assert.deepEqual([info.kind, info.password, info.owner, info.downloads], ['file', null, 'alice', 0]);
+  const viewer = await model.openLink(anonymous, link.linkId, link.secret);
+  assert.equal(viewer.readOnly, true);
+  assert.equal(viewer.link.entry.size, BigInt(data.length));
+  assert.deepEqual(await model.readAll(viewer, viewer.link.entry), data);
+  // The token reads the linked node only.
+  await assert.rejects(model.openFolder({ ...viewer, rootId: alice.rootId, keys: alice.keys }), (e) => e instanceof ApiError && e.status === 404);
+  // Another secret does not open the sealed key (and uses the second download).
+  await assert.rejects(model.openLink(anonymous, link.linkId, new Uint8Array(32)), isIntegrity);
+  await assert.rejects(model.openLink(anonymous, link.linkId, link.secret), (e) => e instanceof ApiError && e.status === 410 && e.code === 'gone');
+  const mine = (await model.listLinks(alice)).find((l) => l.linkId === link.linkId);
+  assert.deepEqual([mine?.label, mine?.downloads, mine?.maxDownloads, mine?.password], ['/linked/doc.bin', 2, 2, false]);
+
+  const folderLink = await model.createLink(alice, folder, { password: 'open sesame', expiresAt: new Date(Date.now() + 3600_000) });
+  const parsed = model.parseLinkUrl(folderLink.url);
+  assert.ok((await model.linkInfo(anonymous, parsed.linkId)).password);
+  await assert.rejects(model.openLink(anonymous, parsed.linkId, parsed.secret, 'wrong password'), isIntegrity);
+  const guest = await model.openLink(anonymous, parsed.linkId, parsed.secret, 'open sesame');
+  const doc = await find(guest, null, 'doc.bin');
+  assert.deepEqual(await model.readAll(guest, doc), data);
+  await assert.rejects(model.uploadFile(guest, null, 'mine.txt', new Blob(['x'])), (e) => e instanceof ApiError && e.status === 403);
+  await model.revokeLink(alice, parsed.linkId);
+  await assert.rejects(model.openFolder(guest), (e) => e instanceof ApiError && (e.status === 401 || e.status === 404));
+  await assert.rejects(model.linkInfo(anonymous, parsed.linkId), (e) => e instanceof ApiError && e.status === 404);
+});
+
 test('speed: a 64 MiB file up and down in Node', async (t) => {
   const data = randomData(64 * MiB);
   let start = performance.now();
