@@ -3,7 +3,7 @@
 // it is shown once, here, and cannot be shown again (the server never has it).
 import { openDialog } from './dialog.js';
 import { describeError, h } from './dom.js';
-import { linkFunction } from './model_links.js';
+import { createLink } from '../model/index.js';
 
 const DAY = 24 * 3600;
 
@@ -35,8 +35,7 @@ export async function createLinkDialog(session, entry, path) {
   };
   let url;
   try {
-    const made = await linkFunction('createLink')(session, entry, options);
-    url = typeof made === 'string' ? made : String(made.url);
+    url = (await createLink(session, entry, options)).url;
   } catch (e) {
     await openDialog('Cannot create the link', [h('p', { className: 'error' }, describeError(e))], { ok: 'Close', cancel: null });
     return;

@@ -2,15 +2,7 @@
 // Revoke. A link's URL cannot be shown again: its key was never stored.
 import { clearMessages, guarded, render, setError, setStatus } from './context.js';
 import { formatDate, h } from './dom.js';
-import { linkFunction } from './model_links.js';
-
-/**
- * @param {any} value seconds, a Date or null
- */
-function dateOf(value) {
-  if (value === null || value === undefined) return null;
-  return value instanceof Date ? value : new Date(Number(value) * 1000);
-}
+import { listLinks, revokeLink } from '../model/index.js';
 
 /**
  * @param {import('./context.js').Context} ctx
@@ -20,10 +12,10 @@ export async function showLinks(ctx, view) {
   const { session } = ctx;
   const box = h('div', {}, h('p', { className: 'hint' }, 'Loading your links…'));
   render(view, h('h1', { tabindex: '-1' }, 'Links'), h('p', { className: 'hint' }, 'Create a link from a file\'s or folder\'s actions in My files.'), box);
-  /** @type {any[]} */
+  /** @type {Awaited<ReturnType<typeof listLinks>>} */
   let links;
   try {
-    links = await linkFunction('listLinks')(session);
+    links = await listLinks(session);
   } catch (error) {
     render(box);
     setError(error);
@@ -34,18 +26,17 @@ export async function showLinks(ctx, view) {
     return;
   }
   const rows = links.map((link) => {
-    const label = String(link.label ?? link.path ?? link.linkId ?? link.link_id);
-    const max = link.maxDownloads ?? link.max_downloads;
-    const expires = dateOf(link.expiresAt ?? link.expires_at);
+    const label = link.label ?? `(label does not open: ${link.labelError})`;
+    const max = link.maxDownloads;
     return h('tr', { 'data-name': label },
-      h('td', {}, label),
-      h('td', { className: 'wide' }, formatDate(dateOf(link.createdAt ?? link.created_at))),
-      h('td', {}, expires ? formatDate(expires) : 'never'),
+      h('td', {}, link.kind === 'folder' ? `${label}/` : label),
+      h('td', { className: 'wide' }, formatDate(link.createdAt)),
+      h('td', {}, link.expiresAt ? formatDate(link.expiresAt) : 'never'),
       h('td', { className: 'num' }, `${link.downloads ?? 0}${max ? ` / ${max}` : ''}`),
       h('td', {}, link.password ? 'yes' : 'no'),
       h('td', { className: 'actions' }, h('button', { type: 'button', className: 'danger', 'aria-label': `Revoke the link to ${label}`, onclick: async () => {
         clearMessages();
-        if (await guarded(async () => { await linkFunction('revokeLink')(session, link); return true; })) setStatus(`The link to ${label} is revoked.`);
+        if (await guarded(async () => { await revokeLink(session, link); return true; })) setStatus(`The link to ${label} is revoked.`);
         await showLinks(ctx, view);
       } }, 'Revoke')));
   });

@@ -3,8 +3,7 @@
 // with it (and the password, when the link has one) and this page decrypts in the browser,
 // read-only. Expired, used-up, revoked, wrong-password and tampered links are shown as errors.
 import { ApiClient } from '../api/client.js';
-import { openFolder } from '../model/index.js';
-import { linkFunction } from '../app/model_links.js';
+import { linkInfo, openFolder, openLink } from '../model/index.js';
 import { byId, describeError, formatBytes, formatDate, h, replace } from '../app/dom.js';
 import { downloadEntry } from '../app/download_action.js';
 import { serviceWorker } from '../app/download.js';
@@ -120,7 +119,7 @@ async function showFolder(session, root, path) {
 async function open(linkId, secret, password, info) {
   status.textContent = password ? 'Deriving the key from the password…' : 'Opening…';
   errorLine.textContent = '';
-  const session = await linkFunction('openLink')(api, linkId, secret, password);
+  const session = await openLink(api, linkId, secret, password ?? null);
   byId('link-password-form').hidden = true;
   status.textContent = '';
   const entry = linkedEntry(session);
@@ -142,7 +141,7 @@ async function start() {
   serviceWorker();
   let info;
   try {
-    info = await linkFunction('linkInfo')(api, linkId);
+    info = await linkInfo(api, linkId);
   } catch (error) {
     fail(linkError(error, false));
     return;
