@@ -48,7 +48,10 @@ class DashboardTest(unittest.TestCase):
         cloud = MountedCloud()
         cloud.server = WebServer()
         with cloud:
+            cloud.server.add_user("bob", PASSWORD + " for bob")
             env = dict(os.environ,
+                       COFFER_USER2="bob",
+                       COFFER_PASSWORD2=PASSWORD + " for bob",
                        COFFER_URL=f"http://127.0.0.1:{cloud.server.port}",
                        COFFER_USER="alice",
                        COFFER_PASSWORD=PASSWORD,
