@@ -171,6 +171,31 @@ try {
     for (const [rel, data] of Object.entries(albumFiles)) await mountHas(path.join('album', rel), sha256(data));
   });
 
+  await step('upload by drag and drop', async () => {
+    await page.evaluate(() => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([new TextEncoder().encode('dropped on the page\n')], 'dropped.txt'));
+      const zone = document.querySelector('.dropzone');
+      zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    });
+    await page.locator('tr[data-name="dropped.txt"]').waitFor({ timeout: 60_000 });
+    await mountHas('dropped.txt', sha256(Buffer.from('dropped on the page\n')));
+  });
+
+  await step('the actions dialog by keyboard: Enter opens, focus inside, Escape closes and returns focus', async () => {
+    const opener = page.getByRole('button', { name: 'Actions for dropped.txt', exact: true });
+    await opener.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog').waitFor();
+    const inside = await page.evaluate(() => document.activeElement?.closest('dialog') !== null);
+    if (!inside) throw new Error('focus did not move into the dialog');
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    const back = await page.evaluate(() => document.activeElement?.getAttribute('aria-label'));
+    if (back !== 'Actions for dropped.txt') throw new Error(`focus went to ${back}, not back to the opener`);
+  });
+
   await step('navigate into folders and back by the breadcrumbs', async () => {
     await page.getByRole('button', { name: 'album', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'album' }).waitFor();
