@@ -205,6 +205,18 @@ test('a listing edited in flight is refused as integrity', async () => {
     }),
   });
   await assert.rejects(model.openFolder({ ...alice, api: renamed }, null), isIntegrity);
+  const twice = new ApiClient(env.url, { fetch: lyingFetch(/\/entries$/, (body) => ({ ...body, entries: [...body.entries, body.entries[0]] })) });
+  await assert.rejects(model.openFolder({ ...alice, api: twice }, null), isIntegrity);
+  const records = new ApiClient(env.url, {
+    fetch: lyingFetch(/\/entries$/, (body) => {
+      const files = body.entries.filter((e) => e.node.type === 'file');
+      const [a, b] = files;
+      [a.node.attributes, b.node.attributes] = [b.node.attributes, a.node.attributes];
+      [a.node.attributes_revision, b.node.attributes_revision] = [b.node.attributes_revision, a.node.attributes_revision];
+      return body;
+    }),
+  });
+  await assert.rejects(model.openFolder({ ...alice, api: records }, null), isIntegrity);
   const older = new ApiClient(env.url, {
     fetch: lyingFetch(/\/versions\/current$/, (body) => ({ ...body, version: body.version - 1 })),
   });

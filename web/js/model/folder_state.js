@@ -82,15 +82,15 @@ export async function loadFolder(session, id, key) {
     const commitment = new FolderCommitment();
     for (const entry of listed.entries) {
       if (entry.parent_id !== id) throw tampered(id, 'an entry of another folder is listed');
-      let mac;
+      let listedBefore;
       try {
-        mac = tokenMac(base64urlDecode(entry.wrapped_key));
-        if (commitment.find(entry.name_tag)) throw tampered(id, `the name tag ${entry.name_tag} is listed twice`);
+        const mac = tokenMac(base64urlDecode(entry.wrapped_key));
+        listedBefore = commitment.find(entry.name_tag) !== null;
         commitment.set(entry.name_tag, mac);
       } catch (error) {
-        if (error instanceof ApiError) throw error;
-        throw tampered(id, error instanceof Error ? error.message : 'a malformed entry');
+        throw tampered(id, `entry ${entry.name_tag}: ${error instanceof Error ? error.message : 'malformed'}`);
       }
+      if (listedBefore) throw tampered(id, `the name tag ${entry.name_tag} is listed twice`);
     }
     let record;
     try {
