@@ -4,7 +4,9 @@ real FUSE mount of the C++ client (docs/web.md, "The model").
 Starts cofferd on a free port with a temporary data directory, makes alice and bob with
 coffer-admin, logs alice in and mounts her cloud with `coffer`, then runs
 `node --test tests/web/model_test.mjs` (and the files named on the command line instead, if
-any) with the server's URL, the mount, the profile and the data directory in the environment.
+any) with the server's URL, the mount, the profile and the data directory in the environment,
+then Debian's Chromium (headless) on model_browser_check.html, which cofferd serves from a copy
+of web/ (config key web_root): the same model on the browser's fetch, WebCrypto and streams.
 The mount and the server are torn down whatever the tests did.
 
 Run by CTest (COFFER_BIN_DIR set); by hand:
@@ -13,16 +15,49 @@ Run by CTest (COFFER_BIN_DIR set); by hand:
 """
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [os.path.join(HERE, "..", "integration", "lib"), os.path.join(HERE, "..", "integration", "mount")]
 
 from coffer_harness import CofferServer, bin_path  # noqa: E402
 from mount_helper import PASSWORD, Device  # noqa: E402
+
+
+def browser_root(root):
+    """A copy of web/ (the module and what it imports) whose index.html is the model's check page."""
+    web = os.path.join(HERE, "..", "..", "web")
+    target = os.path.join(root, "webroot")
+    shutil.copytree(os.path.join(web, "js"), os.path.join(target, "js"))
+    shutil.copytree(os.path.join(web, "vendor"), os.path.join(target, "vendor"))
+    shutil.copy(os.path.join(HERE, "model_browser_check.js"), os.path.join(target, "js", "model_browser_check.js"))
+    shutil.copy(os.path.join(HERE, "model_browser_check.html"), os.path.join(target, "index.html"))
+    return target
+
+
+def browser_check(port):
+    """Chromium (Debian's, headless) loads the check page and runs the model; its DOM says PASS."""
+    chromium = shutil.which("chromium")
+    if not chromium:
+        print("web_model: chromium is not installed (run packaging/install-deps.sh)", file=sys.stderr)
+        return 1
+    profile = tempfile.mkdtemp(prefix="coffer-web-model-chromium-")
+    try:
+        url = f"http://127.0.0.1:{port}/#" + urllib.parse.quote(PASSWORD)
+        result = subprocess.run([chromium, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                                 f"--user-data-dir={profile}", "--virtual-time-budget=120000", "--dump-dom", url],
+                                capture_output=True, text=True, timeout=300)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    found = re.search(r'<p id="out">([^<]*)</p>', result.stdout)
+    verdict = found.group(1) if found else "no page"
+    print(f"# chromium: {verdict}")
+    return 0 if verdict == "PASS" else 1
 
 
 def main():
@@ -33,7 +68,7 @@ def main():
         return 1
     root = tempfile.mkdtemp(prefix="coffer-web-model-")
     os.chmod(root, 0o755)
-    server = CofferServer()
+    server = CofferServer(config_text=f"web_root: {browser_root(root)}\n")
     device = None
     try:
         server.start()
@@ -54,6 +89,8 @@ def main():
             # must open in the C++ client.
             print("web_model: the mount refused what the model wrote:\n" + "\n".join(refused), file=sys.stderr)
             return 1
+        if result.returncode == 0 and not sys.argv[1:]:
+            result.returncode = browser_check(server.port)
         if result.returncode != 0:
             print("---- coffer.log (alice's mount) ----\n" + device.log()[-6000:], file=sys.stderr)
             print("---- cofferd log ----\n" + server.log()[-6000:], file=sys.stderr)
