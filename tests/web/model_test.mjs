@@ -277,5 +277,17 @@ test('speed: a 64 MiB file up and down in Node', async (t) => {
   assert.equal(size, data.length);
   const rate = (ms) => (64 / (ms / 1000)).toFixed(1);
   t.diagnostic(`64 MiB upload ${(up / 1000).toFixed(2)} s (${rate(up)} MiB/s), download ${(down / 1000).toFixed(2)} s (${rate(down)} MiB/s)`);
+
+  // A folder of 1000 files made through the mount, listed and verified by the model.
+  await mkdir(inMount('many'));
+  for (let i = 0; i < 1000; i++) await writeFile(inMount('many', `file-${i}.txt`), `${i}\n`);
+  await cofferSync();
+  const many = await find(alice, null, 'many');
+  start = performance.now();
+  const listed = await model.openFolder(alice, many);
+  const listing = performance.now() - start;
+  assert.equal(listed.length, 1000);
+  assert.deepEqual(listed.map((e) => e.size), listed.map((e) => BigInt(`${e.name.slice(5, -4)}\n`.length)));
+  t.diagnostic(`a folder of 1000 files listed and verified in ${(listing / 1000).toFixed(2)} s`);
   await model.logout(alice);
 });
