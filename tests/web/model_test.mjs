@@ -4,13 +4,16 @@
 // edited in the data directory, a listing edited in flight) is refused as integrity.
 import './webcrypto.mjs';
 import assert from 'node:assert/strict';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { test } from 'node:test';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ApiClient } from '../../web/js/api/client.js';
 import { ApiError } from '../../web/js/api/api_error.js';
 import { CofferCryptoError } from '../../web/js/crypto/errors.js';
 import * as model from '../../web/js/model/index.js';
-import { blobFile, cofferSync, env, eventually, inMount, lyingFetch, mountHolds, mountLacks, randomData } from './model_helpers.mjs';
+import { blobFile, cofferSync, env, eventually, fileBlob, inMount, lyingFetch, memoryPeak, mountHolds, mountLacks, randomData } from './model_helpers.mjs';
 
 const MiB = 1024 * 1024;
 const api = new ApiClient(env.url);
@@ -258,6 +261,65 @@ test('links: a file link and a password folder link open into read-only sessions
   await model.revokeLink(alice, parsed.linkId);
   await assert.rejects(model.openFolder(guest), (e) => e instanceof ApiError && (e.status === 401 || e.status === 404));
   await assert.rejects(model.linkInfo(anonymous, parsed.linkId), (e) => e instanceof ApiError && e.status === 404);
+});
+
+test('a 2 GiB file goes up and comes down chunk by chunk, never whole in memory', async (t) => {
+  const GiB = 1024 * MiB;
+  const size = 2 * GiB + 4321;
+  const directory = await mkdtemp(join(tmpdir(), 'coffer-web-model-'));
+  const path = join(directory, 'big.bin');
+  const pieces = [[0, randomData(MiB)], [GiB - 10, randomData(3 * MiB)], [size - 5000, randomData(5000)]];
+  const handle = await open(path, 'w');
+  await handle.truncate(size); // sparse: the rest reads as zeros, stored as holes
+  for (const [at, data] of pieces) await handle.write(data, 0, data.length, at);
+  await handle.close();
+  try {
+    const expected = createHash('sha256');
+    const local = await open(path);
+    for (let at = 0; at < size; at += 16 * MiB) {
+      const bytes = new Uint8Array(Math.min(16 * MiB, size - at));
+      await local.read(bytes, 0, bytes.length, at);
+      expected.update(bytes);
+    }
+    await local.close();
+
+    const blob = await fileBlob(path);
+    let stop = memoryPeak();
+    const entry = await model.uploadFile(alice, null, 'big.bin', /** @type {any} */ (blob));
+    const upPeak = stop();
+    await blob.close();
+    assert.equal(entry.size, BigInt(size));
+
+    stop = memoryPeak();
+    const got = createHash('sha256');
+    let read = 0;
+    const reader = model.readFile(alice, entry).getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      got.update(value);
+      read += value.length;
+    }
+    const downPeak = stop();
+    assert.equal(read, size);
+    assert.equal(got.digest('hex'), expected.digest('hex'));
+    t.diagnostic(`2 GiB file: peak resident memory ${upPeak.toFixed(0)} MiB up, ${downPeak.toFixed(0)} MiB down`);
+    assert.ok(upPeak < 600 && downPeak < 600, `memory stays small (${upPeak}, ${downPeak} MiB)`);
+
+    // The mount reads the same bytes where the data is.
+    await eventually('big.bin in the mount', async () => (await stat(inMount('big.bin'))).size === size);
+    const mounted = await open(inMount('big.bin'));
+    for (const [at, data] of pieces) {
+      const bytes = new Uint8Array(data.length + 20);
+      const { bytesRead } = await mounted.read(bytes, 0, bytes.length, at - 10 < 0 ? 0 : at - 10);
+      const offset = at - 10 < 0 ? 0 : 10;
+      assert.deepEqual(bytes.subarray(offset, offset + data.length), data);
+      assert.ok(bytesRead >= data.length);
+    }
+    await mounted.close();
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
 });
 
 test('speed: a 64 MiB file up and down in Node', async (t) => {
