@@ -165,6 +165,19 @@ test('a folder shared with bob: bob reads it through sharedWithMe; read-only is 
   assert.deepEqual(await model.readAll(bob, plan), data);
   await assert.rejects(model.uploadFile(bob, shares[0].entry, 'mine.txt', new Blob(['x'])), (e) => e instanceof ApiError && e.status === 403);
 
+  // A grant whose owner the server changed does not open; nothing of it is shown.
+  const lying = new ApiClient(env.url, { fetch: lyingFetch(/^\/v1\/shares$/, (body) => ({ ...body, incoming: body.incoming.map((g) => ({ ...g, owner: 'carol' })) })) });
+  const forged = await model.sharedWithMe({ ...bob, api: lying });
+  assert.deepEqual([forged.shares.length, forged.refused.length], [0, 1]);
+
+  // Write granted: what bob uploads into alice's folder, alice's mount reads.
+  await model.share(alice, team, 'bob', 'write');
+  const [writable] = (await model.sharedWithMe(bob)).shares;
+  assert.equal(writable.role, 'write');
+  const fromBob = randomData(MiB + 1);
+  await model.uploadFile(bob, writable.entry, 'from-bob.bin', new Blob([fromBob]));
+  await mountHolds(inMount('team', 'from-bob.bin'), fromBob);
+
   await model.unshare(alice, team, 'bob');
   assert.deepEqual((await model.sharedWithMe(bob)).shares, []);
   await assert.rejects(model.openFolder(bob, shares[0].entry), (e) => e instanceof ApiError && e.status === 404);
