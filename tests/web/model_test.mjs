@@ -178,6 +178,19 @@ test('a folder shared with bob: bob reads it through sharedWithMe; read-only is 
   await model.uploadFile(bob, writable.entry, 'from-bob.bin', new Blob([fromBob]));
   await mountHolds(inMount('team', 'from-bob.bin'), fromBob);
 
+  // Bob deletes it and, from a new session, finds it in his trash and restores it.
+  const bobFile = await find(bob, writable.entry, 'from-bob.bin');
+  await model.remove(bob, bobFile);
+  await mountLacks(inMount('team', 'from-bob.bin'));
+  const bobAgain = await model.login(api, 'bob', env.password);
+  const bobTrash = await model.listTrash(bobAgain);
+  const bobItem = bobTrash.find((i) => i.nodeId === bobFile.nodeId);
+  assert.ok(bobItem?.entry, 'bob sees what he deleted in the share');
+  assert.equal(bobItem.owner, 'alice');
+  assert.equal(await model.restoreFromTrash(bobAgain, bobItem, { items: bobTrash }), 'from-bob.bin');
+  await mountHolds(inMount('team', 'from-bob.bin'), fromBob);
+  await model.logout(bobAgain);
+
   await model.unshare(alice, team, 'bob');
   assert.deepEqual((await model.sharedWithMe(bob)).shares, []);
   await assert.rejects(model.openFolder(bob, shares[0].entry), (e) => e instanceof ApiError && e.status === 404);
