@@ -126,6 +126,24 @@ test('make a folder, rename, move and remove, seen by the mount; restore from th
   await mountHolds(inMount('inner', 'kept.txt'), new TextEncoder().encode('kept'));
 });
 
+test('a folder changed between listing and sending is listed again and the change sealed again', async () => {
+  let raced = false;
+  const racing = new ApiClient(env.url, {
+    fetch: async (input, init) => {
+      if (!raced && new URL(input).pathname === '/v1/batch') {
+        raced = true; // another device changes the root first: this batch's folder record is stale (409)
+        await model.makeFolder(alice, null, 'raced-in');
+      }
+      return fetch(input, init);
+    },
+  });
+  await model.makeFolder({ ...alice, api: racing }, null, 'after-race');
+  assert.ok(raced);
+  const names = (await model.openFolder(alice)).map((e) => e.name);
+  assert.ok(names.includes('raced-in') && names.includes('after-race'));
+  await eventually('both in the mount', async () => (await stat(inMount('raced-in'))).isDirectory() && (await stat(inMount('after-race'))).isDirectory());
+});
+
 test('versions: a second upload is a new version; an old one is restored, seen by the mount', async () => {
   const v1 = randomData(MiB + 100);
   const v2 = randomData(200);
