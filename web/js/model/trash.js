@@ -8,7 +8,7 @@ import { integrityError } from '../crypto/errors.js';
 import { tokenMac } from '../crypto/entry_seal.js';
 import { FolderCommitment } from '../crypto/folder_commitment.js';
 import { ApiError } from '../api/api_error.js';
-import { batch, folderUpdate, loadFolder, sealEntry, withFolderRetry } from './folder_state.js';
+import { batch, folderUpdate, forgetFolders, loadFolder, sealEntry, withFolderRetry } from './folder_state.js';
 import { findFolderKey, folderIdOf, keyOf, openEntry, openFolder } from './listing.js';
 import { call } from './session.js';
 import { sharedWithMe } from './shares.js';
@@ -159,6 +159,19 @@ async function addDescendants(links, folders, top, items) {
  * @param {Folders} folders
  */
 async function sendLinks(session, links, folders) {
+  try {
+    await sendBatches(session, links, folders);
+  } finally {
+    forgetFolders(session, folders.keys()); // their cached states are behind now
+  }
+}
+
+/**
+ * @param {import('./session.js').Session} session
+ * @param {Link[]} links
+ * @param {Folders} folders
+ */
+async function sendBatches(session, links, folders) {
   for (let start = 0; start < links.length; start += OPS_PER_BATCH) {
     const touched = new Set();
     const ops = links.slice(start, start + OPS_PER_BATCH).map(({ nodeId, entry }) => {
