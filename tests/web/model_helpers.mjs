@@ -5,7 +5,7 @@
 import './webcrypto.mjs';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { open, readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -105,5 +105,35 @@ export function lyingFetch(pathPattern, edit) {
     }
     const body = edit(await response.json());
     return new Response(JSON.stringify(body), { status: response.status, headers: { 'Content-Type': 'application/json' } });
+  };
+}
+
+/**
+ * A local file as the model sees a File: its size, and slices read from disk when asked, so a
+ * file larger than memory can be uploaded (what a browser's File does; Node 18 has no
+ * fs.openAsBlob).
+ * @param {string} path
+ */
+export async function fileBlob(path) {
+  const handle = await open(path);
+  const { size } = await handle.stat();
+  const slice = (start, end) => ({
+    size: end - start,
+    async arrayBuffer() {
+      const bytes = new Uint8Array(end - start);
+      await handle.read(bytes, 0, bytes.length, start);
+      return bytes.buffer;
+    },
+  });
+  return { size, slice, close: () => handle.close() };
+}
+
+/** Samples the process's resident memory until stopped; the peak in MiB. */
+export function memoryPeak() {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
+  return () => {
+    clearInterval(timer);
+    return Math.max(peak, process.memoryUsage().rss) / 2 ** 20;
   };
 }

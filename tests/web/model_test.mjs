@@ -4,13 +4,16 @@
 // edited in the data directory, a listing edited in flight) is refused as integrity.
 import './webcrypto.mjs';
 import assert from 'node:assert/strict';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { test } from 'node:test';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ApiClient } from '../../web/js/api/client.js';
 import { ApiError } from '../../web/js/api/api_error.js';
 import { CofferCryptoError } from '../../web/js/crypto/errors.js';
 import * as model from '../../web/js/model/index.js';
-import { blobFile, cofferSync, env, eventually, inMount, lyingFetch, mountHolds, mountLacks, randomData } from './model_helpers.mjs';
+import { blobFile, cofferSync, env, eventually, fileBlob, inMount, lyingFetch, memoryPeak, mountHolds, mountLacks, randomData } from './model_helpers.mjs';
 
 const MiB = 1024 * 1024;
 const api = new ApiClient(env.url);
@@ -123,6 +126,48 @@ test('make a folder, rename, move and remove, seen by the mount; restore from th
   await mountHolds(inMount('inner', 'kept.txt'), new TextEncoder().encode('kept'));
 });
 
+test('a folder changed between listing and sending is listed again and the change sealed again', async () => {
+  let raced = false;
+  const racing = new ApiClient(env.url, {
+    fetch: async (input, init) => {
+      if (!raced && new URL(input).pathname === '/v1/batch') {
+        raced = true; // another device changes the root first: this batch's folder record is stale (409)
+        await model.makeFolder(alice, null, 'raced-in');
+      }
+      return fetch(input, init);
+    },
+  });
+  await model.makeFolder({ ...alice, api: racing }, null, 'after-race');
+  assert.ok(raced);
+  const names = (await model.openFolder(alice)).map((e) => e.name);
+  assert.ok(names.includes('raced-in') && names.includes('after-race'));
+  await eventually('both in the mount', async () => (await stat(inMount('raced-in'))).isDirectory() && (await stat(inMount('after-race'))).isDirectory());
+});
+
+test('many small uploads into one folder list it once: the session keeps its revision and commitment', async () => {
+  const folder = await model.makeFolder(alice, null, 'small-files');
+  let listings = 0;
+  const counting = new ApiClient(env.url, {
+    fetch: (input, init) => {
+      if (/\/entries$/.test(new URL(input).pathname)) listings++;
+      return fetch(input, init);
+    },
+  });
+  const session = { ...alice, api: counting };
+  const files = [];
+  for (let i = 0; i < 20; i++) files.push(randomData(100 + i));
+  for (let i = 0; i < files.length; i++) await model.uploadFile(session, folder, `small-${i}.bin`, new Blob([files[i]]));
+  assert.ok(listings <= 1, `${listings} listings`);
+  for (let i = 0; i < files.length; i++) await mountHolds(inMount('small-files', `small-${i}.bin`), files[i]);
+  // The mount adds a file: the cached state is behind, the next upload meets a 409 and lists again.
+  await writeFile(inMount('small-files', 'from-mount.txt'), 'mount');
+  await cofferSync();
+  await model.uploadFile(session, folder, 'after-mount.bin', new Blob([files[0]]));
+  const names = (await model.openFolder(alice, folder)).map((e) => e.name);
+  assert.equal(names.length, 22);
+  assert.ok(names.includes('from-mount.txt') && names.includes('after-mount.bin'));
+});
+
 test('versions: a second upload is a new version; an old one is restored, seen by the mount', async () => {
   const v1 = randomData(MiB + 100);
   const v2 = randomData(200);
@@ -161,6 +206,32 @@ test('a folder shared with bob: bob reads it through sharedWithMe; read-only is 
   const plan = await find(bob, shares[0].entry, 'plan.bin');
   assert.deepEqual(await model.readAll(bob, plan), data);
   await assert.rejects(model.uploadFile(bob, shares[0].entry, 'mine.txt', new Blob(['x'])), (e) => e instanceof ApiError && e.status === 403);
+
+  // A grant whose owner the server changed does not open; nothing of it is shown.
+  const lying = new ApiClient(env.url, { fetch: lyingFetch(/^\/v1\/shares$/, (body) => ({ ...body, incoming: body.incoming.map((g) => ({ ...g, owner: 'carol' })) })) });
+  const forged = await model.sharedWithMe({ ...bob, api: lying });
+  assert.deepEqual([forged.shares.length, forged.refused.length], [0, 1]);
+
+  // Write granted: what bob uploads into alice's folder, alice's mount reads.
+  await model.share(alice, team, 'bob', 'write');
+  const [writable] = (await model.sharedWithMe(bob)).shares;
+  assert.equal(writable.role, 'write');
+  const fromBob = randomData(MiB + 1);
+  await model.uploadFile(bob, writable.entry, 'from-bob.bin', new Blob([fromBob]));
+  await mountHolds(inMount('team', 'from-bob.bin'), fromBob);
+
+  // Bob deletes it and, from a new session, finds it in his trash and restores it.
+  const bobFile = await find(bob, writable.entry, 'from-bob.bin');
+  await model.remove(bob, bobFile);
+  await mountLacks(inMount('team', 'from-bob.bin'));
+  const bobAgain = await model.login(api, 'bob', env.password);
+  const bobTrash = await model.listTrash(bobAgain);
+  const bobItem = bobTrash.find((i) => i.nodeId === bobFile.nodeId);
+  assert.ok(bobItem?.entry, 'bob sees what he deleted in the share');
+  assert.equal(bobItem.owner, 'alice');
+  assert.equal(await model.restoreFromTrash(bobAgain, bobItem, { items: bobTrash }), 'from-bob.bin');
+  await mountHolds(inMount('team', 'from-bob.bin'), fromBob);
+  await model.logout(bobAgain);
 
   await model.unshare(alice, team, 'bob');
   assert.deepEqual((await model.sharedWithMe(bob)).shares, []);
@@ -205,6 +276,18 @@ test('a listing edited in flight is refused as integrity', async () => {
     }),
   });
   await assert.rejects(model.openFolder({ ...alice, api: renamed }, null), isIntegrity);
+  const twice = new ApiClient(env.url, { fetch: lyingFetch(/\/entries$/, (body) => ({ ...body, entries: [...body.entries, body.entries[0]] })) });
+  await assert.rejects(model.openFolder({ ...alice, api: twice }, null), isIntegrity);
+  const records = new ApiClient(env.url, {
+    fetch: lyingFetch(/\/entries$/, (body) => {
+      const files = body.entries.filter((e) => e.node.type === 'file');
+      const [a, b] = files;
+      [a.node.attributes, b.node.attributes] = [b.node.attributes, a.node.attributes];
+      [a.node.attributes_revision, b.node.attributes_revision] = [b.node.attributes_revision, a.node.attributes_revision];
+      return body;
+    }),
+  });
+  await assert.rejects(model.openFolder({ ...alice, api: records }, null), isIntegrity);
   const older = new ApiClient(env.url, {
     fetch: lyingFetch(/\/versions\/current$/, (body) => ({ ...body, version: body.version - 1 })),
   });
@@ -248,6 +331,65 @@ test('links: a file link and a password folder link open into read-only sessions
   await assert.rejects(model.linkInfo(anonymous, parsed.linkId), (e) => e instanceof ApiError && e.status === 404);
 });
 
+test('a 2 GiB file goes up and comes down chunk by chunk, never whole in memory', async (t) => {
+  const GiB = 1024 * MiB;
+  const size = 2 * GiB + 4321;
+  const directory = await mkdtemp(join(tmpdir(), 'coffer-web-model-'));
+  const path = join(directory, 'big.bin');
+  const pieces = [[0, randomData(MiB)], [GiB - 10, randomData(3 * MiB)], [size - 5000, randomData(5000)]];
+  const handle = await open(path, 'w');
+  await handle.truncate(size); // sparse: the rest reads as zeros, stored as holes
+  for (const [at, data] of pieces) await handle.write(data, 0, data.length, at);
+  await handle.close();
+  try {
+    const expected = createHash('sha256');
+    const local = await open(path);
+    for (let at = 0; at < size; at += 16 * MiB) {
+      const bytes = new Uint8Array(Math.min(16 * MiB, size - at));
+      await local.read(bytes, 0, bytes.length, at);
+      expected.update(bytes);
+    }
+    await local.close();
+
+    const blob = await fileBlob(path);
+    let stop = memoryPeak();
+    const entry = await model.uploadFile(alice, null, 'big.bin', /** @type {any} */ (blob));
+    const upPeak = stop();
+    await blob.close();
+    assert.equal(entry.size, BigInt(size));
+
+    stop = memoryPeak();
+    const got = createHash('sha256');
+    let read = 0;
+    const reader = model.readFile(alice, entry).getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      got.update(value);
+      read += value.length;
+    }
+    const downPeak = stop();
+    assert.equal(read, size);
+    assert.equal(got.digest('hex'), expected.digest('hex'));
+    t.diagnostic(`2 GiB file: peak resident memory ${upPeak.toFixed(0)} MiB up, ${downPeak.toFixed(0)} MiB down`);
+    assert.ok(upPeak < 600 && downPeak < 600, `memory stays small (${upPeak}, ${downPeak} MiB)`);
+
+    // The mount reads the same bytes where the data is.
+    await eventually('big.bin in the mount', async () => (await stat(inMount('big.bin'))).size === size);
+    const mounted = await open(inMount('big.bin'));
+    for (const [at, data] of pieces) {
+      const bytes = new Uint8Array(data.length + 20);
+      const { bytesRead } = await mounted.read(bytes, 0, bytes.length, at - 10 < 0 ? 0 : at - 10);
+      const offset = at - 10 < 0 ? 0 : 10;
+      assert.deepEqual(bytes.subarray(offset, offset + data.length), data);
+      assert.ok(bytesRead >= data.length);
+    }
+    await mounted.close();
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+});
+
 test('speed: a 64 MiB file up and down in Node', async (t) => {
   const data = randomData(64 * MiB);
   let start = performance.now();
@@ -265,5 +407,17 @@ test('speed: a 64 MiB file up and down in Node', async (t) => {
   assert.equal(size, data.length);
   const rate = (ms) => (64 / (ms / 1000)).toFixed(1);
   t.diagnostic(`64 MiB upload ${(up / 1000).toFixed(2)} s (${rate(up)} MiB/s), download ${(down / 1000).toFixed(2)} s (${rate(down)} MiB/s)`);
+
+  // A folder of 1000 files made through the mount, listed and verified by the model.
+  await mkdir(inMount('many'));
+  for (let i = 0; i < 1000; i++) await writeFile(inMount('many', `file-${i}.txt`), `${i}\n`);
+  await cofferSync();
+  const many = await find(alice, null, 'many');
+  start = performance.now();
+  const listed = await model.openFolder(alice, many);
+  const listing = performance.now() - start;
+  assert.equal(listed.length, 1000);
+  assert.deepEqual(listed.map((e) => e.size), listed.map((e) => BigInt(`${e.name.slice(5, -4)}\n`.length)));
+  t.diagnostic(`a folder of 1000 files listed and verified in ${(listing / 1000).toFixed(2)} s`);
   await model.logout(alice);
 });

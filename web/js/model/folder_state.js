@@ -82,15 +82,15 @@ export async function loadFolder(session, id, key) {
     const commitment = new FolderCommitment();
     for (const entry of listed.entries) {
       if (entry.parent_id !== id) throw tampered(id, 'an entry of another folder is listed');
-      let mac;
+      let listedBefore;
       try {
-        mac = tokenMac(base64urlDecode(entry.wrapped_key));
-        if (commitment.find(entry.name_tag)) throw tampered(id, `the name tag ${entry.name_tag} is listed twice`);
+        const mac = tokenMac(base64urlDecode(entry.wrapped_key));
+        listedBefore = commitment.find(entry.name_tag) !== null;
         commitment.set(entry.name_tag, mac);
       } catch (error) {
-        if (error instanceof ApiError) throw error;
-        throw tampered(id, error instanceof Error ? error.message : 'a malformed entry');
+        throw tampered(id, `entry ${entry.name_tag}: ${error instanceof Error ? error.message : 'malformed'}`);
       }
+      if (listedBefore) throw tampered(id, `the name tag ${entry.name_tag} is listed twice`);
     }
     let record;
     try {
@@ -103,7 +103,9 @@ export async function loadFolder(session, id, key) {
       throw tampered(id, `the listing (${commitment.size} entries) does not match the sealed record of revision ${record.revision}: an entry was added, dropped or replaced`);
     }
     session.guard.folder(id, listed.revision);
-    return { id, key, revision: listed.revision, commitment, entries: listed.entries };
+    const state = { id, key, revision: listed.revision, commitment, entries: listed.entries };
+    remember(session, state);
+    return state;
   }
   throw new ApiError(503, 'unavailable', `folder ${id} kept changing while it was listed`);
 }
@@ -168,16 +170,92 @@ export async function batch(session, ops, folders) {
 }
 
 /**
+ * A copy whose commitment changes apart from the original's.
+ * @param {FolderState} state
+ * @returns {FolderState}
+ */
+function copyState(state) {
+  const commitment = new FolderCommitment();
+  commitment.buckets = state.commitment.buckets.map((bucket) => new Map(bucket));
+  commitment.digests = [...state.commitment.digests];
+  commitment.count = state.commitment.count;
+  return { ...state, commitment };
+}
+
+/**
+ * The session's cache of folder states (revision and commitment), so that a change to a folder
+ * needs no listing of it when this session made or saw its last change; a stale one is a 409
+ * (the server checks the revision), after which the folder is listed afresh.
+ * @param {import('./session.js').Session} session
+ */
+function folderCache(session) {
+  session.folderStates ??= new Map();
+  return session.folderStates;
+}
+
+/**
+ * @param {import('./session.js').Session} session
+ * @param {FolderState} state
+ */
+function remember(session, state) {
+  folderCache(session).set(state.id, copyState(state));
+}
+
+/**
+ * @param {import('./session.js').Session} session
+ * @param {Iterable<string>} ids
+ */
+export function forgetFolders(session, ids) {
+  for (const id of ids) folderCache(session).delete(id);
+}
+
+/**
+ * A folder's state to change: the cached one (a copy), or, when `fresh` or none is cached,
+ * listed and verified.
+ * @param {import('./session.js').Session} session
+ * @param {string} id
+ * @param {Uint8Array} key
+ * @param {boolean} fresh
+ */
+export async function folderForChange(session, id, key, fresh) {
+  const known = fresh ? undefined : folderCache(session).get(id);
+  return known ? copyState(known) : loadFolder(session, id, key);
+}
+
+/**
+ * Sends entry ops with the next record of each changed folder (`states`, their commitments
+ * already changed) and any first records of new folders; on success the states are cached at
+ * their new revisions, on failure forgotten.
+ * @param {import('./session.js').Session} session
+ * @param {object[]} ops
+ * @param {FolderState[]} states
+ * @param {object[]} [newFolders] FOLDER_UPDATEs of folders the ops create
+ */
+export async function sendChanges(session, ops, states, newFolders = []) {
+  const updates = [];
+  for (const state of states) updates.push(await folderUpdate(state));
+  try {
+    const results = await batch(session, ops, [...updates, ...newFolders]);
+    for (const state of states) remember(session, { ...state, revision: state.revision + 1 });
+    return results;
+  } catch (error) {
+    forgetFolders(session, states.map((state) => state.id));
+    throw error;
+  }
+}
+
+/**
  * Runs `attempt` again (up to three times) when a folder it changes changed on the server
- * meanwhile (409 conflict with folder_id): the attempt lists its folders afresh each time.
+ * meanwhile (409 conflict with folder_id): `fresh` is false on the first attempt (cached
+ * folder states may serve) and true after, when the attempt lists its folders afresh.
  * @template T
- * @param {() => Promise<T>} attempt
+ * @param {(fresh: boolean) => Promise<T>} attempt
  * @returns {Promise<T>}
  */
 export async function withFolderRetry(attempt) {
   for (let i = 0; ; i++) {
     try {
-      return await attempt();
+      return await attempt(i > 0);
     } catch (error) {
       if (!(error instanceof ApiError) || error.code !== 'conflict' || !('folder_id' in error.details) || i >= ATTEMPTS - 1) throw error;
     }

@@ -30,6 +30,8 @@ import { VersionGuard } from './version_guard.js';
  * @property {VersionGuard} guard the highest revisions and versions seen (docs/crypto.md 15)
  * @property {string | null} sessionId
  * @property {Map<string, import('./shares.js').IncomingShare>} shares opened incoming shares by node id
+ * @property {Map<string, import('./folder_state.js').FolderState>} [folderStates] the folders' last
+ *   known revisions and commitments, for changes (folder_state.js)
  */
 
 /**

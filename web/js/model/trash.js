@@ -8,9 +8,10 @@ import { integrityError } from '../crypto/errors.js';
 import { tokenMac } from '../crypto/entry_seal.js';
 import { FolderCommitment } from '../crypto/folder_commitment.js';
 import { ApiError } from '../api/api_error.js';
-import { batch, folderUpdate, loadFolder, sealEntry, withFolderRetry } from './folder_state.js';
+import { batch, folderUpdate, forgetFolders, loadFolder, sealEntry, withFolderRetry } from './folder_state.js';
 import { findFolderKey, folderIdOf, keyOf, openEntry, openFolder } from './listing.js';
 import { call } from './session.js';
+import { sharedWithMe } from './shares.js';
 
 const PAGE = 1000;
 const OPS_PER_BATCH = 4000;
@@ -51,6 +52,8 @@ async function allItems(session) {
  */
 export async function listTrash(session) {
   const raw = await allItems(session);
+  // Items of owners who shared with this user open under the keys of those shares.
+  if (session.shares.size === 0 && session.identity && raw.some((item) => item.owner !== session.user)) await sharedWithMe(session);
   const byId = new Map(raw.map((item) => [item.node.node_id, item]));
   /** @type {Map<string, TrashItem>} */
   const opened = new Map();
@@ -118,6 +121,75 @@ async function entryFor(item, folderId, folderKey, name) {
   return sealEntry(folderId, folderKey, name, item.nodeId, entry.key);
 }
 
+/** @typedef {{ parent_id: string, name: string, name_tag: string, wrapped_key: string, mac: Uint8Array }} SealedPlace */
+/** @typedef {{ nodeId: string, entry: SealedPlace }} Link */
+/** @typedef {Map<string, import('./folder_state.js').FolderState>} Folders */
+
+/**
+ * Adds the links of every trashed descendant of a folder item, folder by folder (a trashed
+ * folder was empty when trashed, so its trashed entries are what goes back into it); the most
+ * recently trashed keeps a name several had.
+ * @param {Link[]} links
+ * @param {Folders} folders
+ * @param {TrashItem} top
+ * @param {TrashItem[]} items
+ */
+async function addDescendants(links, folders, top, items) {
+  const pending = top.kind === 'folder' ? [top] : [];
+  while (pending.length > 0) {
+    const parent = /** @type {TrashItem} */ (pending.shift());
+    const parentKey = /** @type {import('./listing.js').Entry} */ (parent.entry).key;
+    folders.set(parent.nodeId, { id: parent.nodeId, key: parentKey, revision: parent.raw.node.folder_revision, commitment: new FolderCommitment(), entries: [] });
+    const children = items.filter((c) => c.parentId === parent.nodeId && c.entry).sort((a, b) => b.trashedAt.getTime() - a.trashedAt.getTime());
+    const used = new Set();
+    for (const child of children) {
+      const childName = freeRestoredName(child.entry?.name ?? '', (c) => used.has(c));
+      used.add(childName);
+      links.push({ nodeId: child.nodeId, entry: await entryFor(child, parent.nodeId, parentKey, childName) });
+      if (child.kind === 'folder') pending.push(child);
+    }
+  }
+}
+
+/**
+ * Sends the links in order, a batch at a time, each with the next record of every folder it
+ * changes.
+ * @param {import('./session.js').Session} session
+ * @param {Link[]} links
+ * @param {Folders} folders
+ */
+async function sendLinks(session, links, folders) {
+  try {
+    await sendBatches(session, links, folders);
+  } finally {
+    forgetFolders(session, folders.keys()); // their cached states are behind now
+  }
+}
+
+/**
+ * @param {import('./session.js').Session} session
+ * @param {Link[]} links
+ * @param {Folders} folders
+ */
+async function sendBatches(session, links, folders) {
+  for (let start = 0; start < links.length; start += OPS_PER_BATCH) {
+    const touched = new Set();
+    const ops = links.slice(start, start + OPS_PER_BATCH).map(({ nodeId, entry }) => {
+      const { mac, ...sealed } = entry;
+      /** @type {import('./folder_state.js').FolderState} */ (folders.get(sealed.parent_id)).commitment.set(sealed.name_tag, mac);
+      touched.add(sealed.parent_id);
+      return { op: 'link', node_id: nodeId, ...sealed };
+    });
+    const updates = [];
+    for (const id of touched) {
+      const folder = /** @type {import('./folder_state.js').FolderState} */ (folders.get(id));
+      updates.push(await folderUpdate(folder));
+      folder.revision++;
+    }
+    await batch(session, ops, updates);
+  }
+}
+
 /**
  * Restores a trash item (and, for a folder, everything trashed in it) into the folder it was in,
  * or into `options.to`. Returns the name it was given there.
@@ -127,52 +199,23 @@ async function entryFor(item, folderId, folderKey, name) {
  *   listTrash answer the item came from (listed again when absent), for a folder's children
  */
 export async function restoreFromTrash(session, item, options = {}) {
-  if (!item.entry) throw integrityError(`the trash item ${item.nodeId} does not open: ${item.error}`);
+  const entry = item.entry;
+  if (!entry) throw integrityError(`the trash item ${item.nodeId} does not open: ${item.error}`);
   if (options.to === undefined && item.parentInTrash) {
-    throw new ApiError(404, 'not_found', `${item.entry.name}: its folder is in the trash too; restore that folder, or give a target`);
+    throw new ApiError(404, 'not_found', `${entry.name}: its folder is in the trash too; restore that folder, or give a target`);
   }
   const folderId = options.to === undefined ? item.parentId : folderIdOf(session, options.to);
   const folderKey = session.keys.get(folderId) ?? (await findFolderKey(session, folderId)) ?? keyOf(session, folderId);
   const items = options.items ?? (await listTrash(session));
   return withFolderRetry(async () => {
     const names = new Set((await openFolder(session, folderId)).map((e) => e.name));
-    const name = freeRestoredName(item.entry?.name ?? '', (c) => names.has(c));
-    const target = await loadFolder(session, folderId, folderKey);
-    /** @type {Map<string, import('./folder_state.js').FolderState>} */
-    const folders = new Map([[folderId, target]]);
-    /** @type {Array<{ nodeId: string, entry: { parent_id: string, name: string, name_tag: string, wrapped_key: string, mac: Uint8Array } }>} */
+    const name = freeRestoredName(entry.name, (c) => names.has(c));
+    /** @type {Folders} */
+    const folders = new Map([[folderId, await loadFolder(session, folderId, folderKey)]]);
+    /** @type {Link[]} */
     const links = [{ nodeId: item.nodeId, entry: await entryFor(item, folderId, folderKey, name) }];
-    const pending = item.kind === 'folder' ? [item] : [];
-    while (pending.length > 0) {
-      const parent = /** @type {TrashItem} */ (pending.shift());
-      const parentKey = /** @type {import('./listing.js').Entry} */ (parent.entry).key;
-      folders.set(parent.nodeId, { id: parent.nodeId, key: parentKey, revision: parent.raw.node.folder_revision, commitment: new FolderCommitment(), entries: [] });
-      const children = items.filter((c) => c.parentId === parent.nodeId && c.entry).sort((a, b) => b.trashedAt.getTime() - a.trashedAt.getTime());
-      const used = new Set();
-      for (const child of children) {
-        const childName = freeRestoredName(child.entry?.name ?? '', (c) => used.has(c));
-        used.add(childName);
-        links.push({ nodeId: child.nodeId, entry: await entryFor(child, parent.nodeId, parentKey, childName) });
-        if (child.kind === 'folder') pending.push(child);
-      }
-    }
-    for (let start = 0; start < links.length; start += OPS_PER_BATCH) {
-      const part = links.slice(start, start + OPS_PER_BATCH);
-      const touched = new Set();
-      const ops = part.map(({ nodeId, entry }) => {
-        const { mac, ...sealed } = entry;
-        /** @type {import('./folder_state.js').FolderState} */ (folders.get(sealed.parent_id)).commitment.set(sealed.name_tag, mac);
-        touched.add(sealed.parent_id);
-        return { op: 'link', node_id: nodeId, ...sealed };
-      });
-      const updates = [];
-      for (const id of touched) {
-        const folder = /** @type {import('./folder_state.js').FolderState} */ (folders.get(id));
-        updates.push(await folderUpdate(folder));
-        folder.revision++;
-      }
-      await batch(session, ops, updates);
-    }
+    await addDescendants(links, folders, item, items);
+    await sendLinks(session, links, folders);
     return name;
   });
 }

@@ -9,7 +9,7 @@ import { sealAttributeRecord } from '../crypto/attribute_record.js';
 import { isValidName, nameTag } from '../crypto/names.js';
 import { randomBytes } from '../crypto/random.js';
 import { ApiError } from '../api/api_error.js';
-import { batch, folderUpdate, loadFolder, newFolderUpdate, sealEntry, withFolderRetry } from './folder_state.js';
+import { folderForChange, newFolderUpdate, sealEntry, sendChanges, withFolderRetry } from './folder_state.js';
 import { entryOfNode, folderIdOf, keyOf } from './listing.js';
 import { S_IFDIR, SIZE_KEY, VERSION_KEY, withMeta } from './node_record.js';
 import { newNodeAttributes } from './upload_file.js';
@@ -27,6 +27,17 @@ function placed(entry) {
 }
 
 /**
+ * Whether the cached state of the entry's folder holds its tag (else it is listed afresh: the
+ * entry came from a listing newer than the cache).
+ * @param {import('./session.js').Session} session
+ * @param {{ parentId: string, nameTag: string }} place
+ * @param {Uint8Array} key
+ */
+async function holds(session, place, key) {
+  return (await folderForChange(session, place.parentId, key, false)).commitment.find(place.nameTag) !== null;
+}
+
+/**
  * @param {import('./session.js').Session} session
  * @param {string | import('./listing.js').Entry | null} folder null: the root
  * @param {string} name
@@ -40,12 +51,12 @@ export async function makeFolder(session, folder, name) {
   const key = randomBytes(32);
   const attributes = withMeta(await newNodeAttributes(session, parentId, parentKey, S_IFDIR | 0o755), { [SIZE_KEY]: 0n, [VERSION_KEY]: 0n });
   const record = base64urlEncode(await sealAttributeRecord(key, { nodeId, revision: 1n, attributes }));
-  await withFolderRetry(async () => {
-    const state = await loadFolder(session, parentId, parentKey);
+  await withFolderRetry(async (fresh) => {
+    const state = await folderForChange(session, parentId, parentKey, fresh);
     const { mac, ...entry } = await sealEntry(parentId, parentKey, name, nodeId, key);
     state.commitment.set(entry.name_tag, mac);
     const create = { op: 'create', node_id: nodeId, type: 'folder', ...entry, attributes: record, attributes_revision: 1 };
-    return batch(session, [create], [await folderUpdate(state), await newFolderUpdate(nodeId, key)]);
+    return sendChanges(session, [create], [state], [await newFolderUpdate(nodeId, key)]);
   });
   const node = await call(session, 'GET', `/v1/nodes/${nodeId}`);
   return entryOfNode(session, node, key, { nameBytes: new TextEncoder().encode(name), parentId, nameTag: await nameTag(parentKey, name) });
@@ -65,19 +76,19 @@ export async function move(session, entry, folder, name = entry.name) {
   const toId = folderIdOf(session, folder);
   const toKey = keyOf(session, toId);
   const fromKey = keyOf(session, from.parentId);
-  const moved = await withFolderRetry(async () => {
-    const source = await loadFolder(session, from.parentId, fromKey);
-    const target = toId === from.parentId ? source : await loadFolder(session, toId, toKey);
+  const moved = await withFolderRetry(async (fresh) => {
+    const source = await folderForChange(session, from.parentId, fromKey, fresh || !(await holds(session, from, fromKey)));
+    const target = toId === from.parentId ? source : await folderForChange(session, toId, toKey, fresh);
     const { mac, ...sealed } = await sealEntry(toId, toKey, name, entry.nodeId, entry.key);
+    if (!source.commitment.find(from.nameTag)) throw new ApiError(404, 'not_found', `${entry.name} is not in its folder any more`);
     source.commitment.erase(from.nameTag);
     target.commitment.set(sealed.name_tag, mac);
-    const folders = [await folderUpdate(source)];
-    if (target !== source) folders.push(await folderUpdate(target));
+    const states = target === source ? [source] : [source, target];
     const op = {
       op: 'move', from_parent_id: from.parentId, from_name_tag: from.nameTag, new_parent_id: toId,
       name: sealed.name, name_tag: sealed.name_tag, wrapped_key: sealed.wrapped_key, mode: 'noreplace',
     };
-    return (await batch(session, [op], folders))[0];
+    return (await sendChanges(session, [op], states))[0];
   });
   return entryOfNode(session, moved.node, entry.key, { nameBytes: new TextEncoder().encode(name), parentId: toId, nameTag: moved.name_tag });
 }
@@ -99,11 +110,11 @@ export function rename(session, entry, name) {
 export async function remove(session, entry) {
   const from = placed(entry);
   const key = keyOf(session, from.parentId);
-  await withFolderRetry(async () => {
-    const state = await loadFolder(session, from.parentId, key);
+  await withFolderRetry(async (fresh) => {
+    const state = await folderForChange(session, from.parentId, key, fresh || !(await holds(session, from, key)));
     if (!state.commitment.find(from.nameTag)) throw new ApiError(404, 'not_found', `${entry.name} is not in its folder any more`);
     state.commitment.erase(from.nameTag);
     const op = { op: 'remove', parent_id: from.parentId, name_tag: from.nameTag, ...(entry.kind === 'file' ? { expected_version: entry.version } : {}) };
-    return batch(session, [op], [await folderUpdate(state)]);
+    return sendChanges(session, [op], [state]);
   });
 }

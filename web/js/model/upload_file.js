@@ -5,9 +5,11 @@
 // commits version 1 with the sealed manifest. A name that holds a file gets a new version of
 // that file instead (commit and attribute record in one batch). Pieces are read from the Blob
 // one at a time, a few in flight, so a file of any size never sits in memory.
-import { base64urlEncode } from '../crypto/base64url.js';
+import { base64urlDecode, base64urlEncode } from '../crypto/base64url.js';
+import { constantTimeEqual } from '../crypto/bytes.js';
+import { tokenMac } from '../crypto/entry_seal.js';
 import { encryptChunkOrHole } from '../crypto/chunk.js';
-import { invalidArgument } from '../crypto/errors.js';
+import { integrityError, invalidArgument } from '../crypto/errors.js';
 import { importFernetKey } from '../crypto/fernet.js';
 import { hexDecode, hexEncode } from '../crypto/hex.js';
 import { sealManifest } from '../crypto/manifest.js';
@@ -15,7 +17,7 @@ import { sealAttributeRecord } from '../crypto/attribute_record.js';
 import { isValidName, nameTag } from '../crypto/names.js';
 import { randomBytes } from '../crypto/random.js';
 import { ApiError } from '../api/api_error.js';
-import { batch, folderUpdate, loadFolder, sealEntry, withFolderRetry } from './folder_state.js';
+import { batch, folderForChange, sealEntry, sendChanges, withFolderRetry } from './folder_state.js';
 import { entryOfNode, folderIdOf, keyOf, openEntry } from './listing.js';
 import { S_IFREG, SIZE_KEY, STORED_KEY, VERSION_KEY, nowTimestamp, openNodeRecord, withMeta, withoutMeta } from './node_record.js';
 import { call } from './session.js';
@@ -137,12 +139,10 @@ export async function uploadFile(session, folder, name, blob, options = {}) {
   const folderId = folderIdOf(session, folder);
   const folderKey = keyOf(session, folderId);
   const tag = await nameTag(folderKey, name);
-  const first = await loadFolder(session, folderId, folderKey);
-  const existing = first.entries.find((e) => e.name_tag === tag);
+  const existing = await existingEntry(session, folderId, folderKey, tag);
   if (existing) {
     if (existing.node.type !== 'file') throw new ApiError(409, 'already_exists', `${name} exists and is not a file`);
-    const file = await openEntry(session, folderId, folderKey, existing);
-    return replaceContent(session, file, blob, options);
+    return replaceContent(session, await openEntry(session, folderId, folderKey, existing), blob, options);
   }
   const nodeId = hexEncode(randomBytes(16));
   const key = randomBytes(32);
@@ -152,16 +152,45 @@ export async function uploadFile(session, folder, name, blob, options = {}) {
   const attributes = withMeta(base, { [STORED_KEY]: storedBytes(chunks) });
   const record = await sealAttributeRecord(key, { nodeId, revision: 1n, attributes: withMeta(attributes, { [SIZE_KEY]: size, [VERSION_KEY]: 1n }) });
   const commit = await commitOp(nodeId, key, 0, { size, chunkSize: CHUNK_SIZE, chunks, attributes });
-  const results = await withFolderRetry(async () => {
-    const state = await loadFolder(session, folderId, folderKey);
-    const entry = await sealEntry(folderId, folderKey, name, nodeId, key);
-    const { mac, ...placed } = entry;
+  const results = await withFolderRetry(async (fresh) => {
+    const state = await folderForChange(session, folderId, folderKey, fresh);
+    const { mac, ...placed } = await sealEntry(folderId, folderKey, name, nodeId, key);
     state.commitment.set(placed.name_tag, mac);
     const create = { op: 'create', node_id: nodeId, type: 'file', ...placed, attributes: base64urlEncode(record), attributes_revision: 1 };
-    return batch(session, [create, commit], [await folderUpdate(state)]);
+    return sendChanges(session, [create, commit], [state]);
   });
   const node = await call(session, 'GET', `/v1/nodes/${nodeId}`);
   return entryOfNode(session, node, key, { nameBytes: new TextEncoder().encode(name), parentId: folderId, nameTag: results[0].name_tag });
+}
+
+/**
+ * The entry a folder holds under `tag`, or null. The folder's state (cached, or listed when the
+ * cache does not know the name but the server answers a lookup of it) names the entry's sealed
+ * key: the entry used must carry it.
+ * @param {import('./session.js').Session} session
+ * @param {string} folderId
+ * @param {Uint8Array} folderKey
+ * @param {string} tag
+ * @returns {Promise<import('./folder_state.js').EntryJson | null>}
+ */
+async function existingEntry(session, folderId, folderKey, tag) {
+  let state = await folderForChange(session, folderId, folderKey, false);
+  const lookup = () => call(session, 'GET', `/v1/nodes/${folderId}/entries/${tag}`).catch((error) => {
+    if (error instanceof ApiError && error.status === 404) return null;
+    throw error;
+  });
+  if (!state.commitment.find(tag)) {
+    if (!(await lookup())) return null;
+    state = await folderForChange(session, folderId, folderKey, true); // the cache is behind the server
+  }
+  const mac = state.commitment.find(tag);
+  if (!mac) return null;
+  const listed = state.entries.find((e) => e.name_tag === tag);
+  const entry = listed && constantTimeEqual(tokenMac(base64urlDecode(listed.wrapped_key)), mac) ? listed : await lookup();
+  if (entry && !constantTimeEqual(tokenMac(base64urlDecode(entry.wrapped_key)), mac)) {
+    throw integrityError(`folder ${folderId}: the entry ${tag} is not the one its sealed record names`);
+  }
+  return entry;
 }
 
 /**
