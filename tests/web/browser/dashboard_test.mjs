@@ -268,11 +268,19 @@ try {
     await eventually('the first version back on the mount', () => fs.readFileSync(doc, 'utf8') === 'the first version\n', 120);
   });
 
-  await step('account: usage against quota and sessions', async () => {
+  await step('account: usage against the quota, sessions, one revoked', async () => {
+    const { ApiClient } = await import(path.join(webRoot, 'js/api/client.js'));
+    const model = await import(path.join(webRoot, 'js/model/index.js'));
+    const other = await model.login(new ApiClient(url), user, password, { device: 'other laptop' });
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Account' }).click();
-    await page.locator('#usage-text').waitFor();
+    await page.getByText(/ of 2\.0 GiB used/).waitFor();
     await page.getByText('this browser').waitFor();
     await shot(page, 'account');
+    await page.getByRole('button', { name: 'Revoke the session other laptop', exact: true }).click();
+    await page.getByText('Session other laptop revoked.').waitFor();
+    await page.getByRole('button', { name: 'Revoke the session other laptop', exact: true }).waitFor({ state: 'detached' });
+    const status = await model.usage(other).then(() => 200, (error) => error.status);
+    if (status !== 401) throw new Error(`the revoked session still answers (${status})`);
   });
 
   await step('a tampered chunk is shown as an error, never as data', async () => {

@@ -18,6 +18,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 WEB = os.path.join(SOURCE, "web")
 CHROMIUM = "/usr/bin/chromium"
+QUOTA = 2 << 30  # shown against the usage in the account view
 
 
 def serves_web_root():
@@ -45,7 +46,7 @@ def ensure_playwright():
 class DashboardTest(unittest.TestCase):
     def test_dashboard_in_chromium(self):
         ensure_playwright()
-        cloud = MountedCloud()
+        cloud = MountedCloud(quota=QUOTA)
         cloud.server = WebServer()
         with cloud:
             cloud.server.add_user("bob", PASSWORD + " for bob")

@@ -63,9 +63,12 @@ async function download(session, entry) {
  * @param {any} entry
  */
 function showFile(session, entry) {
-  replace(view, h('h2', {}, entry.name),
-    h('p', {}, `${formatBytes(entry.size)} · modified ${formatDate(entry.mtime)} · shared by ${session.user}`),
-    h('button', { type: 'button', id: 'link-download', onclick: () => download(session, entry) }, 'Download'));
+  // A link carries no name (only its creator can read the label), so the person saving names it.
+  const name = /** @type {HTMLInputElement} */ (h('input', { id: 'link-save-as', value: entry.name, autocomplete: 'off', required: true }));
+  replace(view, h('p', {}, `${formatBytes(entry.size)} · modified ${formatDate(entry.mtime)} · shared by ${session.user}`),
+    h('div', { className: 'inline' },
+      h('label', {}, 'Save as', name),
+      h('button', { type: 'button', id: 'link-download', onclick: () => download(session, { ...entry, name: name.value.trim() || entry.name }) }, 'Download')));
 }
 
 /**
