@@ -354,6 +354,23 @@ try {
   });
 
   await linkSteps(bigHash, albumFiles);
+
+  await step('log out: the keys leave the page and the session ends on the server', async () => {
+    const sessions = async () => {
+      const { ApiClient } = await import(path.join(webRoot, 'js/api/client.js'));
+      const model = await import(path.join(webRoot, 'js/model/index.js'));
+      const probe = await model.login(new ApiClient(url), user, password, { device: 'probe' });
+      const list = await model.listSessions(probe);
+      await model.logout(probe);
+      return list.filter((s) => s.device.startsWith('web')).length;
+    };
+    const before = await sessions();
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('heading', { name: 'Log in to Coffer' }).waitFor();
+    if (await page.locator('#login-password').inputValue() !== '') throw new Error('the password field kept its value');
+    if (await page.locator('table.listing').count()) throw new Error('the file list is still in the page');
+    await eventually('the web session ended', async () => (await sessions()) === before - 1, 30);
+  });
 } catch {
   // reported by step()
 } finally {
