@@ -1,13 +1,13 @@
 // The dashboard's service worker: it only turns a decrypted stream into a download, for
 // browsers without the File System Access API. The page posts {type: 'download', id, name,
 // size} with a MessagePort, then opens /__coffer_download__/ID in a hidden frame; this worker
-// answers that request with a stream it pulls from the port one chunk at a time (the page
-// decrypts the next chunk only when the browser has written the last to disk), so a file of
-// any size never sits in memory. Every other request goes to the network untouched.
+// answers that request with a stream it pulls from the port, at most a few chunks ahead of
+// what the browser has written to disk, so a file of any size never sits in memory. Every other request goes to the network untouched.
 // Plaintext passes through here only in transit, never stored.
 /* global self, ReadableStream, URL, Response */
 
 const PREFIX = '/__coffer_download__/';
+const AHEAD = 4; // chunks queued between the page and the browser's download
 /** @type {Map<string, { port: MessagePort, name: string, size: number | null }>} */
 const pending = new Map();
 
@@ -34,36 +34,40 @@ function contentDisposition(name) {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
 
-/** @param {{ port: MessagePort, name: string, size: number | null }} download */
+/**
+ * A stream fed by the page through the port. Each pull sends the page one credit; the queue
+ * holds up to AHEAD chunks, so the page decrypts the next ones while the browser writes.
+ * @param {{ port: MessagePort, name: string, size: number | null }} download
+ */
 function streamOf(download) {
   const { port } = download;
-  /** @type {((value: any) => void) | null} */
-  let waiting = null;
-  port.onmessage = (event) => {
-    const resolve = waiting;
-    waiting = null;
-    resolve?.(event.data);
-  };
+  let closed = false;
   return new ReadableStream({
-    async pull(controller) {
-      const answer = await new Promise((resolve) => {
-        waiting = resolve;
-        port.postMessage({ type: 'pull' });
-      });
-      if (answer.type === 'chunk') controller.enqueue(new Uint8Array(answer.chunk));
-      else if (answer.type === 'done') {
-        controller.close();
-        port.close();
-      } else {
-        controller.error(new Error(String(answer.message ?? 'the download failed')));
-        port.close();
-      }
+    start(controller) {
+      port.onmessage = (event) => {
+        const answer = event.data;
+        if (closed) return;
+        if (answer.type === 'chunk') controller.enqueue(new Uint8Array(answer.chunk));
+        else if (answer.type === 'done') {
+          closed = true;
+          controller.close();
+          port.close();
+        } else {
+          closed = true;
+          controller.error(new Error(String(answer.message ?? 'the download failed')));
+          port.close();
+        }
+      };
+    },
+    pull() {
+      if (!closed) port.postMessage({ type: 'pull' });
     },
     cancel() {
+      closed = true;
       port.postMessage({ type: 'cancel' });
       port.close();
     },
-  }, { highWaterMark: 1 });
+  }, { highWaterMark: AHEAD });
 }
 
 self.addEventListener('fetch', (event) => {

@@ -95,26 +95,43 @@ function saveThroughWorker(worker, name, size, stream) {
       if (error) reject(error);
       else resolve(undefined);
     };
-    channel.port1.onmessage = async (event) => {
-      const message = event.data;
-      if (message.type === 'registered') {
-        frame = /** @type {HTMLIFrameElement} */ (h('iframe', { className: 'download-frame', title: 'download', src: SW_PREFIX + id, tabindex: '-1', 'aria-hidden': 'true' }));
-        document.body.append(frame);
-      } else if (message.type === 'pull') {
-        try {
+    // One chunk per credit the worker sends, in order, by a single pump.
+    let credits = 0;
+    let pumping = false;
+    let finished = false;
+    const pump = async () => {
+      if (pumping) return;
+      pumping = true;
+      try {
+        while (credits > 0 && !finished) {
+          credits--;
           const { value, done } = await reader.read();
           if (done) {
+            finished = true;
             channel.port1.postMessage({ type: 'done' });
             finish(null);
           } else {
             const copy = value.byteOffset === 0 && value.byteLength === value.buffer.byteLength ? value : value.slice();
             channel.port1.postMessage({ type: 'chunk', chunk: copy.buffer }, [copy.buffer]);
           }
-        } catch (error) {
-          channel.port1.postMessage({ type: 'error', message: error instanceof Error ? error.message : String(error) });
-          finish(error);
         }
-      } else if (message.type === 'cancel') {
+      } catch (error) {
+        finished = true;
+        channel.port1.postMessage({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+        finish(error);
+      }
+      pumping = false;
+    };
+    channel.port1.onmessage = (event) => {
+      const message = event.data;
+      if (message.type === 'registered') {
+        frame = /** @type {HTMLIFrameElement} */ (h('iframe', { className: 'download-frame', title: 'download', src: SW_PREFIX + id, tabindex: '-1', 'aria-hidden': 'true' }));
+        document.body.append(frame);
+      } else if (message.type === 'pull') {
+        credits++;
+        pump();
+      } else if (message.type === 'cancel' && !finished) {
+        finished = true;
         reader.cancel().catch(() => null);
         finish(new DOMException('the browser cancelled the download', 'AbortError'));
       }
