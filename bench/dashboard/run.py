@@ -5,7 +5,9 @@ raw blobs through curl (the HTTP transport alone, no crypto), in one run on one 
 
   browser  upload: the file picker to "Uploaded" (encrypt, hash, PUT each 1 MiB chunk, commit);
            download: the click to the last byte on disk (GET, verify, decrypt, through the
-           service worker's stream to the browser's download).
+           service worker's stream to the browser's download). Twice: driven by
+           playwright-core (browser.mjs), and over a bare DevTools pipe (devtools_run.py),
+           since playwright's Network domain copies every request body to the driver.
   mount    write: cp into the mount + `coffer sync`; read: cat from a second device's fresh
            mount (no cache) to /dev/null.
   curl     PUT and GET of 256 random 1 MiB blobs with one curl process each way (keep-alive,
@@ -24,7 +26,7 @@ import sys
 import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-sys.path[:0] = [os.path.join(ROOT, "tests", "integration", "lib"), os.path.join(ROOT, "tests", "integration", "mount"),
+sys.path[:0] = [os.path.dirname(os.path.abspath(__file__)), os.path.join(ROOT, "tests", "integration", "lib"), os.path.join(ROOT, "tests", "integration", "mount"),
                 os.path.join(ROOT, "tests", "web", "browser")]
 MIB = 1 << 20
 
@@ -87,7 +89,14 @@ def main():
         browser = json.loads(out.stdout.strip().splitlines()[-1])
         if browser["sha256"] != digest:
             sys.exit("the browser downloaded other bytes")
-        rows.append(("browser (dashboard)", browser["upload"], browser["download"]))
+        rows.append(("browser, driven by playwright-core", browser["upload"], browser["download"]))
+
+        import devtools_run
+        up, down, saved = devtools_run.run(env["COFFER_URL"], "alice", PASSWORD, source, scratch)
+        with open(saved, "rb") as f:
+            if hashlib.sha256(f.read()).hexdigest() != digest:
+                sys.exit("the browser (DevTools pipe) downloaded other bytes")
+        rows.append(("browser, bare DevTools pipe", up, down))
 
         target = cloud.path("via-mount.bin")
         write = timed(lambda: (subprocess.run(["cp", source, target], check=True), cloud.sync()))

@@ -134,6 +134,7 @@ try {
   await step('log in with the keyboard alone', async () => {
     await page.goto(url + '/');
     await page.getByRole('heading', { name: 'Log in to Coffer' }).waitFor();
+    await page.locator('#login-submit:enabled').waitFor(); // enabled once the module runs
     await shot(page, 'login');
     await page.keyboard.type(user); // the user field has focus on arrival
     await page.keyboard.press('Tab');

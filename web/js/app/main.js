@@ -92,3 +92,6 @@ for (const button of Array.from(byId('nav').querySelectorAll('button'))) {
 }
 byId('logout').addEventListener('click', () => { doLogout(); });
 loggedOut();
+// Enabled only now: before this module ran, a submit would have been the browser's own GET,
+// with the password in the address (implicit submission stops at a disabled default button).
+/** @type {HTMLButtonElement} */ (byId('login-submit')).disabled = false;

@@ -159,6 +159,8 @@ async function start() {
   const field = /** @type {HTMLInputElement} */ (byId('link-password'));
   const submit = /** @type {HTMLButtonElement} */ (byId('link-password-submit'));
   form.hidden = false;
+  // Enabled only now: a native submit would put the password in the address.
+  submit.disabled = false;
   field.focus();
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
