@@ -16,6 +16,12 @@ const api = new ApiClient('');
 /** @type {import('./context.js').Context | null} */
 let ctx = null;
 
+/** How this browser appears in the account's sessions: "web dashboard (Linux x86_64)". */
+function deviceName() {
+  const platform = navigator.platform || 'browser';
+  return `web dashboard (${platform})`;
+}
+
 /** @param {string} name */
 function show(name) {
   if (!ctx) return;
@@ -68,7 +74,7 @@ byId('login-form').addEventListener('submit', async (event) => {
   progress.hidden = false;
   progress.value = 0;
   try {
-    const session = await login(api, user, passwordField.value, { device: `web: ${navigator.userAgent.split(') ')[0].split(' (')[1] ?? 'browser'}`, onProgress: (f) => { progress.value = f; } });
+    const session = await login(api, user, passwordField.value, { device: deviceName(), onProgress: (f) => { progress.value = f; } });
     passwordField.value = '';
     ctx = { session, show, logout: () => { doLogout(); } };
     byId('login-view').hidden = true;
