@@ -13,6 +13,7 @@ PACKAGES=(
   libbenchmark-dev
   curl rsync git tar attr
   nodejs
+  chromium
   lintian bash-completion systemd adduser
 )
 

@@ -76,4 +76,9 @@ Result<LoginKeys> derive_login_keys(std::string_view password, const KdfParams& 
   return keys;
 }
 
+Result<SecureBytes> password_secret(std::string_view password, const KdfParams& params) {
+  COFFER_TRY_STATUS(params.validate());
+  return run_scrypt(password, params);
+}
+
 }  // namespace coffer::crypto

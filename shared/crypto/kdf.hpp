@@ -32,4 +32,8 @@ struct LoginKeys {
 //   kek      = HKDF(secret, info "coffer/v1/kek", 32) as a Fernet key
 Result<LoginKeys> derive_login_keys(std::string_view password, const KdfParams& params);
 
+// scrypt(password, params) alone, 32 bytes, after validate(): the secret a password-protected
+// share link mixes into its key (crypto/link_seal.hpp).
+Result<SecureBytes> password_secret(std::string_view password, const KdfParams& params);
+
 }  // namespace coffer::crypto

@@ -13,6 +13,7 @@ std::string_view hkdf_info(KeyPurpose purpose) {
     case KeyPurpose::attributes: return "coffer/v1/attributes";
     case KeyPurpose::entry: return "coffer/v1/entry";
     case KeyPurpose::folder: return "coffer/v1/folder";
+    case KeyPurpose::link_label: return "coffer/v1/link-label";
   }
   return "coffer/v1/invalid";
 }

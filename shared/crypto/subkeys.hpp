@@ -19,6 +19,7 @@ enum class KeyPurpose {
   attributes,       // "coffer/v1/attributes": sealed attribute records
   entry,            // "coffer/v1/entry": a directory entry's sealed key, under the parent folder's key
   folder,           // "coffer/v1/folder": sealed folder records
+  link_label,       // "coffer/v1/link-label": a share link's label (the path), under the master key
 };
 
 std::string_view hkdf_info(KeyPurpose purpose);

@@ -6,6 +6,9 @@ Key derivations, names, tags and wrapped keys come from tests/integration/lib/co
 the record encoders below are written from docs/crypto.md sections 8, 9, 11 and 12. Random keys
 and IVs make each run's file different; the committed one is what a run produced. Run:
     PYTHONPATH=tests/integration/lib /usr/bin/python3 tests/web/make_vectors.py > tests/web/vectors.json
+or, to remake some sections only and keep the others (here the links of docs/crypto.md "Links"):
+    PYTHONPATH=tests/integration/lib /usr/bin/python3 tests/web/make_vectors.py --only links > /tmp/v.json
+    mv /tmp/v.json tests/web/vectors.json
 Binary values are lowercase hex, keys and Fernet tokens base64url text, records in the JSON form
 of tests/interop/record_tool.cpp.
 """
@@ -24,6 +27,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from coffer_harness import b64, derive_login_keys, encrypt_name, hkdf, name_tag, wrap_key
 
@@ -300,14 +304,73 @@ def chunk_vectors():
     return {"key": b64(key), "chunks": out}
 
 
+def link_seal_key(ikm, link_id):
+    """docs/crypto.md "Links": HKDF-SHA256(ikm, no salt, info "coffer link seal v1" || link id)."""
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"coffer link seal v1" + link_id).derive(ikm)
+
+
+def link_plaintext(kind, node_id, node_key, fmt=1):
+    return bytes([fmt, ord("D" if kind == "folder" else "F")]) + bytes.fromhex(node_id) + node_key
+
+
+def link_vectors():
+    """Links with and without a password, labels, URLs, and sealed keys that must not open."""
+    links = []
+    for kind, password in [("file", None), ("folder", None), ("file", "correct horse \u00e9t\u00e9"), ("folder", "")]:
+        link_id, secret, node_id, node_key = os.urandom(16), os.urandom(32), os.urandom(16).hex(), key_bytes()
+        ikm = secret
+        password_object = None
+        if password is not None:
+            salt = os.urandom(16)
+            kdf = {"algorithm": "scrypt", "n": 2 ** 14, "r": 8, "p": 1, "salt": b64(salt)}
+            password_object = {"salt": b64(salt), "kdf": kdf}
+            ikm = secret + Scrypt(salt=salt, length=32, n=kdf["n"], r=kdf["r"], p=kdf["p"]).derive(password.encode())
+        seal_key = link_seal_key(ikm, link_id)
+        plaintext = link_plaintext(kind, node_id, node_key)
+        base = "https://cloud.example.org:8443/" if kind == "file" else "http://127.0.0.1:8080"
+        links.append({"link_id": b64(link_id), "secret": b64(secret), "password": password,
+                      "password_object": password_object, "ikm": ikm.hex(), "seal_key": seal_key.hex(),
+                      "kind": kind, "node_id": node_id, "node_key": b64(node_key), "plaintext": plaintext.hex(),
+                      "sealed_key": b64(raw_token(seal_key, plaintext)), "base_url": base,
+                      "url": base.rstrip("/") + "/l/" + b64(link_id) + "#" + b64(secret)})
+    master = key_bytes()
+    label_key = hkdf(master, "coffer/v1/link-label")
+    labels = [{"path": path, "label": b64(raw_token(label_key, path.encode()))}
+              for path in ["/docs/report.pdf", "/Photos/\u00e9t\u00e9 2026", "/a"]]
+    # Each sealed under the first link's seal key, so only its defect refuses it.
+    first = links[0]
+    seal_key = bytes.fromhex(first["seal_key"])
+    node_key = base64.urlsafe_b64decode(first["node_key"])
+    good = link_plaintext("file", first["node_id"], node_key)
+    defects = {
+        "format": raw_token(seal_key, link_plaintext("file", first["node_id"], node_key, fmt=2)),
+        "kind_byte": raw_token(seal_key, good[:1] + b"X" + good[2:]),
+        "short": raw_token(seal_key, good[:-1]),
+        "long": raw_token(seal_key, good + b"\x00"),
+        "other_kind": raw_token(seal_key, link_plaintext("folder", first["node_id"], node_key)),
+        "other_node": raw_token(seal_key, link_plaintext("file", os.urandom(16).hex(), node_key)),
+        "other_key": raw_token(key_bytes(), good),
+        "other_link_id": raw_token(link_seal_key(base64.urlsafe_b64decode(first["secret"]), os.urandom(16)), good),
+    }
+    return {"links": links, "labels": {"master_key": b64(master), "subkey": label_key.hex(), "items": labels},
+            "refused": {d: t.hex() for d, t in defects.items()}}
+
+
 def main():
     vectors = {
         "generator": "tests/web/make_vectors.py with cryptography " + __import__("cryptography").__version__,
         "base64url": base64url_vectors(), "fernet": fernet_vectors(), "subkeys": subkey_vectors(),
         "login": login_vectors(), "names": name_vectors(), "wrapped_keys": wrap_vectors(), "key_bundle": bundle_vectors(),
         "fingerprints": fingerprint_vectors(), "grants": grant_vectors(), "records": record_vectors(),
-        "commitments": commitment_vectors(), "chunks": chunk_vectors(),
+        "commitments": commitment_vectors(), "chunks": chunk_vectors(), "links": link_vectors(),
     }
+    if sys.argv[1:2] == ["--only"]:
+        # Replaces the named sections of the committed file and keeps the others as they are.
+        with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "vectors.json"), encoding="utf-8") as f:
+            kept = json.load(f)
+        for name in sys.argv[2:]:
+            kept[name] = vectors[name]
+        vectors = kept
     json.dump(vectors, sys.stdout, indent=1, ensure_ascii=False)
     sys.stdout.write("\n")
 

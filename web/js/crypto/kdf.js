@@ -78,6 +78,27 @@ export function kdfParamsFromJson(json) {
 }
 
 /**
+ * scrypt(password, params) alone, 32 bytes, after the same checks: the secret a
+ * password-protected share link mixes into its key (link_seal.js).
+ * @param {string} password as typed: no normalisation
+ * @param {KdfParams} params
+ * @param {(progress: number) => void} [onProgress] 0..1, while scrypt runs
+ * @returns {Promise<import('./bytes.js').Bytes>} the caller wipes it when done
+ */
+export async function passwordSecret(password, params, onProgress) {
+  validateKdfParams(params);
+  const passwordBytes = utf8(password);
+  const maxmem = scryptMemory(params) + MAXMEM_SLACK;
+  let secret;
+  try {
+    secret = await scryptAsync(passwordBytes, params.salt, { N: params.n, r: params.r, p: params.p, dkLen: 32, maxmem, onProgress });
+    return new Uint8Array(secret);
+  } finally {
+    wipe(passwordBytes, secret);
+  }
+}
+
+/**
  * @param {string} password as typed: no normalisation
  * @param {KdfParams} params
  * @param {(progress: number) => void} [onProgress] 0..1, while scrypt runs

@@ -16,6 +16,7 @@ export const KeyPurpose = Object.freeze({
   attributes: 'attributes',
   entry: 'entry',
   folder: 'folder',
+  linkLabel: 'link-label',
 });
 
 /** @typedef {typeof KeyPurpose[keyof typeof KeyPurpose]} Purpose */

@@ -1,0 +1,42 @@
+// The highest folder revision, attribute revision and content version this session has seen
+// of each node: an older one offered later is a rollback (docs/crypto.md section 15), refused
+// as integrity, as the C++ client's cache/version_guard does for a profile.
+import { integrityError } from '../crypto/errors.js';
+
+export class VersionGuard {
+  constructor() {
+    /** @type {Map<string, number>} */
+    this.folders = new Map();
+    /** @type {Map<string, number>} */
+    this.attributes = new Map();
+    /** @type {Map<string, number>} */
+    this.versions = new Map();
+  }
+
+  /**
+   * @param {Map<string, number>} seen
+   * @param {string} what
+   * @param {string} id
+   * @param {number} value
+   */
+  static check(seen, what, id, value) {
+    const highest = seen.get(id) ?? 0;
+    if (value < highest) throw integrityError(`node ${id}: the server offers ${what} ${value}, older than ${highest} seen before`);
+    seen.set(id, value);
+  }
+
+  /** @param {string} id @param {number} revision */
+  folder(id, revision) {
+    VersionGuard.check(this.folders, 'folder revision', id, revision);
+  }
+
+  /** @param {string} id @param {number} revision */
+  attributeRevision(id, revision) {
+    VersionGuard.check(this.attributes, 'attribute revision', id, revision);
+  }
+
+  /** @param {string} id @param {number} version */
+  contentVersion(id, version) {
+    VersionGuard.check(this.versions, 'content version', id, version);
+  }
+}
