@@ -19,10 +19,15 @@ int main(int argc, char** argv) {
   std::string config_file;
   std::string data_dir;
   std::string listen;
+  std::string web_root;
   app.add_option("--config", config_file, "YAML configuration file (man 5 coffer.yaml); embedded defaults without it")
       ->check(CLI::ExistingFile);
   app.add_option("--data", data_dir, "data directory (database and blobs); overrides data_dir of the file");
   app.add_option("--listen", listen, "address and port to listen on, ADDR:PORT (port 0: any free port)");
+  app.add_option("--web-root", web_root,
+                 "serve the web dashboard from this working copy of web/ instead of the files built in; "
+                 "overrides web_root of the file")
+      ->check(CLI::ExistingDirectory);
   app.add_flag("--check", options.check_only,
                "read and check the configuration (and --data, --listen), say whether it is valid, and exit");
   app.set_version_flag("--version", std::string("cofferd ") + coffer::kVersion);
@@ -35,5 +40,6 @@ int main(int argc, char** argv) {
   if (!config_file.empty()) options.config_file = config_file;
   if (!data_dir.empty()) options.data_dir = data_dir;
   if (!listen.empty()) options.listen = listen;
+  if (!web_root.empty()) options.web_root = web_root;
   return coffer::server::daemon::run_server(options);
 }

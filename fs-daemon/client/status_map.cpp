@@ -18,7 +18,7 @@ Errc errc_from_code(std::string_view code, long status) {
       {"is_a_folder", Errc::is_a_directory}, {"not_a_folder", Errc::not_a_directory},
       {"proof_failed", Errc::proof_failed}, {"quota_exceeded", Errc::quota_exceeded},
       {"not_applied", Errc::aborted},       {"rate_limited", Errc::rate_limited},
-      {"last_admin", Errc::last_admin},
+      {"last_admin", Errc::last_admin},     {"gone", Errc::gone},
   };
   for (const auto& known : kKnown) {
     if (code == known.code) return known.errc;
@@ -29,6 +29,7 @@ Errc errc_from_code(std::string_view code, long status) {
     case 403: return Errc::permission_denied;
     case 404: return Errc::not_found;
     case 409: return Errc::conflict;
+    case 410: return Errc::gone;
     case 413: return Errc::too_large;
     case 429: return Errc::rate_limited;
     case 507: return Errc::quota_exceeded;

@@ -8,7 +8,8 @@ namespace coffer::fuse {
 
 int errno_of(const Error& error) {
   switch (error.code) {
-    case Errc::not_found: return ENOENT;
+    case Errc::not_found:
+    case Errc::gone: return ENOENT;
     case Errc::already_exists: return EEXIST;
     case Errc::not_empty: return ENOTEMPTY;
     case Errc::invalid_argument: return EINVAL;

@@ -145,6 +145,9 @@ Result<ServerConfig> read_server_config(config::Reader reader) {
   tls.read("certificate", config.tls_certificate);
   tls.read("private_key", config.tls_private_key);
   reader.read("allow_insecure_http", config.allow_insecure_http);
+  std::string web_root;
+  reader.read("web_root", web_root);
+  config.web_root = web_root;
   reader.read_with("log_level", [&](const std::string& text) -> Status {
     for (const char* level : {"trace", "debug", "info", "warn", "error", "critical", "off"}) {
       if (text == level) {

@@ -103,6 +103,9 @@ struct ServerConfig {
   std::string tls_private_key;
   bool allow_insecure_http = false;  // plain HTTP on a non-loopback address
   std::string log_level = "info";
+  // A working copy of web/ served instead of the files built into cofferd (development);
+  // empty: the built-in files (docs/server.md, "The web dashboard").
+  std::filesystem::path web_root;
   Limits limits;
   SessionPolicy sessions;
   LoginBackoff login_backoff;

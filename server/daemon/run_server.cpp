@@ -24,6 +24,7 @@ Result<ServerConfig> effective_config(const ServerOptions& options) {
   auto config = load_server_config(options.config_file);
   if (!config) return config.error();
   if (options.data_dir) config->data_dir = *options.data_dir;
+  if (options.web_root) config->web_root = *options.web_root;
   if (options.listen) {
     auto address = ListenAddress::parse(*options.listen);
     if (!address) return make_error(Errc::invalid_argument, "--listen: " + address.error().message);

@@ -10,6 +10,7 @@ struct ServerOptions {
   std::optional<std::filesystem::path> config_file;
   std::optional<std::filesystem::path> data_dir;  // overrides data_dir of the file
   std::optional<std::string> listen;              // overrides listen of the file
+  std::optional<std::filesystem::path> web_root;  // overrides web_root of the file
   bool check_only = false;                        // check the configuration, then exit
 };
 

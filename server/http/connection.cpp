@@ -13,6 +13,7 @@
 #include "log/logging.hpp"
 #include "server/http/heap_trim.hpp"
 #include "server/http/replies.hpp"
+#include "server/http/security_headers.hpp"
 
 namespace coffer::server::http {
 
@@ -253,6 +254,10 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     on_worker([this] { return context_.services.auth.authenticate(bearer_token(request_), remote_); },
               [this, has_body](Result<service::Caller> caller) {
                 if (!caller) return answer_error(caller.error(), has_body);
+                if (caller->link && route_->access != RouteAccess::link) {
+                  return answer_error(make_error(Errc::permission_denied, "a link's token only reads the linked files"),
+                                      has_body);
+                }
                 if (route_->access == RouteAccess::admin && !caller->admin) {
                   return answer_error(make_error(Errc::permission_denied, "this route is for administrators"), has_body);
                 }
@@ -462,6 +467,8 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   void fill(Message& message, bool keep) {
     message.version(version_ == 0 ? 11 : version_);
     message.result(static_cast<unsigned>(answer_->status));
+    for (const auto& [name, value] : kSecurityHeaders) message.set(name, value);
+    if constexpr (kTls) message.set(bhttp::field::strict_transport_security, kStrictTransportSecurity);
     copy_answer_fields(*answer_, message);
     message.keep_alive(keep);
   }

@@ -74,6 +74,13 @@ class HttpServer::State {
     add_trash_routes(routes_, services);
     add_share_routes(routes_, services);
     add_admin_routes(routes_, services);
+    add_link_routes(routes_, services);
+    if (config.web_root.empty()) {
+      add_web_routes(routes_, web::WebFiles::embedded());
+    } else {
+      spdlog::info("serving the web dashboard from {}", config.web_root.string());
+      add_web_routes(routes_, web::WebFiles::from_directory(config.web_root));
+    }
   }
 
   Result<int> bind();

@@ -82,6 +82,12 @@ void RouteTable::add_streaming(const std::string& method, const std::string& pat
   routes_.push_back(std::move(route));
 }
 
+void RouteTable::set_fallback(Handler handler) {
+  Route route = make_route("GET", "/", RouteAccess::open, RouteBody::none);
+  route.handler = std::move(handler);
+  fallback_ = std::move(route);
+}
+
 const Route* RouteTable::find(const std::string& method, const std::string& path,
                               std::vector<std::string>* params) const {
   const std::string_view wanted = method == "HEAD" ? std::string_view("GET") : std::string_view(method);
@@ -95,6 +101,7 @@ const Route* RouteTable::find(const std::string& method, const std::string& path
     }
     return &route;
   }
+  if (fallback_ && wanted == "GET" && path.rfind("/v1/", 0) != 0) return &*fallback_;
   return nullptr;
 }
 

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,7 +16,9 @@ struct Limits;
 
 namespace coffer::server::http {
 
-enum class RouteAccess { open, user, admin };  // open: no session needed
+// open: no session needed; link: a session or a share link's token (the read-only routes a
+// link page uses; docs/api.md, "Links"); user and admin: a session only.
+enum class RouteAccess { open, link, user, admin };
 
 // What a route reads after its header, and so how much it may read: no body is read past its
 // route's limit (body_limit()).
@@ -58,12 +61,17 @@ class RouteTable {
   void add_streaming(const std::string& method, const std::string& pattern, RouteAccess access,
                      StreamingHandler handler);
 
+  // The GET route of every path that no route matches and that is not under /v1/: the web
+  // dashboard's files (routes_web.cpp). Open, no body.
+  void set_fallback(Handler handler);
+
   // HEAD requests match GET routes. Matching compares path segments; `params` (when given)
   // receives the path parameters in order.
   const Route* find(const std::string& method, const std::string& path, std::vector<std::string>* params = nullptr) const;
 
  private:
   std::vector<Route> routes_;
+  std::optional<Route> fallback_;
 };
 
 // The caller of the request this thread is handling: the connection sets it around each call

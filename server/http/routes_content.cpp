@@ -95,7 +95,7 @@ void add_content_routes(RouteTable& routes, service::Services& services) {
   auto& content = services.content;
   routes.add_streaming("PUT", kBlob, RouteAccess::user,
                        [&content](const Request& req, Response& res) { return put_blob(content, req, res); });
-  routes.add("GET", kBlob, RouteAccess::user, RouteBody::none,
+  routes.add("GET", kBlob, RouteAccess::link, RouteBody::none,
              [&content](const Request& req, Response& res) { get_blob(content, req, res); });
   routes.add("POST", kVersions, RouteAccess::user, RouteBody::commit, [&content](const Request& req, Response& res) {
     auto id = node_param(req);
@@ -108,7 +108,7 @@ void add_content_routes(RouteTable& routes, service::Services& services) {
     if (!id) return reply_error(res, id.error());
     reply(res, content.versions(RequestScope::caller(), *id), 200);
   });
-  routes.add("GET", kVersions + "/" + kParam, RouteAccess::user, RouteBody::none,
+  routes.add("GET", kVersions + "/" + kParam, RouteAccess::link, RouteBody::none,
              [&content](const Request& req, Response& res) {
                auto id = node_param(req);
                if (!id) return reply_error(res, id.error());

@@ -65,12 +65,12 @@ void add_node_routes(RouteTable& routes, service::Services& services) {
     if (!body) return reply_error(res, body.error());
     reply(res, nodes.create(RequestScope::caller(), body->request, body->folders), 201);
   });
-  routes.add("GET", kNode, RouteAccess::user, RouteBody::none, [&nodes](const Request& req, Response& res) {
+  routes.add("GET", kNode, RouteAccess::link, RouteBody::none, [&nodes](const Request& req, Response& res) {
     auto id = node_param(req);
     if (!id) return reply_error(res, id.error());
     reply(res, nodes.get(RequestScope::caller(), *id), 200);
   });
-  routes.add("GET", kNode + "/entries", RouteAccess::user, RouteBody::none, [&nodes](const Request& req, Response& res) {
+  routes.add("GET", kNode + "/entries", RouteAccess::link, RouteBody::none, [&nodes](const Request& req, Response& res) {
     auto id = node_param(req, 1, "parent_id");
     auto after = after_query(req);
     auto limit = number_query(req, "limit", protocol::kMaxEntryPage);
@@ -84,7 +84,7 @@ void add_node_routes(RouteTable& routes, service::Services& services) {
     }
     reply(res, nodes.list(RequestScope::caller(), *id, *after, page), 200);
   });
-  routes.add("GET", kEntry, RouteAccess::user, RouteBody::none, [&nodes](const Request& req, Response& res) {
+  routes.add("GET", kEntry, RouteAccess::link, RouteBody::none, [&nodes](const Request& req, Response& res) {
     auto parent = node_param(req, 1, "parent_id");
     auto tag = tag_param(req);
     if (!parent || !tag) return reply_error(res, !parent ? parent.error() : tag.error());

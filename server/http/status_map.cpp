@@ -26,6 +26,7 @@ int http_status(Errc code) {
     case Errc::last_admin:
     case Errc::not_a_directory:
     case Errc::is_a_directory: return 409;
+    case Errc::gone: return 410;
     case Errc::too_large: return 413;
     case Errc::aborted: return 424;
     case Errc::rate_limited: return 429;
@@ -57,6 +58,7 @@ const char* error_code(Errc code) {
     case 403: return "forbidden";
     case 404: return "not_found";
     case 409: return "conflict";
+    case 410: return "gone";
     case 413: return "too_large";
     case 424: return "not_applied";
     case 429: return "rate_limited";

@@ -4,6 +4,7 @@
 #include "server/service/account_removal.hpp"
 #include "server/service/accounts.hpp"
 #include "server/service/auth_verifier.hpp"
+#include "server/service/link_service.hpp"
 #include "server/service/login_throttle.hpp"
 #include "server/service/secrets.hpp"
 #include "server/service/transactions.hpp"
@@ -102,6 +103,7 @@ Outcome<protocol::LoginResponse> AuthService::start_session(const storage::UserR
 }
 
 Result<Caller> AuthService::authenticate(std::string_view token, const std::string& address) {
+  if (is_link_token(token)) return authenticate_link(context_, token, address);
   if (!protocol::is_hex(token, 64)) return make_error(Errc::unauthenticated, "missing or malformed bearer token");
   const std::int64_t now = context_.clock();
   std::optional<std::string> stale_session;
@@ -116,7 +118,7 @@ Result<Caller> AuthService::authenticate(std::string_view token, const std::stri
     if (!*user || (*user)->disabled) return make_error(Errc::unauthenticated, "the account is disabled");
     if (now - (*session)->last_seen >= kTouchInterval) stale_session = (*session)->id;
     return Caller{(*user)->id,    (*user)->name,  (*user)->admin,       (*session)->id,
-                  address,        (*user)->quota, (*user)->used,        (*session)->device};
+                  address,        (*user)->quota, (*user)->used,        (*session)->device, std::nullopt};
   });
   if (!caller) return caller.error();
   if (stale_session) {

@@ -5,6 +5,7 @@
 
 #include "protocol/formats.hpp"
 #include "server/acl/access_check.hpp"
+#include "server/service/read_access.hpp"
 #include "server/service/transactions.hpp"
 #include "server/service/tree_ops.hpp"
 #include "server/service/views.hpp"
@@ -189,6 +190,7 @@ Outcome<ContentService::Stored> ContentService::finish_upload(const Caller& call
 Outcome<std::shared_ptr<storage::BlobReader>> ContentService::open_blob(const Caller& caller, const std::string& blob_id) {
   COFFER_TRY_STATUS(check_blob_id(blob_id));
   auto readable = in_read<bool>(context_, [&](Transaction& txn) -> Outcome<bool> {
+    if (caller.link) return link_reads_blob(txn, *caller.link, blob_id);
     return blob_readable(txn, caller.user_id, blob_id);
   });
   if (!readable) return readable.error();
@@ -271,9 +273,11 @@ Outcome<protocol::VersionList> ContentService::versions(const Caller& caller, co
 Outcome<protocol::VersionDetail> ContentService::version(const Caller& caller, const std::string& node_id,
                                                          std::optional<std::uint64_t> number) {
   return in_read<protocol::VersionDetail>(context_, [&](Transaction& txn) -> Outcome<protocol::VersionDetail> {
-    auto node = acl::check_access(txn, caller.user_id, node_id, Access::read);
+    auto node = check_read(txn, caller, node_id);
     if (!node) return node.error();
     const std::uint64_t wanted = number.value_or(node->version);
+    // A link shares what the file is now, not its history.
+    if (caller.link && wanted != node->version) return make_error(Errc::not_found, "no such version");
     auto version = txn.content().find_version(node_id, wanted);
     if (!version) return version.error();
     if (!*version) return make_error(Errc::not_found, "no such version");

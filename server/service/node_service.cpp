@@ -4,6 +4,7 @@
 #include "server/service/folder_records.hpp"
 #include "server/service/move_operation.hpp"
 #include "server/service/quota.hpp"
+#include "server/service/read_access.hpp"
 #include "server/service/transactions.hpp"
 #include "server/service/tree_ops.hpp"
 #include "server/service/views.hpp"
@@ -80,7 +81,7 @@ Outcome<protocol::Entry> NodeService::create(const Caller& caller, const protoco
 
 Outcome<protocol::Node> NodeService::get(const Caller& caller, const std::string& node_id) {
   return in_read<protocol::Node>(context_, [&](Transaction& txn) -> Outcome<protocol::Node> {
-    auto node = acl::check_access(txn, caller.user_id, node_id, Access::read);
+    auto node = check_read(txn, caller, node_id);
     if (!node) return node.error();
     return node_view(txn, *node);
   });
@@ -89,7 +90,7 @@ Outcome<protocol::Node> NodeService::get(const Caller& caller, const std::string
 Outcome<protocol::EntryPage> NodeService::list(const Caller& caller, const std::string& parent_id,
                                                const std::string& after, std::size_t limit) {
   return in_read<protocol::EntryPage>(context_, [&](Transaction& txn) -> Outcome<protocol::EntryPage> {
-    auto parent = acl::check_access(txn, caller.user_id, parent_id, Access::read);
+    auto parent = check_read(txn, caller, parent_id);
     if (!parent) return parent.error();
     if (parent->type != storage::NodeType::folder) return make_error(Errc::invalid_argument, "not a folder");
     auto children = txn.nodes().list_children(parent_id, after, limit + 1);
@@ -108,6 +109,7 @@ Outcome<protocol::EntryPage> NodeService::list(const Caller& caller, const std::
 
 Outcome<protocol::PastEntryPage> NodeService::list_at(const Caller& caller, const std::string& parent_id,
                                                      std::int64_t at, const std::string& after, std::size_t limit) {
+  if (caller.link) return make_error(Errc::permission_denied, "a link does not show a folder's past");
   return in_read<protocol::PastEntryPage>(context_, [&](Transaction& txn) -> Outcome<protocol::PastEntryPage> {
     auto parent = acl::check_access(txn, caller.user_id, parent_id, Access::read);
     if (!parent) return parent.error();
@@ -128,7 +130,7 @@ Outcome<protocol::PastEntryPage> NodeService::list_at(const Caller& caller, cons
 Outcome<protocol::Entry> NodeService::get_entry(const Caller& caller, const std::string& parent_id,
                                                 const std::string& name_tag) {
   return in_read<protocol::Entry>(context_, [&](Transaction& txn) -> Outcome<protocol::Entry> {
-    auto parent = acl::check_access(txn, caller.user_id, parent_id, Access::read);
+    auto parent = check_read(txn, caller, parent_id);
     if (!parent) return parent.error();
     auto entry = txn.nodes().find_entry(parent_id, name_tag);
     if (!entry) return entry.error();

@@ -7,6 +7,7 @@
 #include "server/service/change_service.hpp"
 #include "server/service/content_service.hpp"
 #include "server/service/context.hpp"
+#include "server/service/link_service.hpp"
 #include "server/service/login_throttle.hpp"
 #include "server/service/node_service.hpp"
 #include "server/service/share_service.hpp"
@@ -23,7 +24,7 @@ class Services {
       : throttle_(config.login_backoff),
         context_{metadata, blobs, config, notifier_, throttle_, std::move(clock)},
         auth(context_), nodes(context_), content(context_), batch(context_, nodes, content), changes(context_),
-        trash(context_), admin(context_), shares(context_) {}
+        trash(context_), admin(context_), shares(context_), links(context_) {}
   Services(const Services&) = delete;
   Services& operator=(const Services&) = delete;
 
@@ -44,6 +45,7 @@ class Services {
   TrashService trash;
   AdminService admin;
   ShareService shares;
+  LinkService links;
 };
 
 }  // namespace coffer::server::service

@@ -158,6 +158,28 @@ class GrantTable {
   virtual Result<std::vector<GrantListing>> list_involving(std::optional<std::int64_t> user_id, std::size_t limit) = 0;
 };
 
+// Share links and the tokens their openings hand out. A link goes with its node (deleted or
+// purged) and with its creator's account; its tokens go with it.
+class LinkTable {
+ public:
+  virtual ~LinkTable() = default;
+  // Errc::already_exists when the id is taken.
+  virtual Status insert(const LinkRecord& link) = 0;
+  virtual Result<std::optional<LinkRecord>> find(const std::string& id) = 0;
+  virtual Status remove(const std::string& id) = 0;
+  // The user's links, newest first, at most `limit`.
+  virtual Result<std::vector<LinkRecord>> list_by_creator(std::int64_t creator_id, std::size_t limit) = 0;
+  // The user's links still usable at `now`: not expired and with downloads left.
+  virtual Result<std::uint64_t> count_live(std::int64_t creator_id, std::int64_t now) = 0;
+  // Adds one download; false (nothing changed) when the link is gone, expired at `now` or has
+  // no downloads left.
+  virtual Result<bool> count_download(const std::string& id, std::int64_t now) = 0;
+  virtual Status insert_token(const LinkTokenRecord& token) = 0;
+  virtual Result<std::optional<LinkTokenRecord>> find_token(const std::string& token_hash) = 0;
+  // Removes the tokens expired at `now`; returns how many.
+  virtual Result<std::uint64_t> remove_expired_tokens(std::int64_t now) = 0;
+};
+
 class ChangeTable {
  public:
   virtual ~ChangeTable() = default;
@@ -193,6 +215,7 @@ class Transaction {
   virtual GrantTable& grants() = 0;
   virtual ChangeTable& changes() = 0;
   virtual AuditTable& audit() = 0;
+  virtual LinkTable& links() = 0;
   virtual Result<StoreStats> stats() = 0;
   // Small named values of the server itself (e.g. the secret behind fake salts).
   virtual Result<std::optional<std::string>> get_setting(const std::string& name) = 0;

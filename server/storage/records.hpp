@@ -166,6 +166,30 @@ struct GrantListing {
   bool node_trashed = false;
 };
 
+// A share link (docs/server.md, "Links"). `sealed_key`, `label` and `password` (the JSON of
+// its salt and KDF parameters) are opaque to the server.
+struct LinkRecord {
+  std::string id;  // base64url of 16 bytes, chosen by the client
+  std::int64_t creator_id = 0;
+  std::string node_id;
+  std::string kind;  // "file" | "folder"
+  std::string sealed_key;
+  std::optional<std::string> password;
+  std::string label;
+  std::int64_t created_at = 0;
+  std::optional<std::int64_t> expires_at;
+  std::optional<std::uint64_t> max_downloads;
+  std::uint64_t downloads = 0;
+};
+
+// A bearer token handed out by opening a link; only its SHA-256 is stored.
+struct LinkTokenRecord {
+  std::string token_hash;
+  std::string link_id;
+  std::int64_t created_at = 0;
+  std::int64_t expires_at = 0;
+};
+
 struct ChangeRecord {
   std::uint64_t cursor = 0;
   std::int64_t owner_id = 0;

@@ -34,6 +34,7 @@ const char* errc_name(Errc code) noexcept {
     case Errc::value_too_large: return "value_too_large";
     case Errc::past_end: return "past_end";
     case Errc::read_only: return "read_only";
+    case Errc::gone: return "gone";
   }
   return "unknown";
 }

@@ -39,6 +39,7 @@ enum class Errc {
   value_too_large,    // E2BIG: an xattr value over the format's limit
   past_end,           // ENXIO: lseek SEEK_DATA/SEEK_HOLE at or past the end of a file's data
   read_only,          // EROFS: a change under the mount's read-only `.coffer` view
+  gone,               // a share link that expired or whose downloads are used up (HTTP 410)
 };
 
 const char* errc_name(Errc code) noexcept;

@@ -263,6 +263,41 @@ constexpr const char* kSharing =
     "DROP TRIGGER quota_guard;"
     "UPDATE users SET used = " COFFER_COUNTED_USAGE("users.id") ";" COFFER_QUOTA_GUARD_TRIGGER;
 
+// Share links (docs/server.md, "Links"). No foreign keys: a link goes with its node when the
+// node row is deleted (purge, account removal) and with its creator's account, by triggers, so
+// that those deletions need not know about links; tokens go with their link. Links are not
+// charged to a quota: each user has at most 1000 live ones.
+constexpr const char* kLinks =
+    "CREATE TABLE links ("
+    "  id TEXT PRIMARY KEY,"
+    "  creator_id INTEGER NOT NULL,"
+    "  node_id TEXT NOT NULL,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('file', 'folder')),"
+    "  sealed_key TEXT NOT NULL,"
+    "  password TEXT,"
+    "  label TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  expires_at INTEGER,"
+    "  max_downloads INTEGER CHECK (max_downloads IS NULL OR max_downloads >= 1),"
+    "  downloads INTEGER NOT NULL DEFAULT 0"
+    ") STRICT;"
+    "CREATE INDEX links_by_creator ON links(creator_id, created_at);"
+    "CREATE INDEX links_by_node ON links(node_id);"
+    "CREATE TABLE link_tokens ("
+    "  token_hash TEXT PRIMARY KEY,"
+    "  link_id TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  expires_at INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX link_tokens_by_link ON link_tokens(link_id);"
+    "CREATE INDEX link_tokens_by_expiry ON link_tokens(expires_at);"
+    "CREATE TRIGGER links_node_deleted AFTER DELETE ON nodes BEGIN "
+    "DELETE FROM links WHERE node_id = OLD.id; END;"
+    "CREATE TRIGGER links_creator_deleted AFTER DELETE ON users BEGIN "
+    "DELETE FROM links WHERE creator_id = OLD.id; END;"
+    "CREATE TRIGGER link_tokens_link_deleted AFTER DELETE ON links BEGIN "
+    "DELETE FROM link_tokens WHERE link_id = OLD.id; END;";
+
 constexpr Migration kMigrations[] = {
     {3, "accounts, sessions and the audit log", kAccounts},
     {4, "nodes with folder records, entries, trash, blobs, versions, grants and the change feed", kTree},
@@ -286,6 +321,7 @@ constexpr Migration kMigrations[] = {
      "CREATE INDEX trash_by_time ON trash(trashed_at);"},
     {10, "the entry history, kept by triggers and charged like entries", kEntryHistory},
     {11, "grants with the manage role and their granter, charged to the node's owner", kSharing},
+    {12, "share links and the tokens their openings hand out", kLinks},
 };
 
 constexpr int kOldestReadable = 6;

@@ -10,7 +10,7 @@ class SqliteTransaction final : public Transaction {
  public:
   SqliteTransaction(SqliteMetadataStore& store, std::unique_ptr<Connection> db, bool writer)
       : store_(store), db_(std::move(db)), writer_(writer), users_(*db_), sessions_(*db_), nodes_(*db_),
-        content_(*db_), trash_(*db_), grants_(*db_), changes_(*db_), audit_(*db_) {}
+        content_(*db_), trash_(*db_), grants_(*db_), changes_(*db_), audit_(*db_), links_(*db_) {}
 
   ~SqliteTransaction() override {
     if (!finished_) (void)db_->exec("ROLLBACK");
@@ -25,6 +25,7 @@ class SqliteTransaction final : public Transaction {
   GrantTable& grants() override { return grants_; }
   ChangeTable& changes() override { return changes_; }
   AuditTable& audit() override { return audit_; }
+  LinkTable& links() override { return links_; }
 
   Result<StoreStats> stats() override {
     COFFER_QUERY(query, *db_,
@@ -86,6 +87,7 @@ class SqliteTransaction final : public Transaction {
   SqliteGrants grants_;
   SqliteChanges changes_;
   SqliteAudit audit_;
+  SqliteLinks links_;
 };
 
 }  // namespace

@@ -146,6 +146,23 @@ class SqliteAudit final : public AuditTable {
   Connection& db_;
 };
 
+class SqliteLinks final : public LinkTable {
+ public:
+  explicit SqliteLinks(Connection& db) : db_(db) {}
+  Status insert(const LinkRecord& link) override;
+  Result<std::optional<LinkRecord>> find(const std::string& id) override;
+  Status remove(const std::string& id) override;
+  Result<std::vector<LinkRecord>> list_by_creator(std::int64_t creator_id, std::size_t limit) override;
+  Result<std::uint64_t> count_live(std::int64_t creator_id, std::int64_t now) override;
+  Result<bool> count_download(const std::string& id, std::int64_t now) override;
+  Status insert_token(const LinkTokenRecord& token) override;
+  Result<std::optional<LinkTokenRecord>> find_token(const std::string& token_hash) override;
+  Result<std::uint64_t> remove_expired_tokens(std::int64_t now) override;
+
+ private:
+  Connection& db_;
+};
+
 // The columns of a node row, in the order read_node reads them from the first column on.
 #define COFFER_NODE_COLUMNS \
   "id, owner_id, type, attributes, attributes_revision, version, size, created_at, trashed_at, folder_revision, " \

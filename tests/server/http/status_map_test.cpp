@@ -26,7 +26,7 @@ TEST_CASE("every error kind has the status and code docs/api.md lists") {
       {Errc::too_large, 413, "too_large"},           {Errc::rate_limited, 429, "rate_limited"},
       {Errc::unavailable, 503, "unavailable"},       {Errc::quota_exceeded, 507, "quota_exceeded"},
       {Errc::io, 500, "internal"},                   {Errc::internal, 500, "internal"},
-      {Errc::last_admin, 409, "last_admin"},
+      {Errc::last_admin, 409, "last_admin"},         {Errc::gone, 410, "gone"},
   };
   for (const auto& row : table) {
     CAPTURE(coffer::errc_name(row.code));
