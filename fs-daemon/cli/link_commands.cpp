@@ -99,7 +99,10 @@ void run_link(const GlobalOptions& global, const LinkOptions& options) {
     params.salt = crypto::random_bytes(crypto::kLinkPasswordSaltSize);
     password_object = remote::LinkPassword{params.salt, params};
   }
-  const Bytes link_id = crypto::random_bytes(crypto::kLinkIdSize);
+  // An id whose text starts with '-' would read as an option in `coffer link revoke ID`: such
+  // ids (1 in 64) are drawn again, which costs the id less than one of its 128 bits.
+  Bytes link_id = crypto::random_bytes(crypto::kLinkIdSize);
+  while (crypto::base64url_encode(link_id).front() == '-') link_id = crypto::random_bytes(crypto::kLinkIdSize);
   const SecureBytes secret = crypto::random_secret(crypto::kLinkSecretSize);
   const SecureBytes ikm = value_or_fail("link", crypto::link_ikm(secret, password, params));
   const crypto::FernetKey seal_key = crypto::link_seal_key(ikm, link_id);
@@ -142,8 +145,10 @@ void run_link(const GlobalOptions& global, const LinkOptions& options) {
   // The URL alone on stdout, for scripts; what it gives and for how long on stderr.
   std::cout << url << '\n';
   std::cerr << "Anyone with this URL" << (password ? " and the password" : "") << " can read " << path
-            << " until " << expiry_text(expires_at);
-  if (options.max_downloads) std::cerr << ", " << *options.max_downloads << " opening(s) at most";
+            << (expires_at ? " until " + expiry_text(expires_at) : std::string(", with no expiry"));
+  if (options.max_downloads) {
+    std::cerr << ", for " << *options.max_downloads << (*options.max_downloads == 1 ? " opening" : " openings");
+  }
   std::cerr << ". Revoke it with `coffer link revoke " << link.link_id << "`.\n";
 }
 
@@ -189,7 +194,9 @@ void run_list(const GlobalOptions& global, const LinkOptions& options) {
     if (!line.at("max_downloads").is_null()) downloads += "/" + std::to_string(line.at("max_downloads").get<std::int64_t>());
     const auto expires = line.at("expires_at").is_null() ? std::nullopt
                                                           : std::optional(line.at("expires_at").get<std::int64_t>());
-    std::cout << std::setw(26) << line.at("link_id").get<std::string>() << std::setw(18) << expiry_text(expires)
+    std::string expiry = expiry_text(expires);
+    if (expires && *expires <= now_seconds()) expiry = "expired";
+    std::cout << std::setw(26) << line.at("link_id").get<std::string>() << std::setw(18) << expiry
               << std::setw(11) << downloads << std::setw(9) << (line.at("password").get<bool>() ? "yes" : "no")
               << (line.at("path").is_string() ? line.at("path").get<std::string>()
                                               : "? (" + line.value("error", std::string()) + ")")
