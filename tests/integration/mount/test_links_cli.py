@@ -70,8 +70,8 @@ class LinksCliTest(unittest.TestCase):
 
             # Plain output: the URL alone on stdout; a relative path inside the mount works too.
             plain = cloud.device.coffer("link", "/report.bin", "--expires", "never", "--max-downloads", "3")
-            self.assertRegex(plain.stdout.strip(), r"^http://127\.0\.0\.1:\d+/l/[A-Za-z0-9_-]{22}==#[A-Za-z0-9_-]{43}=$")
-            self.assertIn("never", plain.stderr)
+            self.assertRegex(plain.stdout.strip(), r"^http://127\.0\.0\.1:\d+/l/[A-Za-z0-9_][A-Za-z0-9_-]{21}==#[A-Za-z0-9_-]{43}=$")
+            self.assertIn("with no expiry, for 3 openings", plain.stderr)
             self.assertEqual(LinkReader(plain.stdout.strip()).info()[1]["max_downloads"], 3)
 
     def test_a_folder_link_reads_below_it_and_nothing_else(self):
