@@ -1,6 +1,7 @@
 """`coffer link` on a real cofferd and a real mount, opened by an outsider (link_reader.py:
-Python's `cryptography` written from the docs, no account): a file link reads back byte-exact
-and the server never holds the URL's secret; a folder link lists and reads what is below and
+Python's `cryptography` written from the docs, no account; and the browser's link_seal.js
+under Node, open_link.mjs): a file link reads back byte-exact and the server never holds the
+URL's secret; a folder link lists and reads what is below and
 nothing else; a password link opens with its password only; --max-downloads 1 then 410; an
 expired link is 410; a revoked one 404, its token too; `coffer link list` shows paths,
 expiry, downloads and passwords; bad command lines exit 2, failures 1."""
@@ -8,10 +9,11 @@ expiry, downloads and passwords; bad command lines exit 2, failures 1."""
 import json
 import os
 import sqlite3
+import subprocess
 import time
 import unittest
 
-from link_reader import LinkReader, LinkRefused, unb64
+from link_reader import LinkReader, LinkRefused, b64, unb64
 from mount_helper import MountedCloud, eventually, write
 
 
@@ -24,6 +26,14 @@ def server_holds(cloud, needles):
                 data = f.read()
             found.update(needle for needle in needles if needle in data)
     return found
+
+
+def open_in_js(url, password, info, opened):
+    """The browser module's link_seal.js (under Node) opening what the server handed out."""
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "open_link.mjs")
+    request = json.dumps({"url": url, "password": password, "info": info, "opened": opened})
+    result = subprocess.run(["node", script], input=request, capture_output=True, text=True, timeout=120, check=True)
+    return json.loads(result.stdout)
 
 
 class LinksCliTest(unittest.TestCase):
@@ -48,8 +58,9 @@ class LinksCliTest(unittest.TestCase):
             status, info = reader.info()
             self.assertEqual(status, 200, info)
             self.assertEqual((info["kind"], info["password"], info["owner"], info["downloads"]), ("file", None, "alice", 0))
-            reader.open()
+            opened = reader.open()
             self.assertEqual(reader.read_file(), data, "the outsider reads the file byte-exact")
+            self.assertEqual(open_in_js(made["url"], None, info, opened)["key"], b64(reader.key), "and so does the browser's code")
 
             # The token reads the linked file only.
             status, _ = reader.request("GET", "/v1/nodes/" + reader.node_id)
@@ -127,8 +138,13 @@ class LinksCliTest(unittest.TestCase):
                 LinkReader(forged, password="tr0ub4dor & 3").open()
 
             reader = LinkReader(made["url"], password="tr0ub4dor & 3")
-            reader.open()
+            opened = reader.open()
             self.assertEqual(reader.read_file(), data)
+            # The browser's code opens the same sealed key to the same node key, and refuses it
+            # with a wrong password.
+            opened_js = open_in_js(made["url"], "tr0ub4dor & 3", info, opened)
+            self.assertEqual(opened_js, {"kind": "file", "node_id": reader.node_id, "key": b64(reader.key)})
+            self.assertEqual(open_in_js(made["url"], "tr0ub4dor & 4", info, opened), {"error": "integrity"})
             self.assertTrue(self.links(cloud)[made["link_id"]]["password"])
             self.assertIn("yes", cloud.device.coffer("link", "list").stdout)
 
