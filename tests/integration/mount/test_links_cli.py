@@ -3,7 +3,8 @@ Python's `cryptography` written from the docs, no account; and the browser's lin
 under Node, open_link.mjs): a file link reads back byte-exact and the server never holds the
 URL's secret; a folder link lists and reads what is below and
 nothing else; a password link opens with its password only; --max-downloads 1 then 410; an
-expired link is 410; a revoked one 404, its token too; `coffer link list` shows paths,
+expired link is 410; a revoked one 404, its token too; a grantee links with the manage
+right only, and the link ends when the right does; `coffer link list` shows paths,
 expiry, downloads and passwords; bad command lines exit 2, failures 1."""
 
 import json
@@ -14,7 +15,7 @@ import time
 import unittest
 
 from link_reader import LinkReader, LinkRefused, b64, unb64
-from mount_helper import MountedCloud, eventually, write
+from mount_helper import PASSWORD, Device, MountedCloud, eventually, read, write
 
 
 def server_holds(cloud, needles):
@@ -189,6 +190,43 @@ class LinksCliTest(unittest.TestCase):
             again = cloud.device.coffer("link", "revoke", kept["url"], check=False)
             self.assertEqual(again.returncode, 1, "revoking twice is the command's failure")
             self.assertIn("no link", again.stderr)
+
+    def test_a_grantee_links_with_manage_only_and_the_link_ends_with_the_right(self):
+        with MountedCloud() as cloud:
+            alice = cloud.device
+            os.mkdir(alice.path("Garden"))
+            write(alice.path("Garden", "plan.txt"), b"tomatoes\n")
+            for user in ("bob", "carol"):
+                cloud.server.add_user(user, PASSWORD)
+            bob = Device(cloud.server, "bob", cloud.root, "bob")
+            carol = Device(cloud.server, "carol", cloud.root, "carol")
+            for device in (bob, carol):
+                cloud.devices.append(device)
+                device.login().mount()
+            alice.coffer("share", alice.path("Garden"), "bob", "--manage")
+            alice.coffer("share", alice.path("Garden"), "carol", "--read")
+            for device in (bob, carol):
+                shared = device.path("Shared with me", "alice", "Garden", "plan.txt")
+                eventually(self, device.user + " sees the share",
+                           lambda: os.path.exists(shared) and read(shared) == b"tomatoes\n", 15)
+
+            refused = carol.coffer("link", "/Shared with me/alice/Garden/plan.txt", check=False)
+            self.assertEqual(refused.returncode, 1, refused.stderr)
+            self.assertIn("manage", refused.stderr)
+
+            made = json.loads(bob.coffer("link", "/Shared with me/alice/Garden/plan.txt", "--json").stdout)
+            self.assertEqual(made["path"], "/Shared with me/alice/Garden/plan.txt")
+            reader = LinkReader(made["url"])
+            self.assertEqual(reader.info()[1]["owner"], "bob")
+            reader.open()
+            self.assertEqual(reader.read_file(), b"tomatoes\n")
+            bobs = json.loads(bob.coffer("link", "list", "--json").stdout)["links"]
+            self.assertEqual([line["path"] for line in bobs], ["/Shared with me/alice/Garden/plan.txt"])
+            self.assertEqual(self.links(cloud), {}, "bob's link is not alice's")
+
+            # Bob loses the manage right: his link stops working.
+            alice.coffer("share", alice.path("Garden"), "bob", "--read")
+            self.assertEqual(LinkReader(made["url"]).info()[0], 404)
 
     def test_bad_command_lines_exit_2_and_failures_1(self):
         with MountedCloud() as cloud:
