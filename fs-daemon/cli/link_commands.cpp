@@ -84,7 +84,11 @@ void run_link(const GlobalOptions& global, const LinkOptions& options) {
   // The node and its key from the mount, once what it holds for the server is uploaded.
   // Not drained (offline, or a change the server refuses): link what the server has; a node it
   // does not have yet is refused below with a hint.
-  (void)daemon_request(paths, "sync " + std::to_string(kUploadWaitSeconds), std::chrono::seconds(kUploadWaitSeconds + 30));
+  auto status = daemon_request(paths, "status", std::chrono::seconds(5));
+  if (!status || status->value("pending_ops", std::uint64_t{0}) > 0) {
+    (void)daemon_request(paths, "sync " + std::to_string(kUploadWaitSeconds),
+                         std::chrono::seconds(kUploadWaitSeconds + 30));
+  }
   const auto target_json = ask_daemon("link", paths, {{"request", "link_target"}, {"path", path}});
   const auto kind = crypto::link_kind_from_name(target_json.value("kind", std::string()));
   auto node_key = crypto::FernetKey::from_base64(target_json.value("key", std::string()));
