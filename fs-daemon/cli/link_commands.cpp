@@ -71,89 +71,106 @@ std::optional<std::string> link_password(const LinkOptions& options) {
   return std::string(secret.begin(), secret.end());
 }
 
-void run_link(const GlobalOptions& global, const LinkOptions& options) {
-  if (options.path.empty()) fail("link", "name a PATH (see `coffer link --help`)", 2);
-  const auto expires_at = expiry_of(options.expires);
-  auto paths = paths_of(global);
-  const std::string mountpoint = mountpoint_of("link", paths);
-  const std::string path = cloud_path(mountpoint, options.path);
-  const auto config = config_of("link", paths);
-  auto login = value_or_fail("link", profile::load_login(paths));
-  const auto password = link_password(options);
+template <class T>
+nlohmann::json or_null(const std::optional<T>& value) {
+  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
 
-  // The node and its key from the mount, once what it holds for the server is uploaded.
-  // Not drained (offline, or a change the server refuses): link what the server has; a node it
-  // does not have yet is refused below with a hint.
+// The node and its key from the mount, once what it holds for the server is uploaded. Not
+// drained (offline, or a change the server refuses): link what the server has; a node it
+// does not have yet is refused by the server, with a hint.
+crypto::LinkTarget link_target(const profile::ProfilePaths& paths, const std::string& path) {
   auto status = daemon_request(paths, "status", std::chrono::seconds(5));
   if (!status || status->value("pending_ops", std::uint64_t{0}) > 0) {
     (void)daemon_request(paths, "sync " + std::to_string(kUploadWaitSeconds),
                          std::chrono::seconds(kUploadWaitSeconds + 30));
   }
-  const auto target_json = ask_daemon("link", paths, {{"request", "link_target"}, {"path", path}});
-  const auto kind = crypto::link_kind_from_name(target_json.value("kind", std::string()));
-  auto node_key = crypto::FernetKey::from_base64(target_json.value("key", std::string()));
+  const auto answer = ask_daemon("link", paths, {{"request", "link_target"}, {"path", path}});
+  const auto kind = crypto::link_kind_from_name(answer.value("kind", std::string()));
+  auto node_key = crypto::FernetKey::from_base64(answer.value("key", std::string()));
   if (!kind || !node_key) fail("link", "the mount daemon's answer is malformed");
-  const crypto::LinkTarget target{*kind, target_json.value("node", std::string()), std::move(*node_key)};
+  return crypto::LinkTarget{*kind, answer.value("node", std::string()), std::move(*node_key)};
+}
 
-  auto api = connect(login.info, config);
-  crypto::KdfParams params;
-  std::optional<remote::LinkPassword> password_object;
-  if (password) {
-    params = value_or_fail("link", api->auth_params(login.info.user));
-    params.salt = crypto::random_bytes(crypto::kLinkPasswordSaltSize);
-    password_object = remote::LinkPassword{params.salt, params};
-  }
-  // An id whose text starts with '-' would read as an option in `coffer link revoke ID`: such
-  // ids (1 in 64) are drawn again, which costs the id less than one of its 128 bits.
+// An id whose text starts with '-' would read as an option in `coffer link revoke ID`: such
+// ids (1 in 64) are drawn again, which costs the id less than one of its 128 bits.
+Bytes new_link_id() {
   Bytes link_id = crypto::random_bytes(crypto::kLinkIdSize);
   while (crypto::base64url_encode(link_id).front() == '-') link_id = crypto::random_bytes(crypto::kLinkIdSize);
-  const SecureBytes secret = crypto::random_secret(crypto::kLinkSecretSize);
-  const SecureBytes ikm = value_or_fail("link", crypto::link_ikm(secret, password, params));
-  const crypto::FernetKey seal_key = crypto::link_seal_key(ikm, link_id);
+  return link_id;
+}
 
-  remote::NewLink link;
-  link.link_id = crypto::base64url_encode(link_id);
-  link.node_id = target.node_id;
-  link.kind = crypto::link_kind_name(target.kind);
-  link.sealed_key = crypto::seal_link_key(seal_key, target);
-  link.password = password_object;
-  link.label = crypto::seal_link_label(login.keys.master_key, path);
-  link.expires_at = expires_at;
-  link.max_downloads = options.max_downloads;
-  auto created = api->create_link(link);
-  if (!created && created.error().code == Errc::not_found) {
-    fail("link", path + " is not on the server (yet): if it was just written, wait until `coffer status` shows " +
-                     "nothing pending (" + created.error().message + ")");
+// The link's created_at.
+std::int64_t create_or_fail(client::ApiClient& api, const remote::NewLink& link, const std::string& path) {
+  auto created = api.create_link(link);
+  if (created) return *created;
+  const auto& error = created.error();
+  if (error.code == Errc::not_found) {
+    fail("link", path + " is not on the server (yet): if it was just written, wait until `coffer status` " +
+                     "shows nothing pending (" + error.message + ")");
   }
-  if (!created && created.error().code == Errc::permission_denied) {
-    fail("link", "you may not link " + path + ": linking needs the manage right on it (" + created.error().message + ")");
+  if (error.code == Errc::permission_denied) {
+    fail("link", "you may not link " + path + ": linking needs the manage right on it (" + error.message + ")");
   }
-  value_or_fail("link", std::move(created));
+  fail("link", error.message);
+}
 
-  const std::string url = crypto::link_url(options.base_url.value_or(login.info.server_url), link_id, secret);
+void print_made(const LinkOptions& options, const remote::NewLink& link, const std::string& path,
+                const std::string& url, std::int64_t created_at) {
   if (options.json) {
-    std::cout << nlohmann::json{{"url", url},
-                                {"link_id", link.link_id},
-                                {"path", path},
-                                {"node_id", link.node_id},
-                                {"kind", link.kind},
-                                {"created_at", *created},
-                                {"expires_at", expires_at ? nlohmann::json(*expires_at) : nlohmann::json(nullptr)},
-                                {"max_downloads", options.max_downloads ? nlohmann::json(*options.max_downloads)
-                                                                        : nlohmann::json(nullptr)},
-                                {"password", password.has_value()}}
-                     .dump(2)
-              << '\n';
+    const nlohmann::json made = {{"url", url},
+                                 {"link_id", link.link_id},
+                                 {"path", path},
+                                 {"node_id", link.node_id},
+                                 {"kind", link.kind},
+                                 {"created_at", created_at},
+                                 {"expires_at", or_null(link.expires_at)},
+                                 {"max_downloads", or_null(link.max_downloads)},
+                                 {"password", link.password.has_value()}};
+    std::cout << made.dump(2) << '\n';
     return;
   }
   // The URL alone on stdout, for scripts; what it gives and for how long on stderr.
   std::cout << url << '\n';
-  std::cerr << "Anyone with this URL" << (password ? " and the password" : "") << " can read " << path
-            << (expires_at ? " until " + expiry_text(expires_at) : std::string(", with no expiry"));
-  if (options.max_downloads) {
-    std::cerr << ", for " << *options.max_downloads << (*options.max_downloads == 1 ? " opening" : " openings");
+  std::cerr << "Anyone with this URL" << (link.password ? " and the password" : "") << " can read " << path
+            << (link.expires_at ? " until " + expiry_text(link.expires_at) : std::string(", with no expiry"));
+  if (link.max_downloads) {
+    std::cerr << ", for " << *link.max_downloads << (*link.max_downloads == 1 ? " opening" : " openings");
   }
   std::cerr << ". Revoke it with `coffer link revoke " << link.link_id << "`.\n";
+}
+
+void run_link(const GlobalOptions& global, const LinkOptions& options) {
+  if (options.path.empty()) fail("link", "name a PATH (see `coffer link --help`)", 2);
+  const auto expires_at = expiry_of(options.expires);
+  auto paths = paths_of(global);
+  const std::string path = cloud_path(mountpoint_of("link", paths), options.path);
+  const auto config = config_of("link", paths);
+  auto login = value_or_fail("link", profile::load_login(paths));
+  const auto password = link_password(options);
+  const crypto::LinkTarget target = link_target(paths, path);
+  auto api = connect(login.info, config);
+
+  remote::NewLink link;
+  crypto::KdfParams params;
+  if (password) {
+    params = value_or_fail("link", api->auth_params(login.info.user));
+    params.salt = crypto::random_bytes(crypto::kLinkPasswordSaltSize);
+    link.password = remote::LinkPassword{params.salt, params};
+  }
+  const Bytes link_id = new_link_id();
+  const SecureBytes secret = crypto::random_secret(crypto::kLinkSecretSize);
+  const SecureBytes ikm = value_or_fail("link", crypto::link_ikm(secret, password, params));
+  link.link_id = crypto::base64url_encode(link_id);
+  link.node_id = target.node_id;
+  link.kind = crypto::link_kind_name(target.kind);
+  link.sealed_key = crypto::seal_link_key(crypto::link_seal_key(ikm, link_id), target);
+  link.label = crypto::seal_link_label(login.keys.master_key, path);
+  link.expires_at = expires_at;
+  link.max_downloads = options.max_downloads;
+  const std::int64_t created_at = create_or_fail(*api, link, path);
+  const std::string base_url = options.base_url.value_or(login.info.server_url);
+  print_made(options, link, path, crypto::link_url(base_url, link_id, secret), created_at);
 }
 
 nlohmann::json line_json(const remote::LinkInfo& link, const crypto::FernetKey& master_key) {
@@ -162,8 +179,8 @@ nlohmann::json line_json(const remote::LinkInfo& link, const crypto::FernetKey& 
                          {"kind", link.kind},
                          {"path", nullptr},
                          {"created_at", link.created_at},
-                         {"expires_at", link.expires_at ? nlohmann::json(*link.expires_at) : nlohmann::json(nullptr)},
-                         {"max_downloads", link.max_downloads ? nlohmann::json(*link.max_downloads) : nlohmann::json(nullptr)},
+                         {"expires_at", or_null(link.expires_at)},
+                         {"max_downloads", or_null(link.max_downloads)},
                          {"downloads", link.downloads},
                          {"password", link.password}};
   if (auto path = crypto::open_link_label(master_key, link.label)) {
@@ -195,7 +212,7 @@ void run_list(const GlobalOptions& global, const LinkOptions& options) {
             << "PATH\n";
   for (const auto& line : lines) {
     std::string downloads = std::to_string(line.at("downloads").get<std::int64_t>());
-    if (!line.at("max_downloads").is_null()) downloads += "/" + std::to_string(line.at("max_downloads").get<std::int64_t>());
+    if (const auto& max = line.at("max_downloads"); !max.is_null()) downloads += "/" + std::to_string(max.get<std::int64_t>());
     const auto expires = line.at("expires_at").is_null() ? std::nullopt
                                                           : std::optional(line.at("expires_at").get<std::int64_t>());
     std::string expiry = expiry_text(expires);
