@@ -212,7 +212,9 @@ void run_list(const GlobalOptions& global, const LinkOptions& options) {
             << "PATH\n";
   for (const auto& line : lines) {
     std::string downloads = std::to_string(line.at("downloads").get<std::int64_t>());
-    if (const auto& max = line.at("max_downloads"); !max.is_null()) downloads += "/" + std::to_string(max.get<std::int64_t>());
+    if (const auto& max = line.at("max_downloads"); !max.is_null()) {
+      downloads += "/" + std::to_string(max.get<std::int64_t>());
+    }
     const auto expires = line.at("expires_at").is_null() ? std::nullopt
                                                           : std::optional(line.at("expires_at").get<std::int64_t>());
     std::string expiry = expiry_text(expires);
