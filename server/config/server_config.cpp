@@ -118,6 +118,9 @@ std::string ListenAddress::to_string() const {
 
 Status ServerConfig::validate() const {
   if (data_dir.empty()) return make_error(Errc::invalid_argument, "no data directory: give --data DIR or data_dir");
+  if (std::error_code ec; !web_root.empty() && !std::filesystem::is_directory(web_root, ec)) {
+    return make_error(Errc::invalid_argument, "web_root: " + web_root.string() + " is not a directory");
+  }
   if (tls_certificate.empty() != tls_private_key.empty()) {
     return make_error(Errc::invalid_argument, "tls.certificate and tls.private_key must be given together");
   }

@@ -1,5 +1,3 @@
-#include <sstream>
-
 #include "server/http/replies.hpp"
 #include "server/http/routes.hpp"
 #include "server/web/web_paths.hpp"

@@ -205,6 +205,11 @@ def check_web_root():
     result = subprocess.run([bin_path("cofferd"), "--web-root", os.path.join(tmp, "missing"), "--data", tmp, "--check"],
                             capture_output=True, text=True)
     assert result.returncode == 2, (result.returncode, result.stderr)
+    bad = os.path.join(tmp, "bad.yaml")
+    with open(bad, "w") as f:
+        f.write(f"web_root: {os.path.join(tmp, 'missing')}\n")
+    result = subprocess.run([bin_path("cofferd"), "--config", bad, "--data", tmp, "--check"], capture_output=True, text=True)
+    assert result.returncode == 1 and "web_root" in result.stderr, (result.returncode, result.stderr)
     print("--web-root and web_root: a working copy served from disk, edits picked up; symlinks out, "
           "traversal and unlisted files refused; a missing directory is a command-line error")
 
