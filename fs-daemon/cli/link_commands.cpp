@@ -143,6 +143,9 @@ void print_made(const LinkOptions& options, const remote::NewLink& link, const s
 void run_link(const GlobalOptions& global, const LinkOptions& options) {
   if (options.path.empty()) fail("link", "name a PATH (see `coffer link --help`)", 2);
   const auto expires_at = expiry_of(options.expires);
+  if (options.base_url && !options.base_url->starts_with("https://") && !options.base_url->starts_with("http://")) {
+    fail("link", "--base-url takes an http:// or https:// address", 2);
+  }
   auto paths = paths_of(global);
   const std::string path = cloud_path(mountpoint_of("link", paths), options.path);
   const auto config = config_of("link", paths);

@@ -234,7 +234,8 @@ class LinksCliTest(unittest.TestCase):
             os.symlink("f.txt", cloud.path("s"))
             for args in [["link"], ["link", "/f.txt", "--expires", "5x"], ["link", "/f.txt", "--expires", "0d"],
                          ["link", "/f.txt", "--max-downloads", "0"], ["link", "revoke"], ["link", "revoke", "nope"],
-                         ["link", "/f.txt", "--password", "--password-file", "/dev/null"]]:
+                         ["link", "/f.txt", "--password", "--password-file", "/dev/null"],
+                         ["link", "/f.txt", "--base-url", "cloud.example.org"]]:
                 result = cloud.device.coffer(*args, check=False)
                 self.assertEqual(result.returncode, 2, f"{args}: {result.stderr}")
             for args in [["link", "/"], ["link", "/missing.txt"], ["link", "/s"]]:
