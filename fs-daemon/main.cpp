@@ -9,6 +9,7 @@
 #include "cli/cli_support.hpp"
 #include "cli/fernet_command.hpp"
 #include "cli/history_commands.hpp"
+#include "cli/link_commands.hpp"
 #include "cli/mount_commands.hpp"
 #include "cli/session_commands.hpp"
 #include "cli/share_commands.hpp"
@@ -42,6 +43,7 @@ int main(int argc, char** argv) {
   coffer::cli::add_mount_commands(app, global);
   coffer::cli::add_history_commands(app, global);
   coffer::cli::add_share_commands(app, global);
+  coffer::cli::add_link_commands(app, global);
   coffer::cli::add_fernet_command(app);
 
   try {

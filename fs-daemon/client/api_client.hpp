@@ -9,6 +9,7 @@
 #include "client/account_types.hpp"
 #include "client/http_client.hpp"
 #include "remote/history_api.hpp"
+#include "remote/link_api.hpp"
 #include "remote/remote_api.hpp"
 #include "remote/share_api.hpp"
 
@@ -18,7 +19,10 @@ namespace coffer::client {
 // callers see values or coffer::Errc errors, never HTTP. `answer_within` (HttpRequest) applies
 // to every request: a mount's foreground client (network.foreground_timeout) shares the
 // background one's HttpClient, connections and connectivity.
-class ApiClient : public remote::RemoteApi, public remote::HistoryApi, public remote::ShareApi {
+class ApiClient : public remote::RemoteApi,
+                  public remote::HistoryApi,
+                  public remote::ShareApi,
+                  public remote::LinkApi {
  public:
   explicit ApiClient(std::shared_ptr<HttpClient> http, std::chrono::seconds answer_within = {})
       : http_(std::move(http)), answer_within_(answer_within) {}
@@ -71,6 +75,11 @@ class ApiClient : public remote::RemoteApi, public remote::HistoryApi, public re
                                       ByteView sealed_key) override;
   Status delete_share(const std::string& node_id, const std::string& grantee) override;
   Result<Bytes> public_key(const std::string& user) override;
+
+  // The share-link routes (api_client_links.cpp).
+  Result<std::int64_t> create_link(const remote::NewLink& link) override;
+  Result<std::vector<remote::LinkInfo>> list_links() override;
+  Status delete_link(const std::string& link_id) override;
 
  private:
   // Sends a request and returns the decoded JSON body of a 2xx answer; an error answer becomes

@@ -12,6 +12,7 @@
 #include "control/control_socket.hpp"
 #include "daemon/heap_tuning.hpp"
 #include "daemon/history_answers.hpp"
+#include "daemon/link_answers.hpp"
 #include "daemon/share_answers.hpp"
 #include "feed/change_follower.hpp"
 #include "feed/share_refresher.hpp"
@@ -62,13 +63,15 @@ void start_logging(const MountRequest& request) {
 }
 
 // The control socket's answers: status, sync (retry now, then wait) and drain (wait); a line
-// holding a JSON object is a history or share request (history_answers.hpp, share_answers.hpp).
+// holding a JSON object is a history, share or link request (history_answers.hpp,
+// share_answers.hpp, link_answers.hpp).
 std::string answer(const MountRequest& request, mount::MountRuntime& runtime, history::History& history,
                    sharing::ShareManager& shares, std::atomic<bool>& unmounting, const std::string& line) {
   if (!line.empty() && line.front() == '{') {
     auto parsed = nlohmann::json::parse(line, nullptr, false);
     nlohmann::json reply = !parsed.is_object()         ? nlohmann::json{{"error", "malformed request"}, {"code", "invalid_argument"}}
                            : is_share_request(parsed) ? answer_shares(shares, parsed)
+                           : is_link_request(parsed)  ? answer_link(runtime.vfs(), parsed)
                                                       : answer_history(history, parsed);
     return reply.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }

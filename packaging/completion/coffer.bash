@@ -1,11 +1,12 @@
 # bash completion for coffer (man 1 coffer): every command and option of `coffer --help` and
 # of each command's --help.
 declare -gA _coffer_client_commands=(
-  [_]="login logout register passwd sessions account mount unmount status sync versions restore ls trash share unshare shares whois trust fernet"
+  [_]="login logout register passwd sessions account mount unmount status sync versions restore ls trash share unshare shares whois trust link fernet"
   [sessions]="revoke"
   [account]="delete"
   [trash]="list restore empty"
   [share]="rotate"
+  [link]="list revoke"
   [fernet]="genkey encrypt decrypt"
 )
 declare -gA _coffer_client_options=(
@@ -31,6 +32,8 @@ declare -gA _coffer_client_options=(
   [unshare]="--rotate"
   [shares]="--json"
   [whois]="--json"
+  [link]="--expires: --max-downloads: --password --password-file:file --base-url: --json"
+  [link list]="--json"
   [fernet encrypt]="--key-file:file --now:"
   [fernet decrypt]="--key-file:file --ttl: --now:"
 )
@@ -44,6 +47,7 @@ declare -gA _coffer_client_operands=(
   [share]=file
   [share rotate]=file
   [unshare]=file
+  [link]=file
 )
 _coffer_client() { _coffer_complete _coffer_client; }
 complete -F _coffer_client coffer

@@ -46,7 +46,9 @@ FernetKey link_seal_key(ByteView ikm, ByteView link_id) {
 
 Bytes seal_link_key(const FernetKey& seal_key, const LinkTarget& target) {
   auto node_id = hex_decode(target.node_id);
-  if (!node_id || node_id->size() != kNodeIdBytes) throw std::invalid_argument("link key: a node id is 32 hex characters");
+  if (!node_id || node_id->size() != kNodeIdBytes) {
+    throw std::invalid_argument("link key: a node id is 32 hex characters");
+  }
   SecureBytes plaintext;
   plaintext.reserve(kPlaintextSize);
   plaintext.push_back(kFormat);
