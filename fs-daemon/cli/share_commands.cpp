@@ -26,10 +26,10 @@ struct ShareOptions {
 };
 
 void run_share(const GlobalOptions& global, const ShareOptions& options) {
-  if (options.path.empty() || options.user.empty()) fail("share", "name a PATH and a USER (see `coffer share --help`)");
+  if (options.path.empty() || options.user.empty()) fail("share", "name a PATH and a USER (see `coffer share --help`)", 2);
   const char* role = options.manage ? "manage" : options.write ? "write" : "read";
   if (static_cast<int>(options.read) + options.write + options.manage != 1) {
-    fail("share", "name one role: --read, --write or --manage");
+    fail("share", "name one role: --read, --write or --manage", 2);
   }
   auto paths = paths_of(global);
   const std::string path = cloud_path(mountpoint_of("share", paths), options.path);

@@ -13,7 +13,7 @@ BIN_DIR = Path(os.environ["COFFER_BIN_DIR"])
 # server, a profile or a data directory.
 WRONG = {
     "coffer": [["no-such-command"], ["status", "--no-such-option"], ["share"], ["fernet", "encrypt"],
-               ["mount", "--profile"]],
+               ["mount", "--profile"], ["link"], ["link", "x", "--expires", "7y"]],
     "cofferd": [["--no-such-option"], ["--config"], ["extra-argument"]],
     "coffer-admin": [["no-such-command"], ["user", "list", "--no-such-option"], ["user", "create"],
                      ["share", "revoke", "only-one-argument"]],
