@@ -19,6 +19,12 @@ Result<nlohmann::json> daemon_request(const profile::ProfilePaths& paths, const 
   return json;
 }
 
+void upload_pending_first(const profile::ProfilePaths& paths, std::chrono::seconds wait) {
+  auto status = daemon_request(paths, "status", std::chrono::seconds(5));
+  if (status && status->value("pending_ops", std::uint64_t{0}) == 0) return;
+  (void)daemon_request(paths, "sync " + std::to_string(wait.count()), wait + std::chrono::seconds(30));
+}
+
 std::uint64_t pending_journal_ops(const profile::ProfilePaths& paths, const profile::ProfileKeys& keys) {
   auto journal = sync::Journal::open(paths.journal_dir(), keys.journal_key);
   if (!journal) return 0;

@@ -76,15 +76,10 @@ nlohmann::json or_null(const std::optional<T>& value) {
   return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
 }
 
-// The node and its key from the mount, once what it holds for the server is uploaded. Not
-// drained (offline, or a change the server refuses): link what the server has; a node it
-// does not have yet is refused by the server, with a hint.
+// The node and its key from the mount, once what it holds for the server is uploaded; a node
+// the server does not have yet is refused by the server, with a hint.
 crypto::LinkTarget link_target(const profile::ProfilePaths& paths, const std::string& path) {
-  auto status = daemon_request(paths, "status", std::chrono::seconds(5));
-  if (!status || status->value("pending_ops", std::uint64_t{0}) > 0) {
-    (void)daemon_request(paths, "sync " + std::to_string(kUploadWaitSeconds),
-                         std::chrono::seconds(kUploadWaitSeconds + 30));
-  }
+  upload_pending_first(paths, std::chrono::seconds(kUploadWaitSeconds));
   const auto answer = ask_daemon("link", paths, {{"request", "link_target"}, {"path", path}});
   const auto kind = crypto::link_kind_from_name(answer.value("kind", std::string()));
   auto node_key = crypto::FernetKey::from_base64(answer.value("key", std::string()));
