@@ -53,9 +53,10 @@ int show_stats(AdminEnv& env) {
     print_json(std::cout, protocol::Json(*stats));
     return 0;
   }
-  Table table({"USERS", "SESSIONS", "NODES", "VERSIONS", "BLOBS", "BYTES"});
+  Table table({"USERS", "SESSIONS", "NODES", "VERSIONS", "BLOBS", "BYTES", "LINKS"});
   table.add({std::to_string(stats->users), std::to_string(stats->sessions), std::to_string(stats->nodes),
-             std::to_string(stats->versions), std::to_string(stats->blobs), config::format_size_approx(stats->bytes)});
+             std::to_string(stats->versions), std::to_string(stats->blobs), config::format_size_approx(stats->bytes),
+             std::to_string(stats->links)});
   table.print(std::cout);
   return 0;
 }
@@ -91,7 +92,7 @@ void add_server_commands(CLI::App& app, Action& action) {
   audit->add_option("--limit", args->limit, "at most this many events (default 1000)")->check(CLI::Range(1, 100000));
   audit->callback([&action, args] { action = [args](AdminEnv& env) { return show_audit(env, *args); }; });
 
-  app.add_subcommand("stats", "Counts of users, sessions, nodes, versions, blobs and stored bytes")->callback([&action] {
+  app.add_subcommand("stats", "Counts of users, sessions, nodes, versions, blobs, stored bytes and live links")->callback([&action] {
     action = show_stats;
   });
 

@@ -49,9 +49,10 @@ Outcome<protocol::AdminUserList> AdminService::users() {
 
 Outcome<protocol::ServerStats> AdminService::stats() {
   return in_read<protocol::ServerStats>(context_, [&](Transaction& txn) -> Outcome<protocol::ServerStats> {
-    auto stats = txn.stats();
+    auto stats = txn.stats(context_.clock());
     if (!stats) return stats.error();
-    return protocol::ServerStats{stats->users, stats->sessions, stats->nodes, stats->versions, stats->blobs, stats->bytes};
+    return protocol::ServerStats{stats->users, stats->sessions, stats->nodes, stats->versions, stats->blobs, stats->bytes,
+                                 stats->links};
   });
 }
 

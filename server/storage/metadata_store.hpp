@@ -216,7 +216,8 @@ class Transaction {
   virtual ChangeTable& changes() = 0;
   virtual AuditTable& audit() = 0;
   virtual LinkTable& links() = 0;
-  virtual Result<StoreStats> stats() = 0;
+  // Sessions and links count as live at `now` (the service clock, as every expiry check).
+  virtual Result<StoreStats> stats(std::int64_t now) = 0;
   // Small named values of the server itself (e.g. the secret behind fake salts).
   virtual Result<std::optional<std::string>> get_setting(const std::string& name) = 0;
   virtual Status put_setting(const std::string& name, const std::string& value) = 0;

@@ -216,6 +216,7 @@ struct StoreStats {
   std::uint64_t versions = 0;
   std::uint64_t blobs = 0;
   std::uint64_t bytes = 0;
+  std::uint64_t links = 0;  // live: not expired, downloads left
 };
 
 }  // namespace coffer::server::storage

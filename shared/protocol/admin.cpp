@@ -48,13 +48,15 @@ Result<ServerStats> ServerStats::from_json(const Json& value, const std::string&
   in.number("versions", out.versions);
   in.number("blobs", out.blobs);
   in.number("bytes", out.bytes);
+  in.number("links", out.links);
   COFFER_TRY_STATUS(in.finish());
   return out;
 }
 
 void to_json(Json& out, const ServerStats& value) {
   out = Json{{"users", value.users},       {"sessions", value.sessions}, {"nodes", value.nodes},
-             {"versions", value.versions}, {"blobs", value.blobs},       {"bytes", value.bytes}};
+             {"versions", value.versions}, {"blobs", value.blobs},       {"bytes", value.bytes},
+             {"links", value.links}};
 }
 
 Result<AuditEvent> AuditEvent::from_json(const Json& value, const std::string& path) {

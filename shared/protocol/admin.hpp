@@ -37,6 +37,7 @@ struct ServerStats {
   std::uint64_t versions = 0;
   std::uint64_t blobs = 0;
   std::uint64_t bytes = 0;  // stored blob bytes
+  std::uint64_t links = 0;  // live: not expired, downloads left
   static Result<ServerStats> from_json(const Json& value, const std::string& path = "");
 };
 void to_json(Json& out, const ServerStats& value);

@@ -27,15 +27,17 @@ class SqliteTransaction final : public Transaction {
   AuditTable& audit() override { return audit_; }
   LinkTable& links() override { return links_; }
 
-  Result<StoreStats> stats() override {
+  Result<StoreStats> stats(std::int64_t now) override {
     COFFER_QUERY(query, *db_,
                  "SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM sessions WHERE revoked_at IS NULL "
-                 "AND expires_at > strftime('%s', 'now')), (SELECT count(*) FROM nodes), "
-                 "(SELECT count(*) FROM versions), (SELECT count(*) FROM blobs), "
-                 "(SELECT coalesce(sum(size), 0) FROM blobs)");
+                 "AND expires_at > ?1), (SELECT count(*) FROM nodes), (SELECT count(*) FROM versions), "
+                 "(SELECT count(*) FROM blobs), (SELECT coalesce(sum(size), 0) FROM blobs), "
+                 "(SELECT count(*) FROM links WHERE (expires_at IS NULL OR expires_at > ?1) "
+                 "AND (max_downloads IS NULL OR downloads < max_downloads))");
+    query.bind(1, now);
     if (!query.next()) return make_error(Errc::io, "reading statistics failed");
-    return StoreStats{query.uint64(0), query.uint64(1), query.uint64(2),
-                      query.uint64(3), query.uint64(4), query.uint64(5)};
+    return StoreStats{query.uint64(0), query.uint64(1), query.uint64(2), query.uint64(3),
+                      query.uint64(4), query.uint64(5), query.uint64(6)};
   }
 
   Result<std::optional<std::string>> get_setting(const std::string& name) override {

@@ -30,6 +30,7 @@ TEST_CASE("the server's error code names the cause, whatever the request was") {
       {403, "proof_failed", Errc::proof_failed}, {403, "forbidden", Errc::permission_denied},
       {424, "not_applied", Errc::aborted},       {429, "rate_limited", Errc::rate_limited},
       {507, "quota_exceeded", Errc::quota_exceeded}, {409, "last_admin", Errc::last_admin},
+      {410, "gone", Errc::gone},
   };
   for (const auto& row : table) {
     CAPTURE(row.code);
@@ -41,6 +42,7 @@ TEST_CASE("an unknown code falls back on the status") {
   CHECK(error_from_response(answer(409, "something_new"), "op").code == Errc::conflict);
   CHECK(error_from_response(answer(404, ""), "op").code == Errc::not_found);
   CHECK(error_from_response(answer(502, ""), "op").code == Errc::unavailable);
+  CHECK(error_from_response(answer(410, ""), "op").code == Errc::gone);
   const auto error = error_from_response(answer(409, "already_exists"), "create");
   CHECK(error.message.find("already_exists") != std::string::npos);
 }

@@ -139,7 +139,7 @@ def check_admin_commands(server):
     server.admin("session", "revoke", victim.login_response["session_id"])
     assert victim.get("/v1/account")[0] == 401
     stats = server.admin("stats").stdout.splitlines()
-    assert stats[0].split() == ["USERS", "SESSIONS", "NODES", "VERSIONS", "BLOBS", "BYTES"]
+    assert stats[0].split() == ["USERS", "SESSIONS", "NODES", "VERSIONS", "BLOBS", "BYTES", "LINKS"]
     server.admin("user", "delete", "carol")
     assert "carol" not in server.admin("user", "list").stdout
     assert "admin_user_delete" in server.admin("audit", "--since", "1h").stdout

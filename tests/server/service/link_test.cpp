@@ -66,6 +66,7 @@ TEST_CASE("a link's token reads the linked folder and below, for 12 hours at mos
   World w;
   auto request = w.request(w.docs, "folder");
   REQUIRE(w.services->links.create(w.alice, request));
+  CHECK(w.services->admin.stats()->links == 1);
   auto open = w.services->links.open(request.link_id, "192.0.2.1");
   REQUIRE(open);
   CHECK(open->token_expires_at == w.now + service::kLinkTokenLifetime);
@@ -111,6 +112,7 @@ TEST_CASE("expiry and the download limit end a link with gone") {
   CHECK(w.services->links.open(expiring.link_id, "192.0.2.4").error().code == Errc::gone);
   CHECK(w.services->auth.authenticate(open->token, "192.0.2.2").error().code == Errc::unauthenticated);
 
+  CHECK(w.services->admin.stats()->links == 0);  // one used up, one expired: neither is live
   auto past = w.request(w.file, "file");
   past.expires_at = w.now;
   CHECK(w.services->links.create(w.alice, past).error().code == Errc::invalid_argument);

@@ -93,8 +93,8 @@ TEST_CASE("blob holdings count each blob once per user") {
   CHECK(*txn->content().hold_blob(bob, blob));
   CHECK((*txn->users().find_by_id(alice))->used == 1000);
   CHECK((*txn->users().find_by_id(bob))->used == 1000);
-  CHECK(txn->stats()->blobs == 1);
-  CHECK(txn->stats()->bytes == 1000);
+  CHECK(txn->stats(0)->blobs == 1);
+  CHECK(txn->stats(0)->bytes == 1000);
 }
 
 TEST_CASE("sessions: live listing, revocation, token lookup") {
