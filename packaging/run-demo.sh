@@ -126,6 +126,7 @@ cat <<MSG
 Coffer is running. Your encrypted folder is mounted at:
   $mnt
   server    http://127.0.0.1:$port  (pid $(cat "$pidfile"), data in $demo/server, log $demo/cofferd.log)
+  browser   http://127.0.0.1:$port/  (the dashboard: log in as demo, the keys stay in the browser)
   user      demo, password in $demo/demo.password
   status    $bin/coffer --profile $profile status
   admin     $bin/coffer-admin --data $demo/server stats
