@@ -6,64 +6,13 @@ watched. Times are taken by polling the page (every 20 ms) and the download fold
 
 import json
 import os
-import select
 import shutil
-import subprocess
 import tempfile
 import time
 
+from devtools_pipe import DevTools  # tests/integration/lib, on the path run.py sets
+
 POLL = 0.02
-
-
-class DevTools:
-    """The DevTools protocol over --remote-debugging-pipe (fd 3 in, fd 4 out, NUL-ended JSON)."""
-
-    def __init__(self, args):
-        to_chromium, self.command_fd = os.pipe()
-        self.reply_fd, from_chromium = os.pipe()
-        shell = f'exec "$@" 3<&{to_chromium} 4>&{from_chromium}'
-        self.process = subprocess.Popen(["/bin/sh", "-c", shell, "chromium"] + args, pass_fds=(to_chromium, from_chromium),
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        os.close(to_chromium)
-        os.close(from_chromium)
-        self.next_id = 0
-        self.buffer = b""
-
-    def call(self, method, params=None, session=None, timeout=600):
-        self.next_id += 1
-        message = {"id": self.next_id, "method": method, "params": params or {}}
-        if session:
-            message["sessionId"] = session
-        os.write(self.command_fd, json.dumps(message).encode() + b"\0")
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            while b"\0" in self.buffer:
-                raw, self.buffer = self.buffer.split(b"\0", 1)
-                answer = json.loads(raw)
-                if answer.get("id") == self.next_id:
-                    if "error" in answer:
-                        raise RuntimeError(f"{method}: {answer['error']}")
-                    return answer.get("result", {})
-            ready, _, _ = select.select([self.reply_fd], [], [], 1)
-            if ready:
-                chunk = os.read(self.reply_fd, 1 << 20)
-                if not chunk:
-                    raise RuntimeError("chromium closed its DevTools pipe")
-                self.buffer += chunk
-        raise RuntimeError(f"{method}: no answer within {timeout} s")
-
-    def close(self):
-        try:
-            self.call("Browser.close", timeout=10)
-        except (RuntimeError, OSError):
-            pass
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        os.close(self.command_fd)
-        os.close(self.reply_fd)
 
 
 def run(url, user, password, source, scratch, timeout=3600):
@@ -75,7 +24,7 @@ def run(url, user, password, source, scratch, timeout=3600):
             "--remote-debugging-pipe", "about:blank"]
     if os.getuid() == 0:
         args.insert(1, "--no-sandbox")
-    browser = DevTools(args)
+    browser = DevTools(args, default_timeout=600)
     try:
         pages = []
         while not pages:

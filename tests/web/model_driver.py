@@ -14,9 +14,7 @@ Run by CTest (COFFER_BIN_DIR set); by hand:
     /usr/bin/python3 tests/web/model_driver.py
 """
 
-import json
 import os
-import select
 import shutil
 import subprocess
 import sys
@@ -29,6 +27,7 @@ sys.path[:0] = [os.path.join(HERE, "..", "integration", "lib"), os.path.join(HER
 
 from coffer_harness import CofferServer, bin_path  # noqa: E402
 from mount_helper import PASSWORD, Device  # noqa: E402
+from devtools_pipe import DevTools  # noqa: E402
 
 
 def browser_root(root):
@@ -40,59 +39,6 @@ def browser_root(root):
     shutil.copy(os.path.join(HERE, "model_browser_check.js"), os.path.join(target, "js", "model_browser_check.js"))
     shutil.copy(os.path.join(HERE, "model_browser_check.html"), os.path.join(target, "index.html"))
     return target
-
-
-class DevTools:
-    """Chromium's DevTools protocol over --remote-debugging-pipe (fd 3 in, fd 4 out, messages
-    ended by NUL): enough to read the check page's verdict when it is written, without guessing
-    how long the page needs."""
-
-    def __init__(self, args):
-        to_chromium, self.command_fd = os.pipe()
-        self.reply_fd, from_chromium = os.pipe()
-        shell = f'exec "$@" 3<&{to_chromium} 4>&{from_chromium}'
-        self.process = subprocess.Popen(["/bin/sh", "-c", shell, "chromium"] + args, pass_fds=(to_chromium, from_chromium),
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        os.close(to_chromium)
-        os.close(from_chromium)
-        self.next_id = 0
-        self.buffer = b""
-
-    def call(self, method, params=None, session=None, timeout=60):
-        self.next_id += 1
-        message = {"id": self.next_id, "method": method, "params": params or {}}
-        if session:
-            message["sessionId"] = session
-        os.write(self.command_fd, json.dumps(message).encode() + b"\0")
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            while b"\0" in self.buffer:
-                raw, self.buffer = self.buffer.split(b"\0", 1)
-                answer = json.loads(raw)
-                if answer.get("id") == self.next_id:
-                    if "error" in answer:
-                        raise RuntimeError(f"{method}: {answer['error']}")
-                    return answer.get("result", {})
-            ready, _, _ = select.select([self.reply_fd], [], [], 1)
-            if ready:
-                chunk = os.read(self.reply_fd, 65536)
-                if not chunk:
-                    raise RuntimeError("chromium closed its DevTools pipe")
-                self.buffer += chunk
-        raise RuntimeError(f"{method}: no answer within {timeout} s")
-
-    def close(self):
-        try:
-            self.call("Browser.close", timeout=10)
-        except (RuntimeError, OSError):
-            pass
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        os.close(self.command_fd)
-        os.close(self.reply_fd)
 
 
 def browser_check(port, seconds=240):

@@ -78,8 +78,8 @@ export function kdfParamsFromJson(json) {
 }
 
 /**
- * scrypt(password, params) alone, 32 bytes, after the same checks: the secret a
- * password-protected share link mixes into its key (link_seal.js).
+ * scrypt(password, params), 32 bytes, after checking the parameters: the secret the login keys
+ * derive from, and the one a password-protected share link mixes into its key (link_seal.js).
  * @param {string} password as typed: no normalisation
  * @param {KdfParams} params
  * @param {(progress: number) => void} [onProgress] 0..1, while scrypt runs
@@ -105,14 +105,10 @@ export async function passwordSecret(password, params, onProgress) {
  * @returns {Promise<LoginKeys>} the caller wipes both when done
  */
 export async function deriveLoginKeys(password, params, onProgress) {
-  validateKdfParams(params);
-  const passwordBytes = utf8(password);
-  const maxmem = scryptMemory(params) + MAXMEM_SLACK;
-  let secret;
+  const secret = await passwordSecret(password, params, onProgress);
   try {
-    secret = await scryptAsync(passwordBytes, params.salt, { N: params.n, r: params.r, p: params.p, dkLen: 32, maxmem, onProgress });
     return { authKey: await hkdf(secret, 'coffer/v1/auth'), kek: await hkdf(secret, 'coffer/v1/kek') };
   } finally {
-    wipe(passwordBytes, secret);
+    wipe(secret);
   }
 }
