@@ -9,6 +9,10 @@ import { open, readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
+import { eventually } from './eventually.mjs';
+
+export { eventually };
+
 export const env = {
   url: required('COFFER_URL'),
   password: required('COFFER_PASSWORD'),
@@ -33,25 +37,6 @@ export function inMount(...parts) {
 /** Runs `coffer sync`: everything written through the mount is on the server when it returns. */
 export async function cofferSync() {
   await promisify(execFile)(env.coffer, ['--profile', env.profile, 'sync', '--timeout', '120'], { timeout: 150_000 });
-}
-
-/**
- * Polls `condition` until it is true (an exception counts as not yet), or fails after `seconds`.
- * @param {string} what
- * @param {() => Promise<boolean> | boolean} condition
- */
-export async function eventually(what, condition, seconds = 30) {
-  const deadline = Date.now() + seconds * 1000;
-  let last = null;
-  for (;;) {
-    try {
-      if (await condition()) return;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`${what}: not seen within ${seconds} s${last ? ` (${last.message})` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /** The mount shows `path` with exactly `bytes` (waits for the change feed). */

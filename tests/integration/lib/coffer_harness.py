@@ -312,8 +312,9 @@ class CofferServer:
             args += ["--config", self.config_path]
         return args
 
-    def start(self, timeout=20):
-        """Starts cofferd (port 0 on the first start, the same port on restarts) and waits until it serves."""
+    def start(self, timeout=20, scheme="http"):
+        """Starts cofferd (port 0 on the first start, the same port on restarts) and waits until it
+        serves: /v1/health answers over HTTP; over HTTPS (a tls: config), once it logs its port."""
         listen = f"127.0.0.1:{self.port}" if self.port else "127.0.0.1:0"
         log = open(self.log_path, "a")
         self.process = subprocess.Popen(self.command(listen), stdout=log, stderr=log)
@@ -322,8 +323,8 @@ class CofferServer:
         while time.time() < deadline:
             if self.process.poll() is not None:
                 raise HarnessError(f"cofferd exited with {self.process.returncode}:\n{self.log()}")
-            match = re.findall(r"listening on http://127\.0\.0\.1:(\d+)", self.log())
-            if match and self._healthy(int(match[-1])):
+            match = re.findall(rf"listening on {scheme}://127\.0\.0\.1:(\d+)", self.log())
+            if match and (scheme == "https" or self._healthy(int(match[-1]))):
                 self.port = int(match[-1])
                 return self
             time.sleep(0.05)

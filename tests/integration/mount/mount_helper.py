@@ -51,6 +51,17 @@ def eventually(test, what, condition, seconds, poll=0.02):
         time.sleep(poll)
 
 
+def server_holds(cloud, needles):
+    """Which of `needles` (bytes) appear anywhere in the server's data dir: database, WAL, blobs."""
+    found = set()
+    for folder, _, files in os.walk(cloud.server.data_dir):
+        for name in files:
+            with open(os.path.join(folder, name), "rb") as f:
+                data = f.read()
+            found.update(needle for needle in needles if needle in data)
+    return found
+
+
 def is_mounted(path):
     with open("/proc/mounts") as mounts:
         return any(line.split()[1] == path for line in mounts)

@@ -15,18 +15,7 @@ import time
 import unittest
 
 from link_reader import LinkReader, LinkRefused, b64, unb64
-from mount_helper import PASSWORD, Device, MountedCloud, eventually, read, write
-
-
-def server_holds(cloud, needles):
-    """Which of `needles` (bytes) appear anywhere in the server's data dir: database, WAL, blobs."""
-    found = set()
-    for folder, _, files in os.walk(cloud.server.data_dir):
-        for name in files:
-            with open(os.path.join(folder, name), "rb") as f:
-                data = f.read()
-            found.update(needle for needle in needles if needle in data)
-    return found
+from mount_helper import PASSWORD, Device, MountedCloud, eventually, read, server_holds, write
 
 
 def open_in_js(url, password, info, opened):

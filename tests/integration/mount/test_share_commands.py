@@ -11,22 +11,11 @@ import os
 import sqlite3
 import unittest
 
-from mount_helper import PASSWORD, Device, MountedCloud, eventually, read, write
+from mount_helper import PASSWORD, Device, MountedCloud, eventually, read, server_holds, write
 
 
 def db(cloud):
     return sqlite3.connect(os.path.join(cloud.server.data_dir, "coffer.db"), timeout=10)
-
-
-def server_holds(cloud, needles):
-    """Which of `needles` (bytes) appear anywhere in the server's data dir: database, WAL, blobs."""
-    found = set()
-    for folder, _, files in os.walk(cloud.server.data_dir):
-        for name in files:
-            with open(os.path.join(folder, name), "rb") as f:
-                data = f.read()
-            found.update(needle for needle in needles if needle in data)
-    return found
 
 
 def node_ids_below(cloud, folder_id):

@@ -173,17 +173,8 @@ def check_tls(tmp):
     assert len(fingerprint.split(":")) == 32
     config = f"tls:\n  certificate: {tls_dir}/cert.pem\n  private_key: {tls_dir}/key.pem\n"
     server = CofferServer(config_text=config)
-    log = open(server.log_path, "a")
-    process = subprocess.Popen(server.command(), stdout=log, stderr=log)
     try:
-        deadline = time.time() + 20
-        port = None
-        while time.time() < deadline and port is None:
-            for line in server.log().splitlines():
-                if "listening on https://127.0.0.1:" in line:
-                    port = int(line.rsplit(":", 1)[1].split()[0])
-            time.sleep(0.05)
-        assert port, server.log()
+        port = server.start(scheme="https").port
         context = ssl.create_default_context(cafile=f"{tls_dir}/cert.pem")
         connection = http.client.HTTPSConnection("127.0.0.1", port, context=context, timeout=10)
         connection.request("GET", "/v1/health")
@@ -192,9 +183,6 @@ def check_tls(tmp):
         der = connection.sock.getpeercert(binary_form=True)
         assert hashlib.sha256(der).hexdigest().upper() == fingerprint.replace(":", "")
     finally:
-        process.terminate()
-        process.wait(10)
-        log.close()
         server.close()
     print("TLS: tls init makes a pair cofferd serves HTTPS with; the printed fingerprint matches")
 

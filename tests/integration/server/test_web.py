@@ -13,7 +13,6 @@ import ssl
 import subprocess
 import sys
 import tempfile
-import time
 
 from coffer_harness import CofferServer, bin_path
 
@@ -220,26 +219,14 @@ def check_tls():
     subprocess.run([bin_path("coffer-admin"), "--data", os.path.join(tmp, "tlsdata"), "tls", "init", "--dir", tls_dir],
                    capture_output=True, text=True, check=True)
     server = CofferServer(config_text=f"tls:\n  certificate: {tls_dir}/cert.pem\n  private_key: {tls_dir}/key.pem\n")
-    log = open(server.log_path, "a")
-    process = subprocess.Popen(server.command(), stdout=log, stderr=log)
     try:
-        deadline = time.time() + 20
-        port = None
-        while time.time() < deadline and port is None:
-            for line in server.log().splitlines():
-                if "listening on https://127.0.0.1:" in line:
-                    port = int(line.rsplit(":", 1)[1].split()[0])
-            time.sleep(0.05)
-        assert port, server.log()
+        port = server.start(scheme="https").port
         context = ssl.create_default_context(cafile=f"{tls_dir}/cert.pem")
         for path, expected in [("/v1/health", 200), ("/js/crypto/fernet.js", 200), ("/package.json", 404)]:
             status, headers, _ = raw(port, "GET", path, connection_class=http.client.HTTPSConnection, context=context)
             assert status == expected, (path, status)
             check_security_headers(headers, "HTTPS GET " + path, tls=True)
     finally:
-        process.terminate()
-        process.wait(10)
-        log.close()
         server.close()
     print("HTTPS: the same headers and HSTS")
 

@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { eventually } from '../eventually.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const webRoot = path.resolve(here, '../../../web');
@@ -32,21 +33,6 @@ const sha256File = (/** @type {string} */ file) => sha256(fs.readFileSync(file))
 
 function coffer(...args) {
   return execFileSync(env('COFFER_COFFER'), ['--profile', env('COFFER_PROFILE'), ...args], { encoding: 'utf8', timeout: 600_000 });
-}
-
-/** Polls `condition` until it holds (an exception counts as not yet), for at most `seconds`. */
-async function eventually(what, condition, seconds = 60) {
-  const deadline = Date.now() + seconds * 1000;
-  let last = null;
-  for (;;) {
-    try {
-      if (await condition()) return;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`${what}: not seen within ${seconds} s${last ? ` (${last.message})` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 const mountHas = (/** @type {string} */ rel, /** @type {string} */ hash) => eventually(`${rel} on the mount`, () => {
