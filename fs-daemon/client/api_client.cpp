@@ -54,11 +54,7 @@ Result<Session> ApiClient::create_session(const std::string& user, ByteView auth
 }
 
 Status ApiClient::delete_current_session() {
-  HttpRequest request;
-  request.method = "DELETE";
-  request.target = "/v1/sessions/current";
-  request.idempotent = true;
-  return call_no_body(request, "logout");
+  return call_no_body(delete_request("/v1/sessions/current"), "logout");
 }
 
 Result<Account> ApiClient::get_account() {
@@ -92,11 +88,7 @@ Result<std::vector<SessionInfo>> ApiClient::list_sessions() {
 }
 
 Status ApiClient::revoke_session(const std::string& session_id) {
-  HttpRequest request;
-  request.method = "DELETE";
-  request.target = "/v1/sessions/" + url_escape(session_id);
-  request.idempotent = true;
-  return call_no_body(request, "revoke session");
+  return call_no_body(delete_request("/v1/sessions/" + url_escape(session_id)), "revoke session");
 }
 
 Result<std::uint64_t> ApiClient::revoke_other_sessions(ByteView current_auth_key) {

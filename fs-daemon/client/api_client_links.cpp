@@ -68,11 +68,7 @@ Result<std::vector<remote::LinkInfo>> ApiClient::list_links() {
 }
 
 Status ApiClient::delete_link(const std::string& link_id) {
-  HttpRequest request;
-  request.method = "DELETE";
-  request.target = "/v1/links/" + url_escape(link_id);
-  request.idempotent = true;
-  return call_no_body(request, "revoke link");
+  return call_no_body(delete_request("/v1/links/" + url_escape(link_id)), "revoke link");
 }
 
 }  // namespace coffer::client

@@ -54,11 +54,7 @@ Result<remote::ShareInfo> ApiClient::put_share(const std::string& node_id, const
 }
 
 Status ApiClient::delete_share(const std::string& node_id, const std::string& grantee) {
-  HttpRequest request;
-  request.method = "DELETE";
-  request.target = "/v1/shares/" + url_escape(node_id) + "/" + url_escape(grantee);
-  request.idempotent = true;
-  return call_no_body(request, "unshare");
+  return call_no_body(delete_request("/v1/shares/" + url_escape(node_id) + "/" + url_escape(grantee)), "unshare");
 }
 
 Result<Bytes> ApiClient::public_key(const std::string& user) {

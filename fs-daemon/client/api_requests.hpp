@@ -38,4 +38,11 @@ inline HttpRequest get_request(std::string target) {
   return request;
 }
 
+// A DELETE may be retried: twice leaves the server as once does.
+inline HttpRequest delete_request(std::string target) {
+  HttpRequest request = get_request(std::move(target));
+  request.method = "DELETE";
+  return request;
+}
+
 }  // namespace coffer::client
