@@ -15,7 +15,8 @@ namespace {
 using storage::Transaction;
 
 constexpr std::string_view kTokenPrefix = "link.";
-constexpr std::size_t kMaxListed = 10 * protocol::kMaxLinksPerUser;
+constexpr std::size_t kMaxListed = 10 * protocol::kMaxLinksPerUser;  // live or ended, per user
+constexpr std::int64_t kEndedLinksKeptSeconds = 30 * 24 * 3600;     // an expired link, in `link list`
 
 Status audit(Transaction& txn, std::int64_t now, const char* event, const std::optional<std::string>& user,
              const std::string& address, const std::string& detail) {
@@ -74,6 +75,9 @@ Result<Caller> authenticate_link(Context& context, std::string_view token, const
     auto link = txn.links().find((*found)->link_id);
     if (!link) return link.error();
     if (!*link) return make_error(Errc::unauthenticated, "the link was revoked");
+    auto creator = txn.users().find_by_id((*link)->creator_id);  // disabling an account ends its tokens
+    if (!creator) return creator.error();
+    if (!*creator || (*creator)->disabled) return make_error(Errc::unauthenticated, "the link's owner is disabled");
     Caller caller;
     caller.address = address;
     caller.link = LinkAccess{(*link)->id, (*link)->node_id};
@@ -104,6 +108,17 @@ Outcome<protocol::CreateLinkResponse> LinkService::create(const Caller& caller, 
       auto entries = txn.nodes().count_entries_of(node->id);
       if (!entries) return entries.error();
       if (*entries == 0) return make_error(Errc::invalid_argument, "a root folder cannot be linked; link a folder in it");
+    }
+    // Ended links stay listed (with why they ended) for a while, then go; all of a user's links
+    // together are bounded, so links that end by downloads cannot pile up without limit.
+    COFFER_TRY_STATUS(txn.links().remove_expired_before(caller.user_id, now - kEndedLinksKeptSeconds));
+    auto all = txn.links().count_all(caller.user_id);
+    if (!all) return all.error();
+    if (*all >= kMaxListed) {
+      return Outcome<protocol::CreateLinkResponse>(
+          make_error(Errc::invalid_argument, "at most " + std::to_string(kMaxListed) +
+                                                 " links per user, live or ended; revoke ended ones first"),
+          protocol::Json{{"too_many_links", true}});
     }
     auto live = txn.links().count_live(caller.user_id, now);
     if (!live) return live.error();

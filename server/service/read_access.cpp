@@ -30,7 +30,8 @@ Result<bool> link_reads_blob(storage::Transaction& txn, const LinkAccess& access
   if (!link) return link.error();
   auto root = acl::check_link_usable(txn, *link);
   if (!root) return root.error();
-  auto nodes = txn.content().nodes_referencing(blob_id, kMaxReferencesChecked);
+  // The current version only: a link shares what the file is now, not its history.
+  auto nodes = txn.content().nodes_currently_referencing(blob_id, kMaxReferencesChecked);
   if (!nodes) return nodes.error();
   for (const auto& node_id : *nodes) {
     auto reaches = acl::link_reaches(txn, *link, node_id);

@@ -114,6 +114,9 @@ class ContentTable {
   virtual Result<bool> holds_blob(std::int64_t user_id, const std::string& blob_id) = 0;
   // Nodes with a version that lists the blob, at most `limit`.
   virtual Result<std::vector<std::string>> nodes_referencing(const std::string& blob_id, std::size_t limit) = 0;
+  // Nodes whose current version lists the blob, at most `limit` (what a link may read).
+  virtual Result<std::vector<std::string>> nodes_currently_referencing(const std::string& blob_id,
+                                                                       std::size_t limit) = 0;
   // The blobs the user holds, split by the versions that list them (UsageSplit).
   virtual Result<UsageSplit> usage_split(std::int64_t user_id) = 0;
 };
@@ -171,6 +174,10 @@ class LinkTable {
   virtual Result<std::vector<LinkRecord>> list_by_creator(std::int64_t creator_id, std::size_t limit) = 0;
   // The user's links still usable at `now`: not expired and with downloads left.
   virtual Result<std::uint64_t> count_live(std::int64_t creator_id, std::int64_t now) = 0;
+  // All the user's links, live or ended.
+  virtual Result<std::uint64_t> count_all(std::int64_t creator_id) = 0;
+  // Removes the user's links that expired at or before `cutoff` (their tokens go with them).
+  virtual Status remove_expired_before(std::int64_t creator_id, std::int64_t cutoff) = 0;
   // Adds one download; false (nothing changed) when the link is gone, expired at `now` or has
   // no downloads left.
   virtual Result<bool> count_download(const std::string& id, std::int64_t now) = 0;

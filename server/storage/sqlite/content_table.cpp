@@ -138,6 +138,18 @@ Result<std::vector<std::string>> SqliteContent::nodes_referencing(const std::str
   return nodes;
 }
 
+Result<std::vector<std::string>> SqliteContent::nodes_currently_referencing(const std::string& blob_id,
+                                                                          std::size_t limit) {
+  COFFER_QUERY(query, db_,
+               "SELECT DISTINCT c.node_id FROM version_chunks c JOIN nodes n ON n.id = c.node_id AND n.version = c.version "
+               "WHERE c.blob_id = ?1 LIMIT ?2");
+  query.bind(1, blob_id).bind(2, static_cast<std::int64_t>(limit));
+  std::vector<std::string> nodes;
+  while (query.next()) nodes.push_back(query.text(0));
+  COFFER_TRY_STATUS(query.status());
+  return nodes;
+}
+
 Result<UsageSplit> SqliteContent::usage_split(std::int64_t user_id) {
   // Each held blob takes the first class a version lists it in: 0 the current version of a node
   // not in the trash, 1 an older version of one, 2 any version of a node in the trash.

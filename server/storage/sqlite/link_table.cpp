@@ -62,6 +62,19 @@ Result<std::uint64_t> SqliteLinks::count_live(std::int64_t creator_id, std::int6
   return query.uint64(0);
 }
 
+Result<std::uint64_t> SqliteLinks::count_all(std::int64_t creator_id) {
+  COFFER_QUERY(query, db_, "SELECT count(*) FROM links WHERE creator_id = ?1");
+  query.bind(1, creator_id);
+  if (!query.next()) return make_error(Errc::io, "counting links failed");
+  return query.uint64(0);
+}
+
+Status SqliteLinks::remove_expired_before(std::int64_t creator_id, std::int64_t cutoff) {
+  COFFER_QUERY(query, db_, "DELETE FROM links WHERE creator_id = ?1 AND expires_at IS NOT NULL AND expires_at <= ?2");
+  query.bind(1, creator_id).bind(2, cutoff);
+  return query.run();
+}
+
 Result<bool> SqliteLinks::count_download(const std::string& id, std::int64_t now) {
   COFFER_QUERY(query, db_,
                "UPDATE links SET downloads = downloads + 1 WHERE id = ?1 AND (expires_at IS NULL OR expires_at > ?2) "

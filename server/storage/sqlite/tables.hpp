@@ -90,6 +90,7 @@ class SqliteContent final : public ContentTable {
   Result<bool> hold_blob(std::int64_t user_id, const std::string& blob_id) override;
   Result<bool> holds_blob(std::int64_t user_id, const std::string& blob_id) override;
   Result<std::vector<std::string>> nodes_referencing(const std::string& blob_id, std::size_t limit) override;
+  Result<std::vector<std::string>> nodes_currently_referencing(const std::string& blob_id, std::size_t limit) override;
   Result<UsageSplit> usage_split(std::int64_t user_id) override;
 
  private:
@@ -154,6 +155,8 @@ class SqliteLinks final : public LinkTable {
   Status remove(const std::string& id) override;
   Result<std::vector<LinkRecord>> list_by_creator(std::int64_t creator_id, std::size_t limit) override;
   Result<std::uint64_t> count_live(std::int64_t creator_id, std::int64_t now) override;
+  Result<std::uint64_t> count_all(std::int64_t creator_id) override;
+  Status remove_expired_before(std::int64_t creator_id, std::int64_t cutoff) override;
   Result<bool> count_download(const std::string& id, std::int64_t now) override;
   Status insert_token(const LinkTokenRecord& token) override;
   Result<std::optional<LinkTokenRecord>> find_token(const std::string& token_hash) override;

@@ -8,6 +8,7 @@
 
 using namespace coffer;
 using namespace coffer::server;
+using coffer::test::blob_id_of;
 using coffer::test::hex_id;
 using coffer::test::kTestKey;
 
@@ -151,4 +152,37 @@ TEST_CASE("at most 1000 live links per user; used-up links do not count") {
   CHECK(refused.details().contains("too_many_links"));
   (void)w.opened(first);  // its one download used
   CHECK(w.services->links.create(w.alice, w.request(w.file, "file")));
+}
+
+TEST_CASE("a link reads the current version's blobs only, and ends when its owner is disabled") {
+  World w;
+  REQUIRE(w.put("one"));
+  REQUIRE(w.services->content.commit(w.alice, w.file, protocol::CommitRequest{0, 1, "AAAA", {blob_id_of("one")}, {}}));
+  REQUIRE(w.put("two"));
+  REQUIRE(w.services->content.commit(w.alice, w.file, protocol::CommitRequest{1, 2, "AAAA", {blob_id_of("two")}, {}}));
+  auto request = w.request(w.docs, "folder");
+  REQUIRE(w.services->links.create(w.alice, request));
+  auto open = w.services->links.open(request.link_id, "192.0.2.1");
+  REQUIRE(open);
+  auto caller = w.services->auth.authenticate(open->token, "192.0.2.1");
+  REQUIRE(caller);
+  CHECK(w.services->content.open_blob(*caller, blob_id_of("two")));
+  CHECK(w.services->content.open_blob(*caller, blob_id_of("one")).error().code == Errc::not_found);  // history is not linked
+
+  REQUIRE(w.services->admin.set_disabled(coffer::test::kTestActor, "alice", true));
+  CHECK(w.services->auth.authenticate(open->token, "192.0.2.1").error().code == Errc::unauthenticated);
+}
+
+TEST_CASE("an expired link stays listed for 30 days, then the next new link removes it") {
+  World w;
+  auto expiring = w.request(w.file, "file");
+  expiring.expires_at = w.now + 60;
+  REQUIRE(w.services->links.create(w.alice, expiring));
+  w.now += 29 * 24 * 3600;
+  REQUIRE(w.services->links.create(w.alice, w.request(w.file, "file")));
+  CHECK(w.services->links.list(w.alice)->links.size() == 2);
+  w.now += 2 * 24 * 3600;
+  REQUIRE(w.services->links.create(w.alice, w.request(w.file, "file")));
+  CHECK(w.services->links.list(w.alice)->links.size() == 2);
+  CHECK(w.services->links.info(expiring.link_id, "192.0.2.5").error().code == Errc::not_found);
 }
