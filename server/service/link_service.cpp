@@ -16,6 +16,9 @@ using storage::Transaction;
 
 constexpr std::string_view kTokenPrefix = "link.";
 constexpr std::size_t kMaxListed = 10 * protocol::kMaxLinksPerUser;  // live or ended, per user
+// Live tokens of one link: anyone with its id can open it again and again, and each opening
+// adds a token row; past this the oldest token is dropped (its reader opens the link again).
+constexpr std::size_t kMaxTokensPerLink = 1000;
 constexpr std::int64_t kEndedLinksKeptSeconds = 30 * 24 * 3600;     // an expired link, in `link list`
 
 Status audit(Transaction& txn, std::int64_t now, const char* event, const std::optional<std::string>& user,
@@ -215,6 +218,7 @@ Outcome<protocol::LinkOpened> LinkService::open(const std::string& link_id, cons
                    const std::int64_t expires = std::min(link.expires_at.value_or(INT64_MAX), now + kLinkTokenLifetime);
                    COFFER_TRY_STATUS(txn.links().remove_expired_tokens(now));
                    COFFER_TRY_STATUS(txn.links().insert_token({secret_hash(token), link_id, now, expires}));
+                   COFFER_TRY_STATUS(txn.links().keep_newest_tokens(link_id, kMaxTokensPerLink));
                    COFFER_TRY_STATUS(audit(txn, now, "link_opened", found->second, address,
                                            "link " + link_id + ", download " + std::to_string(link.downloads + 1) +
                                                (link.max_downloads ? " of " + std::to_string(*link.max_downloads) : "")));

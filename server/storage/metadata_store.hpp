@@ -183,6 +183,8 @@ class LinkTable {
   virtual Result<bool> count_download(const std::string& id, std::int64_t now) = 0;
   virtual Status insert_token(const LinkTokenRecord& token) = 0;
   virtual Result<std::optional<LinkTokenRecord>> find_token(const std::string& token_hash) = 0;
+  // Keeps the link's newest `keep` tokens and removes the older ones.
+  virtual Status keep_newest_tokens(const std::string& link_id, std::size_t keep) = 0;
   // Removes the tokens expired at `now`; returns how many.
   virtual Result<std::uint64_t> remove_expired_tokens(std::int64_t now) = 0;
 };

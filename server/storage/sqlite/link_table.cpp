@@ -100,6 +100,14 @@ Result<std::optional<LinkTokenRecord>> SqliteLinks::find_token(const std::string
   return std::optional<LinkTokenRecord>();
 }
 
+Status SqliteLinks::keep_newest_tokens(const std::string& link_id, std::size_t keep) {
+  COFFER_QUERY(query, db_,
+               "DELETE FROM link_tokens WHERE link_id = ?1 AND rowid <= (SELECT rowid FROM link_tokens "
+               "WHERE link_id = ?1 ORDER BY rowid DESC LIMIT 1 OFFSET ?2)");
+  query.bind(1, link_id).bind(2, static_cast<std::int64_t>(keep));
+  return query.run();
+}
+
 Result<std::uint64_t> SqliteLinks::remove_expired_tokens(std::int64_t now) {
   COFFER_QUERY(query, db_, "DELETE FROM link_tokens WHERE expires_at <= ?1");
   query.bind(1, now);

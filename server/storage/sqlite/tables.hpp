@@ -160,6 +160,7 @@ class SqliteLinks final : public LinkTable {
   Result<bool> count_download(const std::string& id, std::int64_t now) override;
   Status insert_token(const LinkTokenRecord& token) override;
   Result<std::optional<LinkTokenRecord>> find_token(const std::string& token_hash) override;
+  Status keep_newest_tokens(const std::string& link_id, std::size_t keep) override;
   Result<std::uint64_t> remove_expired_tokens(std::int64_t now) override;
 
  private:

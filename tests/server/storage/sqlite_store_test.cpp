@@ -114,6 +114,21 @@ TEST_CASE("sessions: live listing, revocation, token lookup") {
   CHECK(txn->sessions().revoke("s1", 101).error().code == Errc::not_found);  // already revoked
 }
 
+TEST_CASE("link tokens: a link keeps its newest tokens, the others of it go, another link's stay") {
+  TempDir dir;
+  auto store = open_store(dir);
+  auto txn = begin(*store);
+  for (int i = 0; i < 5; ++i) REQUIRE(txn->links().insert_token({"a" + std::to_string(i), "link-a", i, 1000}));
+  REQUIRE(txn->links().insert_token({"b0", "link-b", 0, 1000}));
+  REQUIRE(txn->links().keep_newest_tokens("link-a", 2));
+  for (int i = 0; i < 3; ++i) CHECK_FALSE(*txn->links().find_token("a" + std::to_string(i)));
+  CHECK(*txn->links().find_token("a3"));
+  CHECK(*txn->links().find_token("a4"));
+  CHECK(*txn->links().find_token("b0"));
+  REQUIRE(txn->links().keep_newest_tokens("link-a", 2));  // fewer than kept: nothing goes
+  CHECK(*txn->links().find_token("a3"));
+}
+
 TEST_CASE("deleting a user removes what they own") {
   TempDir dir;
   auto store = open_store(dir);
