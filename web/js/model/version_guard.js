@@ -20,6 +20,9 @@ export class VersionGuard {
    * @param {number} value
    */
   static check(seen, what, id, value) {
+    // The server's JSON could hold "10" or nothing where a number belongs: strings compare as
+    // text and undefined never compares lower, so anything but a whole number is refused.
+    if (!Number.isSafeInteger(value) || value < 0) throw integrityError(`node ${id}: the server offers ${what} ${String(value)}, not a whole number`);
     const highest = seen.get(id) ?? 0;
     if (value < highest) throw integrityError(`node ${id}: the server offers ${what} ${value}, older than ${highest} seen before`);
     seen.set(id, value);
