@@ -3,7 +3,7 @@
 // with it (and the password, when the link has one) and this page decrypts in the browser,
 // read-only. Expired, used-up, revoked, wrong-password and tampered links are shown as errors.
 import { ApiClient } from '../api/client.js';
-import { linkInfo, openFolder, openLink } from '../model/index.js';
+import { linkInfo, openFolder, openLink, startLinkOpening } from '../model/index.js';
 import { byId, describeError, formatBytes, formatDate, h, replace } from '../app/dom.js';
 import { downloadEntry } from '../app/download_action.js';
 import { serviceWorker } from '../app/download.js';
@@ -113,6 +113,9 @@ async function showFolder(session, root, path) {
       h('td', { className: 'num wide' }, formatDate(entry.mtime)))))));
 }
 
+/** The server's answer to this page's one opening of the link: kept across password attempts. */
+let opening = null;
+
 /**
  * @param {string} linkId
  * @param {string} secret
@@ -122,7 +125,9 @@ async function showFolder(session, root, path) {
 async function open(linkId, secret, password, info) {
   status.textContent = password ? 'Deriving the key from the password…' : 'Opening…';
   errorLine.textContent = '';
-  const session = await openLink(api, linkId, secret, password ?? null);
+  // One opening (one download counted) serves every password attempt on this page.
+  opening ??= await startLinkOpening(api, linkId);
+  const session = await openLink(api, linkId, secret, password ?? null, opening);
   byId('link-password-form').hidden = true;
   status.textContent = '';
   const entry = linkedEntry(session);

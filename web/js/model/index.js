@@ -9,4 +9,4 @@ export { listTrash, restoreFromTrash, purgeFromTrash } from './trash.js';
 export { listVersions, restoreVersion } from './versions.js';
 export { usage, listSessions, revokeSession, whois } from './account.js';
 export { share, unshare, sharedWithMe, listOutgoingShares } from './shares.js';
-export { createLink, listLinks, revokeLink, linkInfo, openLink, parseLinkUrl } from './links.js';
+export { createLink, listLinks, revokeLink, linkInfo, openLink, parseLinkUrl, startLinkOpening } from './links.js';

@@ -122,7 +122,20 @@ export function linkInfo(api, linkId) {
 }
 
 /**
- * Opens a link (counting one download) into a read-only session whose root is the linked node:
+ * Asks the server to open a link: counts one download and answers the sealed node key and a
+ * read token (12 h at most). A page keeps the answer for another password attempt, so that a
+ * typo does not spend a download.
+ * @param {import('../api/client.js').ApiClient} api
+ * @param {string} linkId
+ * @returns {Promise<any>}
+ */
+export function startLinkOpening(api, linkId) {
+  return api.request('POST', `/v1/links/${linkId}/open`);
+}
+
+/**
+ * Opens a link (counting one download, unless `opening` is a startLinkOpening answer already
+ * had) into a read-only session whose root is the linked node:
  * `openFolder(session)` lists a folder link, `readFile(session, session.entry)` reads a file
  * link. A wrong URL or password is integrity. The link carries no name (docs/crypto.md,
  * "Links"): the entry is named "shared file" or "shared folder".
@@ -130,9 +143,10 @@ export function linkInfo(api, linkId) {
  * @param {string} linkId the id as in the URL
  * @param {Uint8Array | string} secret the fragment's 32 bytes, or its text
  * @param {string | null} [password]
+ * @param {any} [opening] startLinkOpening's answer, when the caller has it
  * @returns {Promise<import('./session.js').Session & { entry: import('./listing.js').Entry, link: { kind: string, entry: import('./listing.js').Entry, tokenExpiresAt: Date } }>}
  */
-export async function openLink(api, linkId, secret, password = null) {
+export async function openLink(api, linkId, secret, password = null, opening = null) {
   const secretBytes = typeof secret === 'string' ? base64urlDecode(secret) : secret;
   const linkIdBytes = base64urlDecode(linkId);
   const info = await linkInfo(api, linkId);
@@ -144,7 +158,7 @@ export async function openLink(api, linkId, secret, password = null) {
   } finally {
     wipe(ikm);
   }
-  const opened = await api.request('POST', `/v1/links/${linkId}/open`);
+  const opened = opening ?? await startLinkOpening(api, linkId);
   const target = await openLinkKey(sealKey, base64urlDecode(opened.sealed_key), { kind: opened.kind, nodeId: opened.node_id });
   /** @type {import('./session.js').Session} */
   const session = {
