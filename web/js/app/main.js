@@ -8,6 +8,7 @@ import { clearMessages } from './context.js';
 import { byId, describeError } from './dom.js';
 import { serviceWorker } from './download.js';
 import { showFiles } from './files_view.js';
+import { browserKnownKeys } from './known_keys.js';
 import { showLinks } from './links_view.js';
 import { showShared } from './shared_view.js';
 import { showTrash } from './trash_view.js';
@@ -74,7 +75,8 @@ byId('login-form').addEventListener('submit', async (event) => {
   progress.hidden = false;
   progress.value = 0;
   try {
-    const session = await login(api, user, passwordField.value, { device: deviceName(), onProgress: (f) => { progress.value = f; } });
+    const session = await login(api, user, passwordField.value,
+      { device: deviceName(), knownKeys: browserKnownKeys(user), onProgress: (f) => { progress.value = f; } });
     passwordField.value = '';
     ctx = { session, show, logout: () => { doLogout(); } };
     byId('login-view').hidden = true;
