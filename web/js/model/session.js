@@ -96,6 +96,9 @@ function forget(session) {
   session.keys.clear();
   if (session.masterKey) wipe(session.masterKey);
   session.masterKey = null;
+  session.identity = null; // a non-extractable CryptoKey: dropped, the browser frees it
+  session.shares.clear();
+  session.folderStates?.clear();
   session.token = '';
 }
 
