@@ -257,6 +257,26 @@ test('a chunk edited in the server data directory is refused as integrity, never
   await assert.rejects(reader.read(), isIntegrity);
 });
 
+test('a chunk longer than its manifest allows is refused before it is all read', async () => {
+  const data = randomData(MiB + 10);
+  const entry = await model.uploadFile(alice, null, 'oversized.bin', new Blob([data]));
+  let served = 0;
+  const endless = () => new ReadableStream({ // what a hostile server could send for a blob: no end
+    pull(controller) {
+      served += 64 * 1024;
+      controller.enqueue(new Uint8Array(64 * 1024));
+    },
+  });
+  const lying = new ApiClient(env.url, {
+    fetch: async (input, init) => (/\/v1\/blobs\//.test(new URL(input).pathname)
+      ? new Response(endless(), { status: 200, headers: { 'Content-Type': 'application/octet-stream' } })
+      : fetch(input, init)),
+  });
+  const reader = model.readFile({ ...alice, api: lying }, entry).getReader();
+  await assert.rejects(reader.read(), isIntegrity);
+  assert.ok(served < 8 * MiB, `read ${served} bytes of blobs that should have been refused at about 1 MiB each`);
+});
+
 test('a listing edited in flight is refused as integrity', async () => {
   const swapped = new ApiClient(env.url, {
     fetch: lyingFetch(/\/entries$/, (body) => {

@@ -94,14 +94,43 @@ export class ApiClient {
   }
 
   /**
-   * A blob's bytes (docs/api.md, GET /v1/blobs/{id}).
+   * A blob's bytes (docs/api.md, GET /v1/blobs/{id}), at most `maxBytes`: a longer answer is
+   * refused (ApiError `too_large`) as soon as it is seen, before it is all in memory.
    * @param {string} blobId
    * @param {string | null} token
    * @param {AbortSignal} [signal]
+   * @param {number} [maxBytes]
    */
-  async getBytes(blobId, token, signal) {
+  async getBytes(blobId, token, signal, maxBytes = Infinity) {
     const response = await this.send('GET', `/v1/blobs/${blobId}`, { token, signal });
-    return new Uint8Array(await response.arrayBuffer());
+    const tooLarge = () => new ApiError(response.status, 'too_large', `GET blob ${blobId}: more than the ${maxBytes} bytes expected`);
+    if (Number(response.headers.get('Content-Length') ?? 0) > maxBytes) {
+      await response.body?.cancel();
+      throw tooLarge();
+    }
+    if (!response.body) return new Uint8Array(0);
+    const reader = response.body.getReader();
+    /** @type {Uint8Array[]} */
+    const parts = [];
+    let length = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      length += value.length;
+      if (length > maxBytes) {
+        await reader.cancel();
+        throw tooLarge();
+      }
+      parts.push(value);
+    }
+    if (parts.length === 1) return parts[0];
+    const bytes = new Uint8Array(length);
+    let at = 0;
+    for (const part of parts) {
+      bytes.set(part, at);
+      at += part.length;
+    }
+    return bytes;
   }
 }
 

@@ -6,7 +6,7 @@
 import { base64urlDecode } from '../crypto/base64url.js';
 import { decryptChunk } from '../crypto/chunk.js';
 import { integrityError } from '../crypto/errors.js';
-import { importFernetKey } from '../crypto/fernet.js';
+import { fernetRawSize, importFernetKey } from '../crypto/fernet.js';
 import { hexEncode } from '../crypto/hex.js';
 import { coveredBytes, openManifest } from '../crypto/manifest.js';
 import { call } from './session.js';
@@ -56,7 +56,14 @@ export function readFile(session, entry, options = {}) {
   const fetchNext = () => {
     const index = fetched++;
     const chunk = manifest.chunks[index];
-    const promise = chunk ? session.api.getBytes(hexEncode(chunk.id), session.token, controller.signal) : Promise.resolve(null);
+    // No longer than the token of the bytes the manifest says it covers: a server cannot make
+    // the page hold more than that per chunk.
+    const promise = chunk
+      ? session.api.getBytes(hexEncode(chunk.id), session.token, controller.signal, fernetRawSize(coveredBytes(manifest, index)))
+        .catch((error) => {
+          throw error?.code === 'too_large' ? integrityError(`chunk ${index}: longer than the manifest allows`) : error;
+        })
+      : Promise.resolve(null);
     promise.catch(() => null); // consumed in order by pull; this keeps an early failure from being unhandled
     ahead.push(promise);
   };
