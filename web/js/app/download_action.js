@@ -17,7 +17,10 @@ export async function downloadEntry(session, entry, transfers) {
   const progress = new Progress(transfers, `Downloading ${entry.name}`);
   progress.update(0, size);
   try {
-    await saveStream(target, entry.name, size, readFile(session, entry), (done) => progress.update(done, size));
+    // The version listed, whose size the save was announced with (Content-Length), not whatever
+    // is current by now: a newer one from another device would not match it.
+    const listed = entry.version ? { version: entry.version } : {};
+    await saveStream(target, entry.name, size, readFile(session, entry, listed), (done) => progress.update(done, size));
     progress.finish(size);
     return true;
   } catch (error) {
