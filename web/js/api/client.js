@@ -1,6 +1,7 @@
 // The HTTP client of the dashboard and the Node tests: JSON in, JSON or bytes out, errors as
 // ApiError (docs/api.md). It holds no session: each call carries its token, so one client
 // serves a login, a link's read-only session and the public routes alike.
+import { concatBytes } from '../crypto/bytes.js';
 import { ApiError, apiErrorFrom } from './api_error.js';
 
 /**
@@ -123,14 +124,7 @@ export class ApiClient {
       }
       parts.push(value);
     }
-    if (parts.length === 1) return parts[0];
-    const bytes = new Uint8Array(length);
-    let at = 0;
-    for (const part of parts) {
-      bytes.set(part, at);
-      at += part.length;
-    }
-    return bytes;
+    return parts.length === 1 ? parts[0] : concatBytes(...parts);
   }
 }
 

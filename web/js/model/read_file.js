@@ -4,6 +4,7 @@
 // long as the part of the file it covers; holes read as zeros. A few chunks are fetched ahead,
 // so the network and the decryption overlap; memory stays a few chunks whatever the file.
 import { base64urlDecode } from '../crypto/base64url.js';
+import { concatBytes } from '../crypto/bytes.js';
 import { decryptChunk } from '../crypto/chunk.js';
 import { integrityError } from '../crypto/errors.js';
 import { fernetRawSize, importFernetKey } from '../crypto/fernet.js';
@@ -105,19 +106,11 @@ export function readFile(session, entry, options = {}) {
  */
 export async function readAll(session, entry, options = {}) {
   const parts = [];
-  let size = 0;
   const reader = readFile(session, entry, options).getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
     parts.push(value);
-    size += value.length;
   }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  return concatBytes(...parts);
 }
