@@ -19,7 +19,7 @@ Result<nlohmann::json> daemon_request(const profile::ProfilePaths& paths, const 
 // Asks the running daemon to upload what it holds and waits up to `wait` for it, so that a
 // command about a path just written (share, link) finds it on the server. Not drained
 // (offline, or a change the server refuses): the command goes on with what the server has.
-void upload_pending_first(const profile::ProfilePaths& paths, std::chrono::seconds wait);
+void upload_pending_first(const profile::ProfilePaths& paths, std::chrono::seconds wait = std::chrono::seconds(60));
 // Changes waiting in the journal of a profile whose daemon is not running.
 std::uint64_t pending_journal_ops(const profile::ProfilePaths& paths, const profile::ProfileKeys& keys);
 // The journal's part of a daemon's status answer (pending_ops, set_aside, set_aside_latest,

@@ -18,9 +18,6 @@ namespace coffer::cli {
 namespace {
 
 constexpr const char* kDefaultExpiry = "7d";
-// The mount's uploads are waited for before linking, so that a file just written exists on
-// the server; a mount that cannot upload within this still links what the server has.
-constexpr int kUploadWaitSeconds = 60;
 
 struct LinkOptions {
   std::string path;
@@ -79,7 +76,7 @@ nlohmann::json or_null(const std::optional<T>& value) {
 // The node and its key from the mount, once what it holds for the server is uploaded; a node
 // the server does not have yet is refused by the server, with a hint.
 crypto::LinkTarget link_target(const profile::ProfilePaths& paths, const std::string& path) {
-  upload_pending_first(paths, std::chrono::seconds(kUploadWaitSeconds));
+  upload_pending_first(paths);
   const auto answer = ask_daemon("link", paths, {{"request", "link_target"}, {"path", path}});
   const auto kind = crypto::link_kind_from_name(answer.value("kind", std::string()));
   auto node_key = crypto::FernetKey::from_base64(answer.value("key", std::string()));

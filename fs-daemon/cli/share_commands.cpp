@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <chrono>
 #include <iomanip>
 #include <iostream>
 
@@ -14,9 +13,6 @@
 // The sharing commands (man/coffer.1, docs/client.md "Sharing").
 namespace coffer::cli {
 namespace {
-
-// How long share waits for the mount's pending uploads, so that what was just written is there.
-constexpr std::chrono::seconds kUploadWaitSeconds{60};
 
 struct ShareOptions {
   std::string path;
@@ -37,7 +33,7 @@ void run_share(const GlobalOptions& global, const ShareOptions& options) {
   }
   auto paths = paths_of(global);
   const std::string path = cloud_path(mountpoint_of("share", paths), options.path);
-  upload_pending_first(paths, kUploadWaitSeconds);  // `mkdir Photos && coffer share Photos bob`
+  upload_pending_first(paths);  // `mkdir Photos && coffer share Photos bob`
   auto answer = ask_daemon("share", paths, {{"request", "share"}, {"path", path}, {"user", options.user}, {"role", role}});
   std::cout << "Shared " << path << " with " << options.user << " (" << role << ").\n";
   const auto key = answer.value("key", std::string());
