@@ -2,7 +2,8 @@
 // browsers without the File System Access API. The page posts {type: 'download', id, name,
 // size} with a MessagePort, then opens /__coffer_download__/ID in a hidden frame; this worker
 // answers that request with a stream it pulls from the port, at most a few chunks ahead of
-// what the browser has written to disk, so a file of any size never sits in memory. Every other request goes to the network untouched.
+// what the browser has written to disk, so a file of any size never sits in memory. It is
+// registered for that prefix only, so the dashboard's own requests never pass through it.
 // Plaintext passes through here only in transit, never stored.
 /* global self, ReadableStream, URL, Response */
 

@@ -1,6 +1,7 @@
 // The model in Chromium (model_driver.py serves this page as index.html from a copy of web/):
 // the same module the Node tests drive, on the browser's fetch, WebCrypto, Blob and streams.
 // The page writes PASS or FAIL into #out; the driver reads the DOM Chromium dumps.
+import { ApiError } from './api/api_error.js';
 import { ApiClient } from './api/client.js';
 import * as model from './model/index.js';
 
@@ -18,6 +19,27 @@ function same(a, b) {
   return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
 
+/**
+ * The dashboard's upload path: pieces encrypted and PUT by workers, byte-exact like the page's
+ * own; and a PUT a worker's request is refused with reaches the page as the same ApiError.
+ * @param {import('./model/session.js').Session} session
+ * @param {import('./model/listing.js').Entry} folder
+ * @param {Uint8Array} data
+ */
+async function checkWorkers(session, folder, data) {
+  const workers = new model.PieceWorkers(2);
+  const file = await model.uploadFile(session, folder, 'workers.bin', new Blob([data]), { pieces: workers });
+  if (!same(await model.readAll(session, file), data)) throw new Error('the bytes the workers stored read back differ');
+  const other = await model.login(new ApiClient(''), 'alice', decodeURIComponent(location.hash.slice(1)), { device: 'chromium revoked' });
+  const [entry] = (await model.openFolder(other, null)).filter((e) => e.name === 'from-chromium');
+  const [target] = await model.openFolder(other, entry);
+  await model.revokeSession(session, /** @type {string} */ (other.sessionId));
+  const refused = await model.replaceContent(other, target, new Blob([data]), { pieces: workers }).then(() => null, (error) => error);
+  if (!(refused instanceof ApiError) || refused.status !== 401 || refused.code !== 'unauthenticated') {
+    throw new Error(`a worker's refused PUT came back as ${refused?.name} ${refused?.status} ${refused?.code}`);
+  }
+}
+
 async function check() {
   const api = new ApiClient('');
   const session = await model.login(api, 'alice', decodeURIComponent(location.hash.slice(1)), { device: 'chromium check' });
@@ -32,6 +54,7 @@ async function check() {
   const guest = await model.openLink(new ApiClient(''), link.linkId, link.secret);
   const inside = await model.openFolder(guest);
   if (!same(await model.readAll(guest, inside[0]), data)) throw new Error('the bytes read through the link differ');
+  await checkWorkers(session, folder, data);
   await model.logout(session);
   return 'PASS';
 }

@@ -10,14 +10,47 @@ const SW_PREFIX = '/__coffer_download__/';
 /** @type {Promise<ServiceWorkerRegistration | null> | null} */
 let registration = null;
 
-/** Registers sw.js once; null where service workers are unavailable (an insecure origin). */
+/**
+ * Registers sw.js once, for the download prefix only: the dashboard's page is then not one of
+ * its clients, so the page's own requests (every chunk's PUT and GET) go straight to the network
+ * instead of through the worker (docs/performance.md, "The dashboard"). A registration for the
+ * whole origin, left by an earlier version, is removed for the same reason. Resolves once the
+ * worker is active; null where service workers are unavailable (an insecure origin).
+ */
 export function serviceWorker() {
   if (!registration) {
     registration = ('serviceWorker' in navigator)
-      ? navigator.serviceWorker.register('/sw.js', { scope: '/' }).then(() => navigator.serviceWorker.ready).catch(() => null)
+      ? dropWholeOriginWorkers()
+        .then(() => navigator.serviceWorker.register('/sw.js', { scope: SW_PREFIX }))
+        .then(activeRegistration)
+        .catch(() => null)
       : Promise.resolve(null);
   }
   return registration;
+}
+
+async function dropWholeOriginWorkers() {
+  const scope = new URL(SW_PREFIX, location.href).href;
+  const registrations = await navigator.serviceWorker.getRegistrations();
+  await Promise.all(registrations.filter((r) => r.scope !== scope).map((r) => r.unregister()));
+}
+
+/**
+ * The registration once its worker is active (navigator.serviceWorker.ready would wait for a
+ * worker whose scope holds this page, which this one never does); null if it fails to install.
+ * @param {ServiceWorkerRegistration} registered
+ * @returns {Promise<ServiceWorkerRegistration | null>}
+ */
+function activeRegistration(registered) {
+  if (registered.active) return Promise.resolve(registered);
+  const worker = registered.installing ?? registered.waiting;
+  if (!worker) return Promise.resolve(null);
+  return new Promise((resolve) => {
+    worker.addEventListener('statechange', () => {
+      if (worker.state === 'activated') resolve(registered);
+      else if (worker.state === 'redundant') resolve(null);
+    });
+  });
 }
 
 /**

@@ -1,9 +1,19 @@
 // Uploads from the picker or a drop: files, and folders with everything in them (the folders
 // made first, then each file chunk by chunk through the model's uploadFile, so a file of any
-// size never sits in memory). One progress bar per upload, with speed and time left.
+// size never sits in memory; a few workers encrypt and store the chunks). One progress bar per
+// upload, with speed and time left.
 import { ApiError } from '../api/api_error.js';
-import { makeFolder, openFolder, uploadFile } from '../model/index.js';
+import { PieceWorkers, makeFolder, openFolder, uploadFile } from '../model/index.js';
 import { Progress } from './progress.js';
+
+/** @type {PieceWorkers | null} */
+let pieceWorkers = null;
+
+/** The page's upload workers, started at its first upload. */
+function uploadWorkers() {
+  pieceWorkers ??= new PieceWorkers();
+  return pieceWorkers;
+}
 
 /**
  * A file to upload and the folders above it, relative to the target folder.
@@ -126,6 +136,7 @@ export async function uploadAll(session, target, what, transfers) {
     for (const item of items) {
       const folder = await folderOf(item.dirs);
       await uploadFile(session, folder, item.file.name, item.file, {
+        pieces: uploadWorkers(),
         onProgress: (done) => progress.update(before + done, total),
       });
       before += item.file.size;

@@ -4,6 +4,7 @@ export { login, logout } from './session.js';
 export { openFolder, findFolderKey } from './listing.js';
 export { readFile, readAll, openVersion } from './read_file.js';
 export { uploadFile, replaceContent, CHUNK_SIZE } from './upload_file.js';
+export { PieceWorkers } from './piece_workers.js';
 export { makeFolder, rename, move, remove } from './tree_ops.js';
 export { listTrash, restoreFromTrash, purgeFromTrash } from './trash.js';
 export { listVersions, restoreVersion } from './versions.js';

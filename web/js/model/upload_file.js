@@ -4,14 +4,14 @@
 // creates the node with its attribute record (size and version in the reserved xattrs) and
 // commits version 1 with the sealed manifest. A name that holds a file gets a new version of
 // that file instead (commit and attribute record in one batch). Pieces are read from the Blob
-// one at a time, a few in flight, so a file of any size never sits in memory.
+// one at a time, a few in flight, so a file of any size never sits in memory; the page's thread
+// or a few workers encrypt and store them (store_piece.js, piece_workers.js).
 import { base64urlDecode, base64urlEncode } from '../crypto/base64url.js';
 import { constantTimeEqual } from '../crypto/bytes.js';
 import { tokenMac } from '../crypto/entry_seal.js';
-import { encryptChunkOrHole } from '../crypto/chunk.js';
 import { integrityError, invalidArgument } from '../crypto/errors.js';
 import { importFernetKey } from '../crypto/fernet.js';
-import { hexDecode, hexEncode } from '../crypto/hex.js';
+import { hexEncode } from '../crypto/hex.js';
 import { sealManifest } from '../crypto/manifest.js';
 import { sealAttributeRecord } from '../crypto/attribute_record.js';
 import { isValidName, nameTag } from '../crypto/names.js';
@@ -21,15 +21,17 @@ import { batch, folderForChange, sealEntry, sendChanges, withFolderRetry } from 
 import { entryOfNode, folderIdOf, keyOf, openEntry } from './listing.js';
 import { S_IFREG, SIZE_KEY, STORED_KEY, VERSION_KEY, nowTimestamp, openNodeRecord, withMeta, withoutMeta } from './node_record.js';
 import { call } from './session.js';
+import { inPagePieces } from './store_piece.js';
 
 export const CHUNK_SIZE = 1024 * 1024;
-const IN_FLIGHT = 3;
 
 /**
  * @typedef {object} UploadOptions
  * @property {(done: number, total: number) => void} [onProgress] plaintext bytes stored so far
  * @property {AbortSignal} [signal]
- * @property {number} [concurrency] pieces in flight (3)
+ * @property {import('./store_piece.js').PieceStore} [pieces] where pieces are encrypted and
+ *   stored: the page's own thread (the default), or workers (piece_workers.js)
+ * @property {number} [concurrency] pieces in flight (the piece store's own number)
  */
 
 /**
@@ -41,6 +43,7 @@ const IN_FLIGHT = 3;
  */
 async function storeChunks(session, key, blob, options) {
   const fileKey = await importFernetKey(key);
+  const pieces = options.pieces ?? inPagePieces;
   const count = Math.ceil(blob.size / CHUNK_SIZE);
   /** @type {Array<import('../crypto/manifest.js').ChunkRef | null>} */
   const chunks = new Array(count).fill(null);
@@ -52,13 +55,9 @@ async function storeChunks(session, key, blob, options) {
       const index = next++;
       options.signal?.throwIfAborted();
       const start = index * CHUNK_SIZE;
-      const piece = new Uint8Array(await blob.slice(start, Math.min(blob.size, start + CHUNK_SIZE)).arrayBuffer());
-      const sealed = await encryptChunkOrHole(fileKey, piece);
-      if (sealed) {
-        await call(session, 'PUT', `/v1/blobs/${sealed.id}`, { body: sealed.stored, signal: options.signal });
-        chunks[index] = { id: hexDecode(sealed.id), mac: sealed.mac, dataBlocks: sealed.dataBlocks };
-      }
-      done += piece.length;
+      const end = Math.min(blob.size, start + CHUNK_SIZE);
+      chunks[index] = await pieces.store(session.api, { blob, start, end, fileKey, token: session.token }, options.signal);
+      done += end - start;
       options.onProgress?.(done, blob.size);
     }
   };
@@ -67,7 +66,7 @@ async function storeChunks(session, key, blob, options) {
     throw error;
   });
   const workers = [];
-  for (let i = 0; i < Math.max(1, options.concurrency ?? IN_FLIGHT); i++) workers.push(guarded());
+  for (let i = 0; i < Math.max(1, options.concurrency ?? pieces.concurrency); i++) workers.push(guarded());
   const results = await Promise.allSettled(workers);
   const rejected = results.find((r) => r.status === 'rejected');
   if (rejected) throw /** @type {PromiseRejectedResult} */ (rejected).reason;
