@@ -10,9 +10,10 @@
 #include <iostream>
 
 #include "cli/daemon_commands.hpp"
-#include "protocol/formats.hpp"
 #include "config/units.hpp"
 #include "history/history_names.hpp"
+#include "protocol/formats.hpp"
+#include "util/unix_time.hpp"
 
 // The history commands (man/coffer.1): each asks the running mount daemon, which holds the
 // keys, the tree and the caches (docs/client.md "Versions and trash").
@@ -171,7 +172,7 @@ void run_trash_empty(const GlobalOptions& global, const HistoryOptions& options)
   nlohmann::json request = {{"request", "trash_empty"}, {"older_than", nullptr}};
   if (options.older_than) {
     auto age = value_or_fail("trash empty", history::parse_age(*options.older_than));
-    request["older_than"] = static_cast<std::int64_t>(std::time(nullptr)) - age;
+    request["older_than"] = unix_now() - age;
   }
   auto answer = ask_daemon("trash empty", paths, request);
   auto purged = answer.value("purged", std::uint64_t{0});

@@ -10,6 +10,7 @@
 #include "crypto/encoding.hpp"
 #include "crypto/link_seal.hpp"
 #include "crypto/random.hpp"
+#include "util/unix_time.hpp"
 
 // Share links for people without an account (man/coffer.1, docs/client.md "Links"):
 // `coffer link PATH` seals the node's key (which the running mount daemon holds) under a fresh
@@ -29,10 +30,6 @@ struct LinkOptions {
   bool json = false;
   std::string link_id;
 };
-
-std::int64_t now_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 // "never", or a count with a unit: s, m, h, d or w ("90m", "7d", "2w"). nullopt: never.
 std::optional<std::int64_t> expiry_of(const std::string& text) {
@@ -54,7 +51,7 @@ std::optional<std::int64_t> expiry_of(const std::string& text) {
     default: fail("link", "--expires takes a unit s, m, h, d or w (as 7d), or never", 2);
   }
   if (count > kMaxCount / unit) fail("link", "--expires: more than a century; use never", 2);
-  return now_seconds() + count * unit;
+  return unix_now() + count * unit;
 }
 
 std::string expiry_text(const std::optional<std::int64_t>& expires_at) {
@@ -213,7 +210,7 @@ void run_list(const GlobalOptions& global, const LinkOptions& options) {
     const auto expires = line.at("expires_at").is_null() ? std::nullopt
                                                           : std::optional(line.at("expires_at").get<std::int64_t>());
     std::string expiry = expiry_text(expires);
-    if (expires && *expires <= now_seconds()) expiry = "expired";
+    if (expires && *expires <= unix_now()) expiry = "expired";
     std::cout << std::setw(26) << line.at("link_id").get<std::string>() << std::setw(18) << expiry
               << std::setw(11) << downloads << std::setw(9) << (line.at("password").get<bool>() ? "yes" : "no")
               << (line.at("path").is_string() ? line.at("path").get<std::string>()

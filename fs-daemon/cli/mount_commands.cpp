@@ -16,6 +16,7 @@
 #include "config/units.hpp"
 #include "daemon/mount_daemon.hpp"
 #include "mount/mount_runtime.hpp"
+#include "util/unix_time.hpp"
 
 namespace coffer::cli {
 namespace {
@@ -186,8 +187,7 @@ void print_journal_problems(const profile::ProfilePaths& paths, const nlohmann::
 
 // "3 min", "2 h 5 min": how long ago `unix_seconds` was.
 std::string age_of(std::int64_t unix_seconds) {
-  auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
-  std::int64_t age = std::max<std::int64_t>(0, now.count() - unix_seconds);
+  std::int64_t age = std::max<std::int64_t>(0, unix_now() - unix_seconds);
   if (age < 60) return std::to_string(age) + " s";
   if (age < 3600) return std::to_string(age / 60) + " min";
   if (age < 86400) return std::to_string(age / 3600) + " h " + std::to_string(age % 3600 / 60) + " min";

@@ -16,11 +16,12 @@
 #include "daemon/share_answers.hpp"
 #include "feed/change_follower.hpp"
 #include "feed/share_refresher.hpp"
-#include "history/coffer_view.hpp"
 #include "fuse/fuse_mount.hpp"
+#include "history/coffer_view.hpp"
 #include "log/logging.hpp"
 #include "mount/mount_runtime.hpp"
 #include "profile/private_file.hpp"
+#include "util/unix_time.hpp"
 #include "vfs/metadata_writer.hpp"
 
 namespace coffer::daemon {
@@ -30,10 +31,6 @@ using Clock = std::chrono::steady_clock;
 
 mount::Remotes remotes_of(const MountRequest& request) {
   return {*request.remote, *request.foreground_remote, *request.connectivity};
-}
-
-std::int64_t unix_seconds(std::chrono::system_clock::time_point time) {
-  return std::chrono::duration_cast<std::chrono::seconds>(time.time_since_epoch()).count();
 }
 
 Status replay_journal(const MountRequest& request, mount::ProfileStores& stores) {

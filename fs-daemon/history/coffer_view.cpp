@@ -8,6 +8,7 @@
 #include <map>
 
 #include "history/history_names.hpp"
+#include "util/unix_time.hpp"
 
 namespace coffer::history {
 namespace {
@@ -21,13 +22,11 @@ std::string child_path(const std::string& folder, const std::string& name) {
   return (folder == "/" ? "" : folder) + "/" + name;
 }
 
-std::int64_t now_seconds() { return static_cast<std::int64_t>(std::time(nullptr)); }
-
 Error read_only() { return make_error(Errc::read_only, "the .coffer view is read-only"); }
 
 }  // namespace
 
-CofferView::CofferView(History& history, vfs::Vfs& vfs) : history_(history), vfs_(vfs), mounted_at_(now_seconds()) {
+CofferView::CofferView(History& history, vfs::Vfs& vfs) : history_(history), vfs_(vfs), mounted_at_(unix_now()) {
   ViewNode root;
   root.kind = Kind::root;
   root.mode = kFolderMode;

@@ -11,6 +11,7 @@
 #include "crypto/encoding.hpp"
 #include "crypto/keys.hpp"
 #include "profile/private_file.hpp"
+#include "util/unix_time.hpp"
 
 namespace coffer::profile {
 namespace {
@@ -39,10 +40,6 @@ class FileLock {
  private:
   int fd_ = -1;
 };
-
-std::int64_t now_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 Result<KeyMap> load(const std::filesystem::path& file, const std::string& server_url) {
   std::error_code ec;
@@ -109,7 +106,7 @@ Result<KeySighting> KnownKeys::check(const std::string& user, ByteView public_ke
     return it->second.verified ? KeySighting::verified : KeySighting::known;
   }
   const Bytes key(public_key.begin(), public_key.end());
-  (*keys)[user] = KnownKey{user, key, crypto::key_fingerprint(key), false, now_seconds()};
+  (*keys)[user] = KnownKey{user, key, crypto::key_fingerprint(key), false, unix_now()};
   COFFER_TRY_STATUS(store(file_, server_url_, *keys));
   return KeySighting::first;
 }
@@ -122,7 +119,7 @@ Status KnownKeys::trust(const std::string& user, ByteView public_key) {
   auto keys = load(file_, server_url_);
   if (!keys) return std::move(keys).error();
   const Bytes key(public_key.begin(), public_key.end());
-  (*keys)[user] = KnownKey{user, key, crypto::key_fingerprint(key), true, now_seconds()};
+  (*keys)[user] = KnownKey{user, key, crypto::key_fingerprint(key), true, unix_now()};
   return store(file_, server_url_, *keys);
 }
 

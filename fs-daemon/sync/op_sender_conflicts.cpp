@@ -12,6 +12,7 @@
 #include "sync/entry_planner.hpp"
 #include "sync/op_sender.hpp"
 #include "sync/record_meta.hpp"
+#include "util/unix_time.hpp"
 
 // What the sender does when the server moved past a local change (docs/client.md,
 // "Conflicts"): an edit is kept as a new file beside the original, a remove leaves a newer
@@ -23,10 +24,6 @@ namespace {
 constexpr int kPlacingRounds = 5;
 
 SecureBytes raw_key(const crypto::FernetKey& key) { return SecureBytes(key.raw().begin(), key.raw().end()); }
-
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 bool taken(const FolderModels::Model& model, const crypto::FernetKey& folder_key, const std::string& name) {
   return model.nodes.contains(crypto::name_tag(folder_key, name));

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "profile/private_file.hpp"
+#include "util/unix_time.hpp"
 
 namespace coffer::sync {
 namespace {
@@ -19,10 +20,6 @@ std::string file_name(std::uint64_t seq) {
   char name[24];
   std::snprintf(name, sizeof name, "%020llu", static_cast<unsigned long long>(seq));
   return name;
-}
-
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include "server/admin/commands.hpp"
 #include "server/admin/output.hpp"
 #include "server/retention/version_pruner.hpp"
+#include "util/unix_time.hpp"
 
 // coffer-admin versions prune and trash expire: the retention policy and the trash's age limit,
 // applied by hand (cofferd applies both on its schedule).
@@ -19,7 +20,7 @@ struct RetentionArgs {
 
 // A UNIX time, or "YYYY-MM-DD HH:MM[:SS]" in UTC; the system clock when empty.
 Result<std::int64_t> parse_now(const std::string& text) {
-  if (text.empty()) return static_cast<std::int64_t>(std::time(nullptr));
+  if (text.empty()) return unix_now();
   if (text.find_first_not_of("0123456789") == std::string::npos && text.size() <= 12) return std::stoll(text);
   std::tm parts{};
   int seconds = 0;

@@ -9,16 +9,13 @@
 #include "log/thread_barrier.hpp"
 #include "server/backup/snapshot_create.hpp"
 #include "server/backup/snapshot_prune.hpp"
+#include "util/unix_time.hpp"
 
 namespace coffer::server::daemon {
 namespace {
 
 constexpr std::int64_t kRetryAfterFailure = 3600;
 constexpr std::int64_t kDay = 24 * 3600;
-
-std::int64_t now_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 std::int64_t local_offset_at(std::int64_t now) {
   const std::time_t t = now;
@@ -64,7 +61,7 @@ Status BackupScheduler::run_once(std::stop_token stop) {
   auto repository = backup::BackupRepository::create_or_open(schedule_.dir);
   if (!repository) return repository.error();
   const auto started = std::chrono::steady_clock::now();
-  auto made = backup::create_snapshot(live_database_, live_blobs_, **repository, now_seconds(), {}, stop);
+  auto made = backup::create_snapshot(live_database_, live_blobs_, **repository, unix_now(), {}, stop);
   if (!made) return made.error();
   const auto took = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   spdlog::info("backup: snapshot {} in {}: {} blobs, {} copied ({} bytes) in {:.1f} s", made->name,
@@ -84,7 +81,7 @@ Status BackupScheduler::run_once(std::stop_token stop) {
 void BackupScheduler::run(std::stop_token stop) {
   std::int64_t retry_at = 0;  // after a failed run: not before this
   while (!stop.stop_requested()) {
-    const auto now = now_seconds();
+    const auto now = unix_now();
     auto due = next_backup_at(schedule_, newest_snapshot(), now, local_offset_at(now));
     if (retry_at > 0) due = std::max(due, std::min(retry_at, due + kRetryAfterFailure));
     if (due > now) {
@@ -97,7 +94,7 @@ void BackupScheduler::run(std::stop_token stop) {
       retry_at = 0;
     } else if (!stop.stop_requested()) {
       spdlog::error("backup into {} failed: {}; trying again in an hour", schedule_.dir.string(), ran.error().message);
-      retry_at = now_seconds() + kRetryAfterFailure;
+      retry_at = unix_now() + kRetryAfterFailure;
     }
   }
 }

@@ -1,11 +1,9 @@
 #include "server/service/context.hpp"
 
-#include <chrono>
+#include "util/unix_time.hpp"
 
 namespace coffer::server::service {
 
-std::int64_t system_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
+std::int64_t system_seconds() { return unix_now(); }
 
 }  // namespace coffer::server::service
