@@ -20,10 +20,29 @@ constexpr std::size_t kMaxListed = 10 * protocol::kMaxLinksPerUser;  // live or 
 // adds a token row; past this the oldest token is dropped (its reader opens the link again).
 constexpr std::size_t kMaxTokensPerLink = 1000;
 constexpr std::int64_t kEndedLinksKeptSeconds = 30 * 24 * 3600;     // an expired link, in `link list`
+// Openings of one link logged in the audit per 24 hours: anyone with a link without a download
+// limit can open it without end, and each row stays. Later openings are still counted in the
+// link's downloads, which `coffer link list` shows.
+constexpr std::size_t kOpeningsAuditedPerDay = 100;
+constexpr std::int64_t kDay = 24 * 3600;
 
 Status audit(Transaction& txn, std::int64_t now, const char* event, const std::optional<std::string>& user,
              const std::string& address, const std::string& detail) {
   return txn.audit().append(storage::AuditRecord{0, now, event, user, address, detail});
+}
+
+// The opening's audit row, unless the link had its day's share of rows already; the last row
+// of the day says so.
+Status audit_opening(Transaction& txn, std::int64_t now, const storage::LinkRecord& link, const std::string& creator,
+                     const std::string& address) {
+  const std::string prefix = "link " + link.id + ",";
+  auto logged = txn.audit().count_since(now - kDay + 1, "link_opened", prefix);
+  if (!logged) return logged.error();
+  if (*logged >= kOpeningsAuditedPerDay) return {};
+  std::string detail = prefix + " download " + std::to_string(link.downloads + 1) +
+                       (link.max_downloads ? " of " + std::to_string(*link.max_downloads) : "");
+  if (*logged + 1 == kOpeningsAuditedPerDay) detail += "; further openings within 24 hours are counted, not logged";
+  return audit(txn, now, "link_opened", creator, address, detail);
 }
 
 std::string throttle_key(const std::string& link_id) { return "link:" + link_id; }
@@ -219,9 +238,7 @@ Outcome<protocol::LinkOpened> LinkService::open(const std::string& link_id, cons
                    COFFER_TRY_STATUS(txn.links().remove_expired_tokens(now));
                    COFFER_TRY_STATUS(txn.links().insert_token({secret_hash(token), link_id, now, expires}));
                    COFFER_TRY_STATUS(txn.links().keep_newest_tokens(link_id, kMaxTokensPerLink));
-                   COFFER_TRY_STATUS(audit(txn, now, "link_opened", found->second, address,
-                                           "link " + link_id + ", download " + std::to_string(link.downloads + 1) +
-                                               (link.max_downloads ? " of " + std::to_string(*link.max_downloads) : "")));
+                   COFFER_TRY_STATUS(audit_opening(txn, now, link, found->second, address));
                    return protocol::LinkOpened{link.node_id, link.kind, link.sealed_key, token, expires, found->second};
                  }));
 }

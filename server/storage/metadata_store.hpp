@@ -207,6 +207,9 @@ class AuditTable {
   virtual ~AuditTable() = default;
   virtual Status append(const AuditRecord& record) = 0;
   virtual Result<std::vector<AuditRecord>> list_since(std::int64_t since, std::size_t limit) = 0;
+  // Records of `event` since `since` whose detail begins with `detail_prefix`.
+  virtual Result<std::size_t> count_since(std::int64_t since, const std::string& event,
+                                          const std::string& detail_prefix) = 0;
 };
 
 // A write transaction keeps this process's other writers out from begin() until it is

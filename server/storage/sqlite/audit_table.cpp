@@ -23,4 +23,18 @@ Result<std::vector<AuditRecord>> SqliteAudit::list_since(std::int64_t since, std
   return records;
 }
 
+// A prefix compared with substr, not LIKE: details hold base64url ids, whose '_' LIKE would take
+// for a wildcard. The index on `at` bounds the rows read to the window's.
+Result<std::size_t> SqliteAudit::count_since(std::int64_t since, const std::string& event,
+                                             const std::string& detail_prefix) {
+  COFFER_QUERY(query, db_,
+               "SELECT count(*) FROM audit WHERE at >= ?1 AND event = ?2 AND substr(detail, 1, length(?3)) = ?3");
+  query.bind(1, since).bind(2, event).bind(3, detail_prefix);
+  if (!query.next()) {
+    COFFER_TRY_STATUS(query.status());
+    return std::size_t{0};
+  }
+  return static_cast<std::size_t>(query.int64(0));
+}
+
 }  // namespace coffer::server::storage::sqlite

@@ -142,6 +142,8 @@ class SqliteAudit final : public AuditTable {
   explicit SqliteAudit(Connection& db) : db_(db) {}
   Status append(const AuditRecord& record) override;
   Result<std::vector<AuditRecord>> list_since(std::int64_t since, std::size_t limit) override;
+  Result<std::size_t> count_since(std::int64_t since, const std::string& event,
+                                  const std::string& detail_prefix) override;
 
  private:
   Connection& db_;

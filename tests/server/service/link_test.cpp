@@ -186,3 +186,30 @@ TEST_CASE("an expired link stays listed for 30 days, then the next new link remo
   CHECK(w.services->links.list(w.alice)->links.size() == 2);
   CHECK(w.services->links.info(expiring.link_id, "192.0.2.5").error().code == Errc::not_found);
 }
+
+TEST_CASE("a link's openings are logged 100 times a day at most, and all of them counted") {
+  World w;
+  auto request = w.request(w.file, "file");
+  REQUIRE(w.services->links.create(w.alice, request));
+  const auto logged = [&] {
+    auto audit = w.services->admin.audit(0, 100000);
+    REQUIRE(audit);
+    std::vector<std::string> details;
+    for (const auto& event : audit->events) {
+      if (event.event == "link_opened") details.push_back(event.detail);
+    }
+    return details;
+  };
+  for (int i = 0; i < 150; ++i) REQUIRE(w.services->links.open(request.link_id, "192.0.2.1"));
+  auto details = logged();
+  REQUIRE(details.size() == 100);
+  CHECK(details.front() == "link " + request.link_id + ", download 1");
+  CHECK(details.back().find("download 100; further openings within 24 hours are counted, not logged") !=
+        std::string::npos);
+  CHECK(w.services->links.list(w.alice)->links.at(0).downloads == 150);
+  w.now += 24 * 3600;
+  REQUIRE(w.services->links.open(request.link_id, "192.0.2.1"));
+  details = logged();
+  REQUIRE(details.size() == 101);
+  CHECK(details.back() == "link " + request.link_id + ", download 151");
+}
