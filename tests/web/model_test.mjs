@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiClient } from '../../web/js/api/client.js';
 import { ApiError } from '../../web/js/api/api_error.js';
+import { base64urlEncode } from '../../web/js/crypto/base64url.js';
 import { CofferCryptoError } from '../../web/js/crypto/errors.js';
 import * as model from '../../web/js/model/index.js';
 import { blobFile, cofferSync, env, eventually, fileBlob, inMount, lyingFetch, memoryPeak, mountHolds, mountLacks, randomData } from './model_helpers.mjs';
@@ -203,6 +204,7 @@ test('a folder shared with bob: bob reads it through sharedWithMe; read-only is 
   assert.equal(shares[0].owner, 'alice');
   assert.equal(shares[0].name, 'team');
   assert.equal(shares[0].role, 'read');
+  assert.equal(shares[0].grantedByFingerprint, (await model.whois(bob, 'alice')).fingerprint);
   const plan = await find(bob, shares[0].entry, 'plan.bin');
   assert.deepEqual(await model.readAll(bob, plan), data);
   await assert.rejects(model.uploadFile(bob, shares[0].entry, 'mine.txt', new Blob(['x'])), (e) => e instanceof ApiError && e.status === 403);
@@ -237,6 +239,23 @@ test('a folder shared with bob: bob reads it through sharedWithMe; read-only is 
   assert.deepEqual((await model.sharedWithMe(bob)).shares, []);
   await assert.rejects(model.openFolder(bob, shares[0].entry), (e) => e instanceof ApiError && e.status === 404);
   await model.logout(bob);
+});
+
+test('a key the server changed is refused until trusted with the fingerprint its owner reads out', async () => {
+  const session = await model.login(api, 'alice', env.password);
+  const real = await model.whois(session, 'bob');
+  const own = await model.whois(session, 'alice');
+  const swapped = new ApiClient(env.url, {
+    fetch: lyingFetch(/^\/v1\/users\/bob\/public_key$/, (body) => ({ ...body, public_key: base64urlEncode(own.publicKey) })),
+  });
+  const lying = { ...session, api: swapped }; // the same known keys
+  await assert.rejects(model.whois(lying, 'bob'), isIntegrity);
+  await assert.rejects(model.trust(lying, 'bob', real.fingerprint), (e) => e instanceof CofferCryptoError && e.code === 'invalid_argument');
+  await assert.rejects(model.whois(lying, 'bob'), isIntegrity, 'a refused trust changes nothing');
+  assert.equal(await model.trust(lying, 'bob', ` ${own.fingerprint.toUpperCase().replace(/ /g, '')} `), own.fingerprint);
+  assert.equal((await model.whois(lying, 'bob')).seen, 'known');
+  await assert.rejects(model.whois(session, 'bob'), isIntegrity, 'the key trusted replaced the one remembered');
+  await model.logout(session);
 });
 
 test('a chunk edited in the server data directory is refused as integrity, never read', async () => {

@@ -270,6 +270,27 @@ try {
     if (status !== 401) throw new Error(`the revoked session still answers (${status})`);
   });
 
+  await step('account: a user\'s fingerprint shown; trusting a key needs its fingerprint', async () => {
+    const { ApiClient } = await import(path.join(webRoot, 'js/api/client.js'));
+    const model = await import(path.join(webRoot, 'js/model/index.js'));
+    const { keyFingerprint } = await import(path.join(webRoot, 'js/crypto/fingerprint.js'));
+    const bob = await model.login(new ApiClient(url), env('COFFER_USER2'), env('COFFER_PASSWORD2'), { device: 'browser test' });
+    const expected = await keyFingerprint(bob.identity.publicKey);
+    await model.logout(bob);
+    const people = page.getByRole('region', { name: 'People' });
+    await people.getByLabel('User name').fill(env('COFFER_USER2'));
+    await people.getByRole('button', { name: 'Show fingerprint' }).click();
+    const shown = await page.locator('#people-fingerprint').innerText();
+    if (shown !== expected) throw new Error(`the fingerprint shown (${shown}) is not bob's (${expected})`);
+    await people.getByLabel('Fingerprint they read to you').fill('0000 0000 0000 0000 0000 0000 0000 0000');
+    await people.getByRole('button', { name: 'Trust their key' }).click();
+    await people.getByRole('alert').filter({ hasText: 'nothing changed' }).waitFor();
+    await people.getByLabel('Fingerprint they read to you').fill(expected.toUpperCase());
+    await people.getByRole('button', { name: 'Trust their key' }).click();
+    const trusted = await page.locator('#people-trusted').innerText();
+    if (!trusted.includes(expected)) throw new Error(`trusting bob's key said: ${trusted}`);
+  });
+
   await step('a tampered chunk is shown as an error, never as data', async () => {
     const blobs = path.join(env('COFFER_DATA'), 'blobs');
     const list = (dir) => fs.readdirSync(dir, { recursive: true }).map((f) => path.join(dir, String(f))).filter((f) => fs.statSync(f).isFile());
@@ -322,6 +343,11 @@ try {
     await bobPage.locator('#login-submit').click();
     await bobPage.getByRole('heading', { level: 1, name: 'My files' }).waitFor({ timeout: 60_000 });
     await bobPage.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Shared with me' }).click();
+    const alice = await model.login(new ApiClient(url), user, password, { device: 'browser test' });
+    const aliceFingerprint = await keyFingerprint(alice.identity.publicKey);
+    await model.logout(alice);
+    const sharer = await bobPage.locator('tr[data-name="album"] .fingerprint-small').innerText();
+    if (sharer !== aliceFingerprint) throw new Error(`Shared with me shows ${sharer}, not alice's fingerprint ${aliceFingerprint}`);
     await bobPage.getByRole('button', { name: 'album', exact: true }).click();
     await bobPage.locator('tr[data-name="one.txt"]').waitFor();
     await shot(bobPage, 'shared');

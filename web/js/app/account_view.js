@@ -1,8 +1,10 @@
-// The account: storage used against the quota (current files, old versions, trash), and the
-// sessions logged in to it, each revocable (revoking this one logs out).
+// The account: storage used against the quota (current files, old versions, trash), the
+// sessions logged in to it, each revocable (revoking this one logs out), and other people's
+// key fingerprints (people_section.js).
 import { listSessions, revokeSession, usage } from '../model/index.js';
 import { clearMessages, guarded, render, setError, setStatus } from './context.js';
 import { formatBytes, formatDate, h } from './dom.js';
+import { peopleSection } from './people_section.js';
 
 /**
  * @param {import('./context.js').Context} ctx
@@ -14,7 +16,8 @@ export async function showAccount(ctx, view) {
   const sessionsBox = h('div', {}, h('p', { className: 'hint' }, 'Loading…'));
   render(view, h('h1', { tabindex: '-1' }, `Account ${session.user}`),
     h('section', { 'aria-labelledby': 'usage-title' }, h('h2', { id: 'usage-title' }, 'Storage'), usageBox),
-    h('section', { 'aria-labelledby': 'sessions-title' }, h('h2', { id: 'sessions-title' }, 'Sessions'), sessionsBox));
+    h('section', { 'aria-labelledby': 'sessions-title' }, h('h2', { id: 'sessions-title' }, 'Sessions'), sessionsBox),
+    peopleSection(session));
   try {
     const used = await usage(session);
     const quota = used.quota === null || used.quota === undefined ? null : Number(used.quota);

@@ -1,5 +1,6 @@
-// "Shared with me": the shares other users granted, each opened and checked; a folder opens in
-// the file list (writable when the share allows), a file downloads.
+// "Shared with me": the shares other users granted, each opened and checked, with the key
+// fingerprint of who sealed it (to compare with them); a folder opens in the file list
+// (writable when the share allows), a file downloads.
 import { sharedWithMe } from '../model/index.js';
 import { clearMessages, guarded, render, setError, setStatus, transfersList } from './context.js';
 import { formatBytes, h } from './dom.js';
@@ -35,7 +36,8 @@ export async function showShared(ctx, view) {
         await showFiles(ctx, view, { rootLabel: s.name, root: s.entry, path: [], writable: s.role !== 'read', owned: false, above: { label: 'Shared with me', open: () => showShared(ctx, view) } });
       } else if (await guarded(() => downloadEntry(session, s.entry, transfersList()))) setStatus(`Downloaded ${s.name}.`);
     } }, s.name)),
-    h('td', {}, s.owner),
+    h('td', {}, s.owner, s.grantedBy === s.owner ? null : h('span', { className: 'hint' }, ` (shared by ${s.grantedBy})`),
+      h('div', { className: 'fingerprint-small', title: `the key fingerprint of ${s.grantedBy}, who sealed this share` }, s.grantedByFingerprint)),
     h('td', {}, s.role),
     h('td', { className: 'num wide' }, s.entry.kind === 'file' ? formatBytes(s.entry.size) : 'folder')));
   render(box, h('table', { className: 'listing' },

@@ -8,6 +8,6 @@ export { PieceWorkers } from './piece_workers.js';
 export { makeFolder, rename, move, remove } from './tree_ops.js';
 export { listTrash, restoreFromTrash, purgeFromTrash } from './trash.js';
 export { listVersions, restoreVersion } from './versions.js';
-export { usage, listSessions, revokeSession, whois } from './account.js';
+export { usage, listSessions, revokeSession, whois, trust } from './account.js';
 export { share, unshare, sharedWithMe, listOutgoingShares } from './shares.js';
 export { createLink, listLinks, revokeLink, linkInfo, openLink, parseLinkUrl, startLinkOpening } from './links.js';

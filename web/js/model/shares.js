@@ -15,6 +15,7 @@ import { call } from './session.js';
  * @property {string} nodeId
  * @property {string} owner
  * @property {string} grantedBy
+ * @property {string} grantedByFingerprint the fingerprint of the key the grant was sealed with
  * @property {'read' | 'write' | 'manage'} role
  * @property {string} name the node's name as the granter saw it
  * @property {import('./listing.js').Entry} entry the shared node, for openFolder and readFile
@@ -77,20 +78,23 @@ export async function listOutgoingShares(session) {
 export async function sharedWithMe(session) {
   const identity = identityOf(session);
   const incoming = (await call(session, 'GET', '/v1/shares')).incoming;
-  /** @type {Map<string, Promise<Uint8Array>>} */
+  /** @type {Map<string, Promise<{ publicKey: Uint8Array, fingerprint: string }>>} */
   const granterKeys = new Map();
   const shares = [];
   const refused = [];
   for (const grant of incoming) {
     try {
-      if (!granterKeys.has(grant.granted_by)) granterKeys.set(grant.granted_by, whois(session, grant.granted_by).then((w) => w.publicKey));
-      const granterKey = await /** @type {Promise<Uint8Array>} */ (granterKeys.get(grant.granted_by));
-      const payload = await openGrant(identity, granterKey, base64urlDecode(grant.sealed_key), grant.node_id, session.user);
+      if (!granterKeys.has(grant.granted_by)) granterKeys.set(grant.granted_by, whois(session, grant.granted_by));
+      const granter = await /** @type {Promise<{ publicKey: Uint8Array, fingerprint: string }>} */ (granterKeys.get(grant.granted_by));
+      const payload = await openGrant(identity, granter.publicKey, base64urlDecode(grant.sealed_key), grant.node_id, session.user);
       if (payload.owner !== grant.owner) throw integrityError('the grant names another owner');
       if (payload.isFolder !== (grant.node.type === 'folder')) throw integrityError('the grant names another kind of node');
       const entry = await entryOfNode(session, grant.node, payload.key, { nameBytes: payload.name, parentId: null, nameTag: null });
       /** @type {IncomingShare} */
-      const opened = { nodeId: grant.node_id, owner: grant.owner, grantedBy: grant.granted_by, role: grant.role, name: entry.name, entry };
+      const opened = {
+        nodeId: grant.node_id, owner: grant.owner, grantedBy: grant.granted_by, grantedByFingerprint: granter.fingerprint,
+        role: grant.role, name: entry.name, entry,
+      };
       session.shares.set(grant.node_id, opened);
       shares.push(opened);
     } catch (error) {
