@@ -6,8 +6,11 @@ Debian's Chromium against one cofferd: the CPU seconds of its two halves measure
              3 and 6 in flight (no crypto, no file read): Chromium's request path and cofferd.
   crypto     the same buffers through WebCrypto's AES-128-CBC, HMAC-SHA256 and SHA-256 in the
              page, one at a time and three at once (no network).
+  read       a 256 MiB file on disk, given to the page as a File (the dashboard's picker),
+             read as 1 MiB slices (`Blob.slice().arrayBuffer()`), one and three at a time,
+             and through `File.stream()` (what the dashboard does since this bench).
 
-Each row gives the wall time, MB/s and the CPU seconds every process on the machine spent
+Each row gives the wall time, MB/s and the CPU seconds Chromium's and cofferd's processes spent
 meanwhile (from /proc), so the sum of the two halves can be set against what two cores give
 in the time 100 MB/s allows. Needs root (FUSE), a build (--build-dir) and /usr/bin/chromium.
 """
@@ -28,10 +31,13 @@ TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def cpu_seconds():
-    """CPU seconds (user + system) of every thread alive now, by (pid, tid)."""
+    """CPU seconds (user + system) of every thread of Chromium and cofferd alive now, by (pid, tid)."""
     seen = {}
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
+            with open(f"/proc/{pid}/comm") as f:
+                if f.read().strip() not in ("chromium", "cofferd"):
+                    continue
             for tid in os.listdir(f"/proc/{pid}/task"):
                 with open(f"/proc/{pid}/task/{tid}/stat") as f:
                     fields = f.read().rsplit(")", 1)[1].split()
@@ -70,6 +76,25 @@ PUT = """(async () => {
   await Promise.all(Array.from({ length: %d }, one));
   for (let i = 0; i < bufs.length; i++) { bufs[i][0] ^= 0xff;  // new ids for the next run
     ids[i] = [...new Uint8Array(await crypto.subtle.digest('SHA-256', bufs[i]))].map((x) => x.toString(16).padStart(2, '0')).join(''); }
+  return true;
+})()"""
+
+READ = """(async () => {
+  const file = document.getElementById('floor-file').files[0];
+  let next = 0;
+  const one = async () => { for (let i = next++; i < file.size / (1 << 20); i = next++) {
+    const piece = new Uint8Array(await file.slice(i << 20, (i + 1) << 20).arrayBuffer());
+    if (piece.length !== 1 << 20) throw new Error('short read'); } };
+  await Promise.all(Array.from({ length: %d }, one));
+  return true;
+})()"""
+
+STREAM = """(async () => {
+  const file = document.getElementById('floor-file').files[0];
+  const reader = file.stream().getReader();
+  let read = 0;
+  for (;;) { const { done, value } = await reader.read(); if (done) break; read += value.length; }
+  if (read !== file.size) throw new Error('short read');
   return true;
 })()"""
 
@@ -123,6 +148,18 @@ def main():
             while evaluate("location.href") != url + "/favicon.svg" or evaluate("document.readyState") != "complete":
                 if time.monotonic() > deadline:
                     raise RuntimeError("the page did not load")
+            source = os.path.join(cloud.scratch("floor"), "big.bin")
+            with open(source, "wb") as f:
+                for _ in range(COUNT):
+                    f.write(os.urandom(MIB))
+            evaluate("const input = document.createElementNS('http://www.w3.org/1999/xhtml', 'input'); input.type = 'file';"
+                     " input.id = 'floor-file'; document.documentElement.append(input); true")
+            document = browser.call("DOM.getDocument", session=session)["root"]["nodeId"]
+            node = browser.call("DOM.querySelector", {"nodeId": document, "selector": "#floor-file"}, session=session)["nodeId"]
+            browser.call("DOM.setFileInputFiles", {"files": [source], "nodeId": node}, session=session)
+            for flight in (1, 3):
+                rows.append((f"read: 1 MiB File slices, {flight} at once", *measured(evaluate, READ % flight)))
+            rows.append(("read: the File's stream", *measured(evaluate, STREAM)))
             evaluate(PREPARE)
             for flight in (3, 6):
                 rows.append((f"transport: fetch PUT, {flight} in flight", *measured(evaluate, PUT % (token, flight))))
@@ -134,7 +171,7 @@ def main():
 
     size = COUNT * MIB
     print(f"{COUNT} MiB, one run, loopback, {os.cpu_count()} cores; 100 MB/s allows {size / 100e6:.2f} s")
-    print("| Half | Wall s | MB/s | CPU s (all processes) |")
+    print("| Half | Wall s | MB/s | CPU s (Chromium + cofferd) |")
     print("|---|---:|---:|---:|")
     for name, wall, cpu in rows:
         print(f"| {name} | {wall:.2f} | {size / wall / 1e6:.0f} | {cpu:.2f} |")

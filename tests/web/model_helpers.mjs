@@ -94,9 +94,9 @@ export function lyingFetch(pathPattern, edit) {
 }
 
 /**
- * A local file as the model sees a File: its size, and slices read from disk when asked, so a
- * file larger than memory can be uploaded (what a browser's File does; Node 18 has no
- * fs.openAsBlob).
+ * A local file as the model sees a File: its size, and slices and a stream read from disk
+ * when asked, so a file larger than memory can be uploaded (what a browser's File does; Node
+ * 18 has no fs.openAsBlob).
  * @param {string} path
  */
 export async function fileBlob(path) {
@@ -110,7 +110,23 @@ export async function fileBlob(path) {
       return bytes.buffer;
     },
   });
-  return { size, slice, close: () => handle.close() };
+  // What File.stream() gives: the bytes in order, in parts of a few hundred KiB.
+  const stream = () => {
+    let at = 0;
+    return new ReadableStream({
+      async pull(controller) {
+        const part = new Uint8Array(Math.min(256 * 1024, size - at));
+        if (part.length === 0) {
+          controller.close();
+          return;
+        }
+        await handle.read(part, 0, part.length, at);
+        at += part.length;
+        controller.enqueue(part);
+      },
+    });
+  };
+  return { size, slice, stream, close: () => handle.close() };
 }
 
 /** Samples the process's resident memory until stopped; the peak in MiB. */

@@ -105,10 +105,13 @@ export class ApiClient {
   async getBytes(blobId, token, signal, maxBytes = Infinity) {
     const response = await this.send('GET', `/v1/blobs/${blobId}`, { token, signal });
     const tooLarge = () => new ApiError(response.status, 'too_large', `GET blob ${blobId}: more than the ${maxBytes} bytes expected`);
-    if (Number(response.headers.get('Content-Length') ?? 0) > maxBytes) {
+    const declared = response.headers.get('Content-Length');
+    if (Number(declared ?? 0) > maxBytes) {
       await response.body?.cancel();
       throw tooLarge();
     }
+    // A declared length bounds the body (HTTP's framing): read it whole, in one copy.
+    if (declared !== null) return new Uint8Array(await response.arrayBuffer());
     if (!response.body) return new Uint8Array(0);
     const reader = response.body.getReader();
     /** @type {Uint8Array[]} */

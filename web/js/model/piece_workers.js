@@ -48,7 +48,7 @@ export class PieceWorkers {
         resolve: (chunk) => { settle(); resolve(chunk); },
         reject: (error) => { settle(); reject(error); },
       });
-      slot.worker.postMessage({ type: 'store', id, baseUrl: api.baseUrl, job });
+      slot.worker.postMessage({ type: 'store', id, baseUrl: api.baseUrl, job }, [job.piece.buffer]); // moved, not copied
     });
   }
 

@@ -1,14 +1,12 @@
-// One piece of a file stored (docs/crypto.md 11): read from the Blob, encrypted under the file
-// key (a piece of zeros is a hole: nothing stored), PUT by its id. The page runs it itself where
-// there are no workers (Node, the tests), and piece_worker.js runs it for piece_workers.js.
+// One piece of a file stored (docs/crypto.md 11): encrypted under the file key (a piece of
+// zeros is a hole: nothing stored), PUT by its id. The page runs it itself where there are no
+// workers (Node, the tests), and piece_worker.js runs it for piece_workers.js.
 import { encryptChunkOrHole } from '../crypto/chunk.js';
 import { hexDecode } from '../crypto/hex.js';
 
 /**
  * @typedef {object} PieceJob
- * @property {Blob} blob the whole file; only [start, end) is read
- * @property {number} start
- * @property {number} end
+ * @property {Uint8Array} piece the plaintext, owning its whole buffer (a worker is given it)
  * @property {import('../crypto/fernet.js').FernetKey} fileKey
  * @property {string} token the session's bearer token
  */
@@ -28,8 +26,7 @@ import { hexDecode } from '../crypto/hex.js';
  * @returns {Promise<import('../crypto/manifest.js').ChunkRef | null>}
  */
 export async function storePiece(api, job, signal) {
-  const piece = new Uint8Array(await job.blob.slice(job.start, job.end).arrayBuffer());
-  const sealed = await encryptChunkOrHole(job.fileKey, piece);
+  const sealed = await encryptChunkOrHole(job.fileKey, job.piece);
   if (!sealed) return null;
   await api.request('PUT', `/v1/blobs/${sealed.id}`, { body: sealed.stored, token: job.token, signal });
   return { id: hexDecode(sealed.id), mac: sealed.mac, dataBlocks: sealed.dataBlocks };

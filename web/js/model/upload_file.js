@@ -3,8 +3,8 @@
 // file key (a piece of zeros is a hole: nothing stored), PUT by its SHA-256; then one batch
 // creates the node with its attribute record (size and version in the reserved xattrs) and
 // commits version 1 with the sealed manifest. A name that holds a file gets a new version of
-// that file instead (commit and attribute record in one batch). Pieces are read from the Blob
-// one at a time, a few in flight, so a file of any size never sits in memory; the page's thread
+// that file instead (commit and attribute record in one batch). Pieces are read from the Blob's
+// stream, a few in flight, so a file of any size never sits in memory; the page's thread
 // or a few workers encrypt and store them (store_piece.js, piece_workers.js).
 import { base64urlDecode, base64urlEncode } from '../crypto/base64url.js';
 import { constantTimeEqual } from '../crypto/bytes.js';
@@ -21,6 +21,7 @@ import { batch, folderForChange, sealEntry, sendChanges, withFolderRetry } from 
 import { entryOfNode, folderIdOf, keyOf, openEntry } from './listing.js';
 import { S_IFREG, SIZE_KEY, STORED_KEY, VERSION_KEY, nowTimestamp, openNodeRecord, withMeta, withoutMeta } from './node_record.js';
 import { call } from './session.js';
+import { blobPieces } from './blob_pieces.js';
 import { inPagePieces } from './store_piece.js';
 
 export const CHUNK_SIZE = 1024 * 1024;
@@ -44,20 +45,20 @@ export const CHUNK_SIZE = 1024 * 1024;
 async function storeChunks(session, key, blob, options) {
   const fileKey = await importFernetKey(key);
   const pieces = options.pieces ?? inPagePieces;
-  const count = Math.ceil(blob.size / CHUNK_SIZE);
   /** @type {Array<import('../crypto/manifest.js').ChunkRef | null>} */
-  const chunks = new Array(count).fill(null);
-  let next = 0;
+  const chunks = new Array(Math.ceil(blob.size / CHUNK_SIZE)).fill(null);
+  const source = blobPieces(blob, CHUNK_SIZE);
   let done = 0;
   let failed = false;
   const worker = async () => {
-    while (next < count && !failed) {
-      const index = next++;
+    while (!failed) {
       options.signal?.throwIfAborted();
-      const start = index * CHUNK_SIZE;
-      const end = Math.min(blob.size, start + CHUNK_SIZE);
-      chunks[index] = await pieces.store(session.api, { blob, start, end, fileKey, token: session.token }, options.signal);
-      done += end - start;
+      const next = await source.next(); // calls queue: each piece goes to one lane
+      if (next.done) return;
+      const { index, piece } = next.value;
+      const length = piece.length; // the piece's buffer may be moved to a worker
+      chunks[index] = await pieces.store(session.api, { piece, fileKey, token: session.token }, options.signal);
+      done += length;
       options.onProgress?.(done, blob.size);
     }
   };
@@ -68,6 +69,7 @@ async function storeChunks(session, key, blob, options) {
   const workers = [];
   for (let i = 0; i < Math.max(1, options.concurrency ?? pieces.concurrency); i++) workers.push(guarded());
   const results = await Promise.allSettled(workers);
+  await source.return(undefined); // a failure stops reading the file
   const rejected = results.find((r) => r.status === 'rejected');
   if (rejected) throw /** @type {PromiseRejectedResult} */ (rejected).reason;
   return chunks;
