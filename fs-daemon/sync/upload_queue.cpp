@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <optional>
 #include <set>
+#include <string_view>
+#include <unordered_set>
 
 #include "log/thread_barrier.hpp"
 
@@ -15,6 +17,8 @@ namespace {
 constexpr std::size_t kRememberedFailures = 4096;
 constexpr std::size_t kMaxWindow = 2048;
 constexpr auto kMaxBackoff = std::chrono::seconds(30);
+// How long a round waits for the commit of a file just created (docs/client.md, "Upload queue").
+constexpr auto kCreateSettle = std::chrono::milliseconds(300);
 
 }  // namespace
 
@@ -302,6 +306,14 @@ void UploadQueue::run_rounds() {
   for (;;) {
     work_ready_.wait(lock, [&] { return stopping_ || !pending_.empty(); });
     if (stopping_) return;
+    // A new file's create is queued at create(2), its content's commit at close(2); sent
+    // alone, the create shows other devices an empty file. Wait a moment for the commit, once
+    // per round, so that a stream of creates (an unpacked archive) cannot hold uploads back.
+    if (file_created_without_content_locked()) {
+      work_ready_.wait_for(lock, kCreateSettle, [&] { return stopping_ || !file_created_without_content_locked(); });
+      if (stopping_) return;
+      if (pending_.empty()) continue;  // dropped meanwhile (a revoked share's ops)
+    }
     // The sequencer is the only consumer, so the front ops stay put while unlocked.
     auto candidates_end = pending_.begin() + static_cast<std::ptrdiff_t>(std::min(pending_.size(), kMaxWindow));
     std::vector<JournalOp> window(pending_.begin(), candidates_end);
@@ -326,6 +338,19 @@ void UploadQueue::run_rounds() {
     work_ready_.wait_for(lock, backoff, [&] { return stopping_ || retry_requested_; });
     backoff = std::min(backoff * 2, std::chrono::duration_cast<std::chrono::milliseconds>(kMaxBackoff));
   }
+}
+
+// Whether the next window holds the create of a regular file and no commit of it after.
+bool UploadQueue::file_created_without_content_locked() const {
+  const std::size_t window = std::min(pending_.size(), kMaxWindow);
+  std::unordered_set<std::string_view> committed;
+  for (std::size_t i = window; i-- > 0;) {
+    const OpBody& body = pending_[i].body;
+    if (const auto* commit = std::get_if<CommitOp>(&body)) committed.insert(commit->node_id);
+    const auto* create = std::get_if<CreateOp>(&body);
+    if (create && create->type == remote::NodeType::file && !committed.contains(create->node_id)) return true;
+  }
+  return false;
 }
 
 // The sender's exception barrier. A throw cannot be pinned on one op of a window, so the

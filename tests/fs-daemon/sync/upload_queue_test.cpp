@@ -1,10 +1,12 @@
 // The upload queue past one bad op: replays of ops the server already applied, ops the server
-// refuses for good, and ops whose sending throws.
+// refuses for good, and ops whose sending throws; and a new file's create sent with its content.
 #include <doctest/doctest.h>
 #include <fcntl.h>
 
 #include <atomic>
 #include <map>
+#include <mutex>
+#include <set>
 #include <stdexcept>
 
 #include "test_mount.hpp"
@@ -66,7 +68,54 @@ class ThrowingRemote : public MemoryRemote {
   }
 };
 
+// Records, for each batch, the files it creates and the nodes it commits.
+class RecordingRemote : public MemoryRemote {
+ public:
+  struct Sent {
+    std::set<std::string> created_files;
+    std::set<std::string> committed;
+  };
+  std::mutex mutex;
+  std::vector<Sent> batches;
+
+  Result<std::vector<Status>> batch(const std::vector<remote::BatchOp>& ops,
+                                    const std::vector<remote::FolderUpdate>& folders) override {
+    Sent sent;
+    for (const auto& op : ops) {
+      if (const auto* create = std::get_if<remote::CreateNode>(&op); create && create->type == remote::NodeType::file) {
+        sent.created_files.insert(create->node_id);
+      }
+      if (const auto* commit = std::get_if<remote::CommitVersion>(&op)) sent.committed.insert(commit->node_id);
+    }
+    {
+      std::lock_guard lock(mutex);
+      batches.push_back(std::move(sent));
+    }
+    return MemoryRemote::batch(ops, folders);
+  }
+};
+
 }  // namespace
+
+TEST_CASE("a new file's create waits for its content's commit and goes in the same batch") {
+  // Sent alone, the create would show other devices an empty file until the commit followed.
+  RecordingRemote remote;
+  auto account = TestAccount::create(remote);
+  TempDir dir;
+  TestMount mount(remote, account, dir.path() / "a");
+  REQUIRE(mount.vfs().opendir(kRootIno).ok());
+  for (int i = 0; i < 8; ++i) mount.write_file(kRootIno, "small-" + std::to_string(i), pattern_bytes(5000, i));
+  mount.drain();
+  std::lock_guard lock(remote.mutex);
+  std::size_t created = 0;
+  for (const auto& sent : remote.batches) {
+    for (const auto& id : sent.created_files) {
+      ++created;
+      CHECK_MESSAGE(sent.committed.contains(id), "file " << id << " was created in a batch without its content");
+    }
+  }
+  CHECK(created == 8);
+}
 
 TEST_CASE("replaying ops the server already applied (a crash before `acked` was written) changes nothing") {
   MemoryRemote remote;

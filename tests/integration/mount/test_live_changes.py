@@ -40,8 +40,8 @@ class LiveChangesTest(unittest.TestCase):
 
             write(first.path("new.txt"), b"fresh")
             first.sync()
-            # The create and the content are two ops: the second device may list the file empty
-            # for a moment before the commit reaches it (docs/client.md, "Change feed").
+            # The create and the content are two ops; the uploader waits for the content before
+            # sending the create, but a slow machine may take longer (docs/client.md, "Upload queue").
             self.eventually("new file", lambda: os.path.exists(second.path("new.txt")) and
                             "new.txt" in os.listdir(second.path()) and read(second.path("new.txt")) == b"fresh")
 
