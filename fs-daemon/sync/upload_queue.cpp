@@ -306,18 +306,21 @@ void UploadQueue::run_rounds() {
   for (;;) {
     work_ready_.wait(lock, [&] { return stopping_ || !pending_.empty(); });
     if (stopping_) return;
-    // A new file's create is queued at create(2), its content's commit at close(2); sent
-    // alone, the create shows other devices an empty file. Wait a moment for the commit, once
-    // per round, so that a stream of creates (an unpacked archive) cannot hold uploads back.
-    if (file_created_without_content_locked()) {
-      work_ready_.wait_for(lock, kCreateSettle, [&] { return stopping_ || !file_created_without_content_locked(); });
-      if (stopping_) return;
-      if (pending_.empty()) continue;  // dropped meanwhile (a revoked share's ops)
-    }
     // The sequencer is the only consumer, so the front ops stay put while unlocked.
     auto candidates_end = pending_.begin() + static_cast<std::ptrdiff_t>(std::min(pending_.size(), kMaxWindow));
     std::vector<JournalOp> window(pending_.begin(), candidates_end);
     std::size_t count = window.front().seq <= isolate_through_ ? 1 : sender_.window_size(window);
+    // A new file's create is queued at create(2), its content's commit at close(2); sent
+    // alone, the create shows other devices an empty file. The window stops before such a
+    // create for a moment; at the queue's front, the round waits for its commit instead.
+    if (const auto unfinished = first_unfinished_create_locked(count)) {
+      if (*unfinished == 0) {
+        const auto deadline = queued_at_.at(window.front().seq) + kCreateSettle;
+        work_ready_.wait_until(lock, deadline, [&] { return stopping_ || first_unfinished_create_locked(1) != 0; });
+        continue;  // plan the round again: the commit came, the moment passed, or ops were dropped
+      }
+      count = *unfinished;
+    }
     window.resize(count);
     taken_through_ = window.back().seq;
     lock.unlock();
@@ -340,17 +343,22 @@ void UploadQueue::run_rounds() {
   }
 }
 
-// Whether the next window holds the create of a regular file and no commit of it after.
-bool UploadQueue::file_created_without_content_locked() const {
-  const std::size_t window = std::min(pending_.size(), kMaxWindow);
+// The index, among the first `count` pending ops, of the first create of a regular file that
+// has no commit after it in the queue and was queued less than kCreateSettle ago.
+std::optional<std::size_t> UploadQueue::first_unfinished_create_locked(std::size_t count) const {
+  const std::size_t candidates = std::min(pending_.size(), kMaxWindow);
+  const auto now = std::chrono::system_clock::now();
   std::unordered_set<std::string_view> committed;
-  for (std::size_t i = window; i-- > 0;) {
-    const OpBody& body = pending_[i].body;
-    if (const auto* commit = std::get_if<CommitOp>(&body)) committed.insert(commit->node_id);
-    const auto* create = std::get_if<CreateOp>(&body);
-    if (create && create->type == remote::NodeType::file && !committed.contains(create->node_id)) return true;
+  std::optional<std::size_t> first;
+  for (std::size_t i = candidates; i-- > 0;) {
+    const JournalOp& op = pending_[i];
+    if (const auto* commit = std::get_if<CommitOp>(&op.body)) committed.insert(commit->node_id);
+    const auto* create = std::get_if<CreateOp>(&op.body);
+    if (i >= count || !create || create->type != remote::NodeType::file || committed.contains(create->node_id)) continue;
+    auto queued = queued_at_.find(op.seq);
+    if (queued != queued_at_.end() && queued->second + kCreateSettle > now) first = i;
   }
-  return false;
+  return first;
 }
 
 // The sender's exception barrier. A throw cannot be pinned on one op of a window, so the

@@ -108,7 +108,7 @@ class UploadQueue {
   void forget_pending_locked(const JournalOp& op);
   std::deque<JournalOp>::iterator drop_pending_locked(std::deque<JournalOp>::iterator op);
   void discard_dropping_locked();
-  bool file_created_without_content_locked() const;
+  std::optional<std::size_t> first_unfinished_create_locked(std::size_t count) const;
   std::uint64_t op_bytes(const OpBody& body) const;
 
   Journal& journal_;
