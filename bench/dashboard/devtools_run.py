@@ -7,37 +7,20 @@ CPU meanwhile); the download's end by polling the download folder every 20 ms.""
 
 import json
 import os
-import shutil
-import tempfile
 import time
 
-from devtools_pipe import DevTools  # tests/integration/lib, on the path run.py sets
+from devtools_pipe import HeadlessPage  # tests/integration/lib, on the path run.py sets
 
 POLL = 0.02
 
 
 def run(url, user, password, source, scratch, timeout=3600):
     """Returns (upload seconds, download seconds, path of the downloaded file)."""
-    profile = tempfile.mkdtemp(prefix="coffer-bench-chromium-")
     downloads = os.path.join(scratch, "devtools-downloads")
     os.makedirs(downloads, exist_ok=True)
-    args = ["/usr/bin/chromium", "--headless=new", "--disable-gpu", "--no-first-run", f"--user-data-dir={profile}",
-            "--remote-debugging-pipe", "about:blank"]
-    if os.getuid() == 0:
-        args.insert(1, "--no-sandbox")
-    browser = DevTools(args, default_timeout=600)
-    try:
-        pages = []
-        while not pages:
-            pages = [t for t in browser.call("Target.getTargets")["targetInfos"] if t["type"] == "page"]
-        session = browser.call("Target.attachToTarget", {"targetId": pages[0]["targetId"], "flatten": True})["sessionId"]
-
+    with HeadlessPage() as page:
         def evaluate(expression):
-            answer = browser.call("Runtime.evaluate", {"expression": expression, "returnByValue": True, "awaitPromise": True,
-                                                       "userGesture": True}, session=session)
-            if "exceptionDetails" in answer:
-                raise RuntimeError(f"{expression}: {answer['exceptionDetails']}")
-            return answer["result"].get("value")
+            return page.evaluate(expression, user_gesture=True)
 
         def wait_for(expression, what):
             if os.environ.get("COFFER_BENCH_VERBOSE"):
@@ -55,10 +38,10 @@ def run(url, user, password, source, scratch, timeout=3600):
                             " watch.disconnect(); resolve(true); } }); watch.observe(document, { subtree: true, childList: true,"
                             " characterData: true, attributes: true }); })")
 
-        browser.call("Page.enable", session=session)
-        browser.call("Page.addScriptToEvaluateOnNewDocument", {"source": "delete window.showSaveFilePicker;"}, session=session)
-        browser.call("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
-        browser.call("Page.navigate", {"url": url + "/"}, session=session)
+        page.call("Page.enable")
+        page.call("Page.addScriptToEvaluateOnNewDocument", {"source": "delete window.showSaveFilePicker;"})
+        page.browser.call("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
+        page.call("Page.navigate", {"url": url + "/"})
         wait_for("!!document.getElementById('login-submit') && !document.getElementById('login-submit').disabled", "the login page")
         evaluate(f"document.getElementById('login-user').value = {json.dumps(user)};"
                  f"document.getElementById('login-password').value = {json.dumps(password)};"
@@ -67,10 +50,8 @@ def run(url, user, password, source, scratch, timeout=3600):
                  " && !!document.getElementById('upload-files')", "the file list")
 
         name = os.path.basename(source)
-        node = browser.call("DOM.querySelector", {"nodeId": browser.call("DOM.getDocument", session=session)["root"]["nodeId"],
-                                                  "selector": "#upload-files"}, session=session)["nodeId"]
         start = time.monotonic()
-        browser.call("DOM.setFileInputFiles", {"files": [source], "nodeId": node}, session=session)
+        page.set_files("#upload-files", [source])
         observe("document.getElementById('status').textContent === 'Uploaded 1 file.'")
         upload = time.monotonic() - start
         wait_for(f"!!document.querySelector('tr[data-name={json.dumps(name)}] button.link')", "the uploaded file listed")
@@ -86,6 +67,3 @@ def run(url, user, password, source, scratch, timeout=3600):
             time.sleep(POLL)
         download = time.monotonic() - start
         return upload, download, target
-    finally:
-        browser.close()
-        shutil.rmtree(profile, ignore_errors=True)

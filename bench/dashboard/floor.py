@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """bench/dashboard/floor.py: what the dashboard's upload cannot go below on this machine, in
-Debian's Chromium against one cofferd: the CPU seconds of its two halves measured apart.
+Debian's Chromium against one cofferd: the CPU seconds of its three parts measured apart.
 
   transport  256 distinct 1 MiB buffers, made before timing, PUT from the page by fetch with
              3 and 6 in flight (no crypto, no file read): Chromium's request path and cofferd.
@@ -11,15 +11,13 @@ Debian's Chromium against one cofferd: the CPU seconds of its two halves measure
              and through `File.stream()` (what the dashboard does since this bench).
 
 Each row gives the wall time, MB/s and the CPU seconds Chromium's and cofferd's processes spent
-meanwhile (from /proc), so the sum of the two halves can be set against what two cores give
+meanwhile (from /proc), so the sum of the three parts can be set against what two cores give
 in the time 100 MB/s allows. Needs root (FUSE), a build (--build-dir) and /usr/bin/chromium.
 """
 
 import argparse
 import os
-import shutil
 import sys
-import tempfile
 import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -113,7 +111,7 @@ def main():
     parser.add_argument("--build-dir", default=os.path.join(ROOT, "build"), help="where Coffer was built")
     args = parser.parse_args()
     os.environ.setdefault("COFFER_BIN_DIR", os.path.join(args.build_dir, "bin"))
-    from devtools_pipe import DevTools
+    from devtools_pipe import HeadlessPage
     from mount_helper import PASSWORD, MountedCloud
     from test_dashboard import WebServer
 
@@ -123,55 +121,33 @@ def main():
     with cloud:
         url = f"http://127.0.0.1:{cloud.server.port}"
         token = cloud.server.login("alice", PASSWORD, device="bench floor").token
-        profile = tempfile.mkdtemp(prefix="coffer-floor-chromium-")
-        command = ["/usr/bin/chromium", "--headless=new", "--disable-gpu", "--no-first-run", f"--user-data-dir={profile}",
-                   "--remote-debugging-pipe", "about:blank"]
-        if os.getuid() == 0:
-            command.insert(1, "--no-sandbox")
-        browser = DevTools(command, default_timeout=600)
-        try:
-            pages = []
-            while not pages:
-                pages = [t for t in browser.call("Target.getTargets")["targetInfos"] if t["type"] == "page"]
-            session = browser.call("Target.attachToTarget", {"targetId": pages[0]["targetId"], "flatten": True})["sessionId"]
-
-            def evaluate(expression):
-                answer = browser.call("Runtime.evaluate", {"expression": expression, "returnByValue": True, "awaitPromise": True},
-                                      session=session)
-                if "exceptionDetails" in answer:
-                    raise RuntimeError(answer["exceptionDetails"])
-                return answer["result"].get("value")
-
-            browser.call("Page.enable", session=session)
-            browser.call("Page.navigate", {"url": url + "/favicon.svg"}, session=session)  # the server's origin, no script
+        with HeadlessPage() as page:
+            page.call("Page.enable")
+            page.call("Page.navigate", {"url": url + "/favicon.svg"})  # the server's origin, no script
             deadline = time.monotonic() + 60
-            while evaluate("location.href") != url + "/favicon.svg" or evaluate("document.readyState") != "complete":
+            while page.evaluate("location.href") != url + "/favicon.svg" or page.evaluate("document.readyState") != "complete":
                 if time.monotonic() > deadline:
                     raise RuntimeError("the page did not load")
+                time.sleep(0.05)
             source = os.path.join(cloud.scratch("floor"), "big.bin")
             with open(source, "wb") as f:
                 for _ in range(COUNT):
                     f.write(os.urandom(MIB))
-            evaluate("const input = document.createElementNS('http://www.w3.org/1999/xhtml', 'input'); input.type = 'file';"
-                     " input.id = 'floor-file'; document.documentElement.append(input); true")
-            document = browser.call("DOM.getDocument", session=session)["root"]["nodeId"]
-            node = browser.call("DOM.querySelector", {"nodeId": document, "selector": "#floor-file"}, session=session)["nodeId"]
-            browser.call("DOM.setFileInputFiles", {"files": [source], "nodeId": node}, session=session)
+            page.evaluate("const input = document.createElementNS('http://www.w3.org/1999/xhtml', 'input'); input.type = 'file';"
+                          " input.id = 'floor-file'; document.documentElement.append(input); true")
+            page.set_files("#floor-file", [source])
             for flight in (1, 3):
-                rows.append((f"read: 1 MiB File slices, {flight} at once", *measured(evaluate, READ % flight)))
-            rows.append(("read: the File's stream", *measured(evaluate, STREAM)))
-            evaluate(PREPARE)
+                rows.append((f"read: 1 MiB File slices, {flight} at once", *measured(page.evaluate, READ % flight)))
+            rows.append(("read: the File's stream", *measured(page.evaluate, STREAM)))
+            page.evaluate(PREPARE)
             for flight in (3, 6):
-                rows.append((f"transport: fetch PUT, {flight} in flight", *measured(evaluate, PUT % (token, flight))))
+                rows.append((f"transport: fetch PUT, {flight} in flight", *measured(page.evaluate, PUT % (token, flight))))
             for flight in (1, 3):
-                rows.append((f"crypto: AES-CBC + HMAC + SHA-256, {flight} at once", *measured(evaluate, CRYPTO % flight)))
-        finally:
-            browser.close()
-            shutil.rmtree(profile, ignore_errors=True)
+                rows.append((f"crypto: AES-CBC + HMAC + SHA-256, {flight} at once", *measured(page.evaluate, CRYPTO % flight)))
 
     size = COUNT * MIB
     print(f"{COUNT} MiB, one run, loopback, {os.cpu_count()} cores; 100 MB/s allows {size / 100e6:.2f} s")
-    print("| Half | Wall s | MB/s | CPU s (Chromium + cofferd) |")
+    print("| Part | Wall s | MB/s | CPU s (Chromium + cofferd) |")
     print("|---|---:|---:|---:|")
     for name, wall, cpu in rows:
         print(f"| {name} | {wall:.2f} | {size / wall / 1e6:.0f} | {cpu:.2f} |")

@@ -1,11 +1,13 @@
 """Chromium's DevTools protocol over --remote-debugging-pipe, for the tests and benchmarks that
 drive Debian's Chromium without playwright (web_model's browser check, bench/dashboard's bare
-pipe): only the commands the caller sends, no Network domain."""
+pipe and floor): only the commands the caller sends, no Network domain."""
 
 import json
 import os
 import select
+import shutil
 import subprocess
+import tempfile
 import time
 
 
@@ -62,3 +64,52 @@ class DevTools:
             self.process.wait()
         os.close(self.command_fd)
         os.close(self.reply_fd)
+
+
+class HeadlessPage:
+    """Debian's headless Chromium on a throwaway profile, attached to its first page
+    (about:blank); `browser` is its DevTools. Closing ends Chromium and removes the profile."""
+
+    def __init__(self, default_timeout=600):
+        self.profile = tempfile.mkdtemp(prefix="coffer-chromium-")
+        args = ["/usr/bin/chromium", "--headless=new", "--disable-gpu", "--no-first-run", f"--user-data-dir={self.profile}",
+                "--remote-debugging-pipe", "about:blank"]
+        if os.getuid() == 0:
+            args.insert(1, "--no-sandbox")  # Chromium refuses to start as root with its sandbox
+        self.browser = DevTools(args, default_timeout=default_timeout)
+        try:
+            pages = []
+            while not pages:
+                pages = [t for t in self.browser.call("Target.getTargets")["targetInfos"] if t["type"] == "page"]
+            self.session = self.browser.call("Target.attachToTarget", {"targetId": pages[0]["targetId"], "flatten": True})["sessionId"]
+        except BaseException:
+            self.close()
+            raise
+
+    def call(self, method, params=None, timeout=None):
+        """A command to the page's session."""
+        return self.browser.call(method, params, session=self.session, timeout=timeout)
+
+    def evaluate(self, expression, user_gesture=False):
+        """The value of `expression` in the page, a promise awaited; an exception is raised."""
+        answer = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True, "awaitPromise": True,
+                                                "userGesture": user_gesture})
+        if "exceptionDetails" in answer:
+            raise RuntimeError(f"{expression[:200]}: {answer['exceptionDetails']}")
+        return answer["result"].get("value")
+
+    def set_files(self, selector, paths):
+        """Gives the page's file input at `selector` these files, as the picker would."""
+        document = self.call("DOM.getDocument")["root"]["nodeId"]
+        node = self.call("DOM.querySelector", {"nodeId": document, "selector": selector})["nodeId"]
+        self.call("DOM.setFileInputFiles", {"files": paths, "nodeId": node})
+
+    def close(self):
+        self.browser.close()
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_):
+        self.close()
