@@ -30,11 +30,8 @@ Result<std::size_t> SqliteAudit::count_since(std::int64_t since, const std::stri
   COFFER_QUERY(query, db_,
                "SELECT count(*) FROM audit WHERE at >= ?1 AND event = ?2 AND substr(detail, 1, length(?3)) = ?3");
   query.bind(1, since).bind(2, event).bind(3, detail_prefix);
-  if (!query.next()) {
-    COFFER_TRY_STATUS(query.status());
-    return std::size_t{0};
-  }
-  return static_cast<std::size_t>(query.int64(0));
+  if (!query.next()) return make_error(Errc::io, "counting audit records failed");
+  return static_cast<std::size_t>(query.uint64(0));
 }
 
 }  // namespace coffer::server::storage::sqlite

@@ -10,6 +10,17 @@ VersionRecord read_version(const Query& row) {
                        row.uint64(4), row.int64(5), row.int64(6), row.optional_text(7)};
 }
 
+// The node ids `sql` selects for a blob (?1) and a limit (?2).
+Result<std::vector<std::string>> nodes_of_blob(Connection& db, const char* sql, const std::string& blob_id,
+                                               std::size_t limit) {
+  COFFER_QUERY(query, db, sql);
+  query.bind(1, blob_id).bind(2, static_cast<std::int64_t>(limit));
+  std::vector<std::string> nodes;
+  while (query.next()) nodes.push_back(query.text(0));
+  COFFER_TRY_STATUS(query.status());
+  return nodes;
+}
+
 }  // namespace
 
 Status remove_version(Connection& db, const std::string& node_id, std::uint64_t version, std::set<std::string>& listed) {
@@ -130,24 +141,15 @@ Result<bool> SqliteContent::holds_blob(std::int64_t user_id, const std::string& 
 }
 
 Result<std::vector<std::string>> SqliteContent::nodes_referencing(const std::string& blob_id, std::size_t limit) {
-  COFFER_QUERY(query, db_, "SELECT DISTINCT node_id FROM version_chunks WHERE blob_id = ?1 LIMIT ?2");
-  query.bind(1, blob_id).bind(2, static_cast<std::int64_t>(limit));
-  std::vector<std::string> nodes;
-  while (query.next()) nodes.push_back(query.text(0));
-  COFFER_TRY_STATUS(query.status());
-  return nodes;
+  return nodes_of_blob(db_, "SELECT DISTINCT node_id FROM version_chunks WHERE blob_id = ?1 LIMIT ?2", blob_id, limit);
 }
 
 Result<std::vector<std::string>> SqliteContent::nodes_currently_referencing(const std::string& blob_id,
                                                                           std::size_t limit) {
-  COFFER_QUERY(query, db_,
-               "SELECT DISTINCT c.node_id FROM version_chunks c JOIN nodes n ON n.id = c.node_id AND n.version = c.version "
-               "WHERE c.blob_id = ?1 LIMIT ?2");
-  query.bind(1, blob_id).bind(2, static_cast<std::int64_t>(limit));
-  std::vector<std::string> nodes;
-  while (query.next()) nodes.push_back(query.text(0));
-  COFFER_TRY_STATUS(query.status());
-  return nodes;
+  return nodes_of_blob(db_,
+                       "SELECT DISTINCT c.node_id FROM version_chunks c JOIN nodes n ON n.id = c.node_id "
+                       "AND n.version = c.version WHERE c.blob_id = ?1 LIMIT ?2",
+                       blob_id, limit);
 }
 
 Result<UsageSplit> SqliteContent::usage_split(std::int64_t user_id) {

@@ -2,7 +2,7 @@
 // trust on first use (docs/client.md "Known keys") holds past one page load: a key the server
 // swaps later is refused (integrity) even in a new session. Only public keys and user names
 // are kept, per account on this server's origin; nothing secret. If someone really changed
-// their key, compare the new fingerprint with them, then clear this site's data in the browser.
+// their key, compare the new fingerprint with them, then trust it (Account → People).
 
 const PREFIX = 'coffer.known-keys.';
 

@@ -50,7 +50,7 @@ async function storeChunks(session, key, blob, options) {
   const source = blobPieces(blob, CHUNK_SIZE);
   let done = 0;
   let failed = false;
-  const worker = async () => {
+  const lane = async () => {
     while (!failed) {
       options.signal?.throwIfAborted();
       const next = await source.next(); // calls queue: each piece goes to one lane
@@ -62,13 +62,13 @@ async function storeChunks(session, key, blob, options) {
       options.onProgress?.(done, blob.size);
     }
   };
-  const guarded = () => worker().catch((error) => {
-    failed = true; // the other workers stop after the piece they hold
+  const guarded = () => lane().catch((error) => {
+    failed = true; // the other lanes stop after the piece they hold
     throw error;
   });
-  const workers = [];
-  for (let i = 0; i < Math.max(1, options.concurrency ?? pieces.concurrency); i++) workers.push(guarded());
-  const results = await Promise.allSettled(workers);
+  const lanes = [];
+  for (let i = 0; i < Math.max(1, options.concurrency ?? pieces.concurrency); i++) lanes.push(guarded());
+  const results = await Promise.allSettled(lanes);
   await source.return(undefined); // a failure stops reading the file
   const rejected = results.find((r) => r.status === 'rejected');
   if (rejected) throw /** @type {PromiseRejectedResult} */ (rejected).reason;
