@@ -1,5 +1,5 @@
 // A Blob cut into pieces of a fixed size, read once through its stream. In Chromium, reading a
-// 256 MiB File through `stream()` cost 0.5 to 0.9 CPU seconds, against 1.1 to 2.0 for the same
+// 256 MiB File through `stream()` cost 0.5 to 0.9 CPU seconds, against 1.1 to 2.4 for the same
 // bytes as 1 MiB `slice().arrayBuffer()` calls (bench/dashboard/floor.py): each slice is a new
 // blob and a new read. Each piece owns its whole buffer, so it can be transferred to a worker.
 

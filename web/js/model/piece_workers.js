@@ -1,6 +1,6 @@
 // Pieces stored by a few dedicated workers (piece_worker.js) instead of the page's thread.
 // In Chromium, WebCrypto computes on the thread that calls it and fetch copies a request's body
-// there too: an in-page upload kept the page's thread busy 3.6 s of 4.3 (docs/performance.md,
+// there too: an in-page upload kept the page's thread busy 3.6 s of 4.5 (docs/performance.md,
 // "The dashboard"), so one thread bounded it on any machine and the page's interface waited
 // behind it. Each worker keeps two pieces in flight, so its next piece is encrypted while the
 // last one's PUT is answered.
